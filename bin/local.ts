@@ -1,0 +1,41 @@
+import { startLocalStack } from '../lib/local/local-stack';
+
+/**
+ * `npm start`: the whole service on 127.0.0.1. Configuration (all optional):
+ *   PORT                              API port (default 3000)
+ *   ZIPJOBS_API_KEY                   API key seeded on start (default local-dev-key)
+ *   ZIPJOBS_DATA_DIR                  where data persists across restarts (default ./.zipjobs)
+ *   ZIPJOBS_ALLOW_PRIVATE_ADDRESSES   let sources be private/loopback addresses (default true)
+ */
+const env = process.env;
+const port = Number(env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, got ${env.PORT}`);
+  process.exit(2);
+}
+const allow = (env.ZIPJOBS_ALLOW_PRIVATE_ADDRESSES ?? 'true').toLowerCase();
+if (allow !== 'true' && allow !== 'false') {
+  console.error(`ZIPJOBS_ALLOW_PRIVATE_ADDRESSES must be true or false, got ${env.ZIPJOBS_ALLOW_PRIVATE_ADDRESSES}`);
+  process.exit(2);
+}
+
+const stack = await startLocalStack({
+  port,
+  apiKey: env.ZIPJOBS_API_KEY || 'local-dev-key',
+  dataDir: env.ZIPJOBS_DATA_DIR || '.zipjobs',
+  allowPrivateAddresses: allow === 'true',
+});
+
+console.log(`zipjobs local stack listening on ${stack.url}`);
+console.log(`API key: ${stack.apiKey}`);
+console.log(`try: curl ${stack.url}/health`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`\n${signal}: stopping (running jobs resume on next start)…`);
+    void stack.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,39 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * SDK clients, created once per container on first use. Endpoints come from
+ * the SDK's standard `AWS_ENDPOINT_URL_<SERVICE>` variables, which is all the
+ * local stack needs to point them at its stand-ins.
+ */
+let s3: S3Client | undefined;
+let dynamo: DynamoDBDocumentClient | undefined;
+let sfn: SFNClient | undefined;
+let secrets: SecretsManagerClient | undefined;
+
+export function s3Client(): S3Client {
+  // Checksums only where required: multipart parts are patched and uploaded
+  // out of order, and the local stand-in stores aws-chunked bodies verbatim.
+  s3 ??= new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  return s3;
+}
+
+export function dynamoClient(): DynamoDBDocumentClient {
+  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return dynamo;
+}
+
+export function sfnClient(): SFNClient {
+  sfn ??= new SFNClient({});
+  return sfn;
+}
+
+export function secretsClient(): SecretsManagerClient {
+  secrets ??= new SecretsManagerClient({});
+  return secrets;
+}

@@ -1,0 +1,229 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { ZipSink } from '../core/zip/sink';
+
+export interface MultipartSinkOptions {
+  readonly bucket: string;
+  readonly key: string;
+  readonly contentType?: string;
+  readonly contentDisposition?: string;
+  /** Parts uploading at once; memory is about (queue + 3) × part size. */
+  readonly queueSize?: number;
+  /** Size of parts 1–1000; every further thousand parts grow by this much (S3 allows 10,000 parts). */
+  readonly basePartSize?: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** Part n's size: 10, 20, … 100 MiB per thousand parts, so 10,000 parts hold 550 GiB. */
+export function partSizeFor(partNumber: number, base = 10 * MiB): number {
+  return base * (Math.floor((partNumber - 1) / 1000) + 1);
+}
+
+interface Part {
+  readonly number: number;
+  readonly start: number;
+  readonly size: number;
+  /** The part's bytes until uploaded; one copy in, patched in place. */
+  buf?: Buffer;
+  filled: number;
+  etag?: string;
+  uploading?: Promise<void>;
+}
+
+/**
+ * A ZipSink that streams into an S3 multipart upload with bounded memory.
+ * Parts upload in parallel as they fill, except the ones holding a local
+ * header that the writer will patch (the part with the header and the next,
+ * since a header may straddle a boundary): those wait in memory until the
+ * patch arrives. Parts may upload in any order; a rewind re-uploads the same
+ * part numbers, which S3 overwrites.
+ */
+export class MultipartSink implements ZipSink {
+  private readonly parts: Part[] = [];
+  private readonly held = new Set<number>();
+  private uploadId?: string;
+  private inFlight = 0;
+  private failure: unknown;
+  private readonly queueSize: number;
+  private readonly basePartSize: number;
+
+  constructor(
+    private readonly s3: S3Client,
+    private readonly options: MultipartSinkOptions,
+  ) {
+    this.queueSize = options.queueSize ?? 4;
+    this.basePartSize = options.basePartSize ?? 10 * MiB;
+  }
+
+  readonly patching = {
+    hold: (offset: number) => {
+      this.held.add(offset);
+    },
+    patch: async (offset: number, bytes: Uint8Array) => {
+      this.overwrite(offset, bytes);
+      this.held.delete(offset);
+      await this.uploadReady();
+    },
+    truncate: async (offset: number) => {
+      for (const h of this.held) if (h >= offset) this.held.delete(h);
+      await this.rewind(offset);
+    },
+  };
+
+  get size(): number {
+    const last = this.parts.at(-1);
+    return last ? last.start + last.filled : 0;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    this.throwIfFailed();
+    let done = 0;
+    while (done < chunk.byteLength) {
+      const part = this.openPart();
+      const take = Math.min(part.size - part.filled, chunk.byteLength - done);
+      part.buf!.set(chunk.subarray(done, done + take), part.filled);
+      part.filled += take;
+      done += take;
+    }
+    await this.uploadReady();
+    while (this.inFlight >= this.queueSize) await this.oneUploadSettles();
+    this.throwIfFailed();
+  }
+
+  /** Uploads what remains and completes the object; returns its size. */
+  async complete(): Promise<number> {
+    if (this.held.size > 0) throw new Error('complete() while a header is still waiting for its patch');
+    const size = this.size;
+    if (!this.uploadId && this.parts.length <= 1) {
+      // Small archive: one PutObject instead of a multipart upload.
+      const part = this.parts[0];
+      const body = part?.buf ? part.buf.subarray(0, part.filled) : Buffer.alloc(0);
+      await this.s3.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: this.options.key, Body: body, ...this.headers() }));
+      return size;
+    }
+    for (const part of this.parts) if (!part.etag && !part.uploading) this.startUpload(part);
+    await Promise.all(this.parts.map((p) => p.uploading));
+    this.throwIfFailed();
+    await this.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: this.options.bucket,
+        Key: this.options.key,
+        UploadId: this.uploadId,
+        MultipartUpload: { Parts: this.parts.map((p) => ({ PartNumber: p.number, ETag: p.etag })) },
+      }),
+    );
+    return size;
+  }
+
+  /** Gives up: nothing is left to bill (lifecycle rules are the safety net if this call fails). */
+  async abort(): Promise<void> {
+    await Promise.allSettled(this.parts.map((p) => p.uploading));
+    if (!this.uploadId) return;
+    await this.s3
+      .send(new AbortMultipartUploadCommand({ Bucket: this.options.bucket, Key: this.options.key, UploadId: this.uploadId }))
+      .catch(() => undefined);
+  }
+
+  private headers() {
+    return {
+      ContentType: this.options.contentType ?? 'application/zip',
+      ...(this.options.contentDisposition ? { ContentDisposition: this.options.contentDisposition } : {}),
+    };
+  }
+
+  private openPart(): Part {
+    const last = this.parts.at(-1);
+    if (last && last.filled < last.size) return last;
+    const number = (last?.number ?? 0) + 1;
+    if (number > 10_000) throw new Error('archive exceeds the 10,000 parts of an S3 multipart upload');
+    const size = partSizeFor(number, this.basePartSize);
+    const part: Part = { number, start: last ? last.start + last.size : 0, size, buf: Buffer.allocUnsafe(size), filled: 0 };
+    this.parts.push(part);
+    return part;
+  }
+
+  private partAt(offset: number): Part | undefined {
+    return this.parts.find((p) => offset >= p.start && offset < p.start + p.size);
+  }
+
+  /** A full part may go unless it holds, or directly follows the part holding, a header awaiting its patch. */
+  private isPinned(part: Part): boolean {
+    for (const offset of this.held) {
+      const holder = this.partAt(offset);
+      if (holder && (holder.number === part.number || holder.number + 1 === part.number)) return true;
+    }
+    return false;
+  }
+
+  private async uploadReady(): Promise<void> {
+    for (const part of this.parts) {
+      if (part.filled === part.size && !part.etag && !part.uploading && !this.isPinned(part)) this.startUpload(part);
+    }
+  }
+
+  private startUpload(part: Part): void {
+    const body = part.buf!.subarray(0, part.filled);
+    this.inFlight++;
+    part.uploading = (async () => {
+      try {
+        this.uploadId ??= await this.createUpload();
+        const out = await this.s3.send(
+          new UploadPartCommand({ Bucket: this.options.bucket, Key: this.options.key, UploadId: this.uploadId, PartNumber: part.number, Body: body }),
+        );
+        part.etag = out.ETag;
+        part.buf = undefined;
+      } catch (error) {
+        this.failure ??= error;
+      } finally {
+        this.inFlight--;
+        part.uploading = undefined;
+      }
+    })();
+  }
+
+  private creating?: Promise<string>;
+  private createUpload(): Promise<string> {
+    this.creating ??= this.s3
+      .send(new CreateMultipartUploadCommand({ Bucket: this.options.bucket, Key: this.options.key, ...this.headers() }))
+      .then((out) => out.UploadId!);
+    return this.creating;
+  }
+
+  private async oneUploadSettles(): Promise<void> {
+    await Promise.race(this.parts.filter((p) => p.uploading).map((p) => p.uploading));
+  }
+
+  private overwrite(offset: number, bytes: Uint8Array): void {
+    let written = 0;
+    while (written < bytes.length) {
+      const at = offset + written;
+      const part = this.partAt(at);
+      if (!part?.buf || part.uploading) throw new Error(`patch at ${at} after its part was uploaded`);
+      const n = Math.min(bytes.length - written, part.start + part.filled - at);
+      if (n <= 0) throw new Error(`patch at ${at} beyond the written end`);
+      part.buf.set(bytes.subarray(written, written + n), at - part.start);
+      written += n;
+    }
+  }
+
+  private async rewind(offset: number): Promise<void> {
+    await Promise.all(this.parts.map((p) => p.uploading));
+    const part = this.partAt(offset) ?? this.parts.at(-1);
+    if (!part) return;
+    if (!part.buf) throw new Error(`cannot rewind to ${offset}: its part was uploaded`);
+    part.filled = Math.max(0, offset - part.start);
+    // Later parts are dropped; their numbers are uploaded again as the archive regrows.
+    this.parts.splice(this.parts.indexOf(part) + 1);
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+}

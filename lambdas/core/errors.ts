@@ -1,0 +1,66 @@
+/**
+ * The service's failures, one class per public error code of API.md. Handlers
+ * map them to HTTP in one place (lambdas/handlers/http/errors.ts); anything
+ * else is a fault of ours and becomes a 500 that leaks nothing.
+ */
+export interface ErrorDetail {
+  readonly path: string;
+  readonly message: string;
+}
+
+export abstract class ServiceError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  readonly details: readonly ErrorDetail[] | undefined;
+
+  constructor(message: string, details?: readonly ErrorDetail[]) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+export class InvalidRequestError extends ServiceError {
+  readonly code = 'INVALID_REQUEST';
+  readonly status = 400;
+}
+
+export class UnauthorizedError extends ServiceError {
+  readonly code = 'UNAUTHORIZED';
+  readonly status = 401;
+}
+
+export class PlanLimitExceededError extends ServiceError {
+  readonly code = 'PLAN_LIMIT_EXCEEDED';
+  readonly status = 403;
+}
+
+export class QuotaExceededError extends ServiceError {
+  readonly code = 'QUOTA_EXCEEDED';
+  readonly status = 403;
+}
+
+export class InvalidTokenError extends ServiceError {
+  readonly code = 'INVALID_TOKEN';
+  readonly status = 403;
+}
+
+export class ExpiredTokenError extends ServiceError {
+  readonly code = 'EXPIRED_TOKEN';
+  readonly status = 403;
+}
+
+export class NotFoundError extends ServiceError {
+  readonly code = 'NOT_FOUND';
+  readonly status = 404;
+}
+
+export class ConflictError extends ServiceError {
+  readonly code = 'CONFLICT';
+  readonly status = 409;
+}
+
+export class PayloadTooLargeError extends ServiceError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  readonly status = 413;
+}

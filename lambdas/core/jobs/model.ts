@@ -1,0 +1,93 @@
+import type { CreateJobRequest, RequestedFile } from './create-request';
+
+export type JobStatus = 'preparing' | 'pending' | 'processing' | 'completed' | 'failed';
+export type ZipStatus = 'pending' | 'processing' | 'completed' | 'failed';
+export const JOB_STATUSES: readonly JobStatus[] = ['preparing', 'pending', 'processing', 'completed', 'failed'];
+
+/** A file that could not be packaged (`url` set) or a job-level fault (no `url`). */
+export interface JobError {
+  readonly url?: string;
+  readonly error: string;
+}
+
+/** What the client asked for, with defaults applied; fixed for the job's life. */
+export type JobOptions = Omit<CreateJobRequest, 'files' | 'urls' | 'zip_filename'> & {
+  readonly zip_filename: string | null;
+};
+
+export interface Job {
+  readonly id: string;
+  readonly tenant_id: string;
+  readonly status: JobStatus;
+  readonly options: JobOptions;
+  readonly url_count: number;
+  /** Files packaged into completed ZIPs; known once the job ends. */
+  readonly file_count: number | null;
+  readonly zip_count: number;
+  readonly total_size: number | null;
+  readonly errors: readonly JobError[];
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly completed_at: string | null;
+  readonly expires_at: string;
+  /** S3 key of the file manifest (`{files: RequestedFile[]}`). */
+  readonly manifest_key: string;
+  /** Incremented by every start of the workflow (create, retry). */
+  readonly run: number;
+}
+
+export interface ZipRecord {
+  readonly job_id: string;
+  readonly id: string;
+  readonly sequence: number;
+  readonly status: ZipStatus;
+  readonly filename: string;
+  /** Files in the bin; after the build, files actually packaged. */
+  readonly file_count: number;
+  readonly size: number | null;
+  /** S3 key of the finished archive. */
+  readonly key: string;
+  /** S3 key of the bin (its entries). */
+  readonly bin_key: string;
+  readonly errors: readonly JobError[];
+  readonly files_done: number;
+  readonly bytes_done: number;
+  readonly updated_at: string;
+}
+
+/** One entry of a bin: a requested file with its position in the job. */
+export interface BinEntry {
+  readonly index: number;
+  readonly url: string;
+  readonly filename: string | null;
+  /** Size learned by probing, when the job was split. */
+  readonly size?: number;
+}
+
+export interface Bin {
+  readonly zip_id: string;
+  readonly sequence: number;
+  readonly filename: string;
+  readonly entries: readonly BinEntry[];
+}
+
+/** The bins list read by the state machine's Distributed Map. */
+export interface BinRef {
+  readonly zip_id: string;
+  readonly sequence: number;
+  readonly bin_key: string;
+}
+
+export interface Manifest {
+  readonly files: readonly RequestedFile[];
+}
+
+export const objectKeys = {
+  manifest: (jobId: string) => `manifests/${jobId}.json`,
+  bin: (jobId: string, zipId: string) => `bins/${jobId}/${zipId}.json`,
+  binsList: (jobId: string, run: number) => `bins/${jobId}/bins-${run}.json`,
+  zip: (jobId: string, zipId: string) => `zips/${jobId}/${zipId}.zip`,
+  checkpoint: (jobId: string, zipId: string) => `checkpoints/${jobId}/${zipId}.json`,
+};
+
+export const isTerminal = (status: JobStatus | ZipStatus): boolean => status === 'completed' || status === 'failed';

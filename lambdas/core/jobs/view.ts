@@ -1,0 +1,71 @@
+import type { RequestedFile } from './create-request';
+import { isTerminal, type Job, type ZipRecord } from './model';
+
+/** Builds the download link for one completed ZIP, or null when there is none to give. */
+export type DownloadLink = (zip: ZipRecord) => string | null;
+
+function zipView(zip: ZipRecord, link: DownloadLink) {
+  return {
+    id: zip.id,
+    sequence: zip.sequence,
+    status: zip.status,
+    filename: zip.filename,
+    file_count: zip.file_count,
+    size: zip.status === 'completed' ? zip.size : null,
+    download_url: link(zip),
+    ...(zip.errors.length > 0 ? { errors: zip.errors } : {}),
+  };
+}
+
+/** The fields shared by `GET /jobs` and `GET /jobs/:id` (API.md "List jobs"). */
+export function jobSummary(job: Job, zips: readonly ZipRecord[], firstZipName: string) {
+  const multi = zips.length > 1;
+  const single = zips.length === 1 ? zips[0] : undefined;
+  return {
+    id: job.id,
+    status: job.status,
+    url_count: job.url_count,
+    file_count: job.file_count,
+    zip_filename: zips[0]?.filename ?? firstZipName,
+    zip_size: single?.status === 'completed' ? single.size : null,
+    multi_zip: multi,
+    zip_count: zips.length,
+    total_size: job.total_size,
+    max_zip_size_bytes: job.options.max_zip_size_bytes,
+    fail_on_url_error: job.options.fail_on_url_error,
+    created_at: job.created_at,
+    completed_at: job.completed_at,
+    expires_at: job.expires_at,
+  };
+}
+
+/** `GET /jobs/:id` (API.md "Get a job"); single-ZIP jobs mirror zips[0] at the top level. */
+export function jobDetail(
+  job: Job,
+  zips: readonly ZipRecord[],
+  files: readonly RequestedFile[],
+  firstZipName: string,
+  link: DownloadLink,
+) {
+  const ordered = [...zips].sort((a, b) => a.sequence - b.sequence);
+  const zipViews = ordered.map((z) => zipView(z, link));
+  const single = zipViews.length === 1 ? zipViews[0] : undefined;
+  return {
+    ...jobSummary(job, ordered, firstZipName),
+    files: files.map((f) => ({ url: f.url, filename: f.filename })),
+    metadata: job.options.metadata ?? {},
+    split_strategy: job.options.split_strategy,
+    allow_oversize_zips: job.options.allow_oversize_zips,
+    fail_on_zip_error: job.options.fail_on_zip_error,
+    mode: job.options.mode,
+    compression: job.options.compression,
+    download_url: single?.download_url ?? null,
+    errors: [...job.errors, ...ordered.flatMap((z) => z.errors)],
+    zips: zipViews,
+    progress: {
+      files_done: isTerminal(job.status) ? (job.file_count ?? 0) : ordered.reduce((n, z) => n + z.files_done, 0),
+      files_total: job.url_count,
+      bytes_done: ordered.reduce((n, z) => n + z.bytes_done, 0),
+    },
+  };
+}

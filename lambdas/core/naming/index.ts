@@ -1,0 +1,11 @@
+/** Naming: entry names inside ZIPs and the ZIPs' own names. */
+export {
+  entryBaseName,
+  sanitizeEntryName,
+  splitExtension,
+  urlBaseName,
+  validateClientFilename,
+  type EntryNameSources,
+} from './entry-names';
+export { EntryNameDeduper, dedupeEntryNames, foldName } from './dedupe';
+export * from './zip-names';

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import { InvalidRequestError, type ErrorDetail } from './errors';
+
+/** `files.2.url` → `files[2].url`, the form API.md uses in messages. */
+export function displayPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+}
+
+function issueDetails(issue: z.core.$ZodIssue): ErrorDetail[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'unknown field' }));
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return [{ path: issue.path.join('.'), message: 'is required' }];
+  }
+  return [{ path: issue.path.join('.'), message: issue.message }];
+}
+
+function detailMessage(detail: ErrorDetail): string {
+  const path = displayPath(detail.path.split('.').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
+  return path ? `${path}: ${detail.message}` : detail.message;
+}
+
+/** Parses `input` with `schema`, or throws a 400 naming every offending field and its rule. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const details = result.error.issues.flatMap(issueDetails);
+  throw new InvalidRequestError(details.map(detailMessage).join('; '), details);
+}
+
+export function invalidField(path: string, message: string): InvalidRequestError {
+  const detail = { path, message };
+  return new InvalidRequestError(detailMessage(detail), [detail]);
+}

@@ -1,0 +1,8 @@
+/** The streaming ZIP writer: public surface. */
+export { ZipWriter, type EntryControl, type EntryResult, type ZipEntryMeta, type ZipWriterOptions } from './writer';
+export { EntryAbortedError, EntrySizeMismatchError, EntryTooLargeError, ZipWriterBrokenError } from './errors';
+export { predictZipSize, type PlannedEntry, type PredictOptions } from './predict';
+export { deflateBound, maxCompressedSize, type ZipMethod } from './layout';
+export { assertCheckpoint, type CentralRecord, type EntryInProgress, type ZipCheckpoint } from './records';
+export type { ByteSource } from './deflate';
+export type { ZipSink } from './sink';

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable a handler may read, in one schema. The CDK house
+ * Lambda construct types its `environment` prop from this schema, and each
+ * handler parses `process.env` with the subset it needs at cold start, so a
+ * missing variable fails at synth time or at start-up, never mid-request.
+ */
+export const envSchema = z.object({
+  /** The single DynamoDB table (jobs, ZIPs, API keys). */
+  TABLE_NAME: z.string().min(1),
+  /** The single S3 bucket (manifests/, bins/, checkpoints/, zips/). */
+  BUCKET_NAME: z.string().min(1),
+  /** The ZIP workflow's state machine, started by the create handler. */
+  STATE_MACHINE_ARN: z.string().min(1),
+  /** Secrets Manager secret holding the download-token signing keys. */
+  TOKEN_SECRET_ARN: z.string().min(1),
+  /** "true" lets the fetcher reach private and loopback addresses (local stack only). */
+  ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false']).default('false'),
+  /** Public base URL of the API (e.g. a custom domain); derived from the request when absent. */
+  PUBLIC_BASE_URL: z.string().url().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export type EnvName = keyof Env;
+export type EnvInput = z.input<typeof envSchema>;
+
+/** Parses the variables a handler needs; throws at cold start naming what is missing. */
+export function loadEnv<K extends EnvName>(names: readonly K[], source: NodeJS.ProcessEnv = process.env): Pick<Env, K> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const name of names) {
+    const parsed = envSchema.shape[name].safeParse(source[name]);
+    if (parsed.success) out[name] = parsed.data;
+    else problems.push(`${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  if (problems.length > 0) throw new Error(`invalid environment: ${problems.join('; ')}`);
+  return out as Pick<Env, K>;
+}

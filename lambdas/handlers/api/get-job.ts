@@ -1,0 +1,15 @@
+import { loadEnv } from '../../env';
+import { getJob } from '../../usecases/read-job';
+import { apiHandler } from '../http/api-handler';
+import { success } from '../http/responses';
+import { baseUrl } from './base-url';
+import { signingKeys, storageDeps } from './deps';
+
+const deps = { ...storageDeps(), signingKeys: signingKeys() };
+const { PUBLIC_BASE_URL } = loadEnv(['PUBLIC_BASE_URL']);
+
+export const handler = apiHandler(deps.store, async ({ event, tenant }) => {
+  const jobId = event.pathParameters?.id ?? '';
+  const job = await getJob(deps, tenant.id, jobId, baseUrl(event, PUBLIC_BASE_URL));
+  return success(200, job);
+});

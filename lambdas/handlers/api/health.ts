@@ -1,0 +1,4 @@
+import { publicHandler } from '../http/api-handler';
+import { success } from '../http/responses';
+
+export const handler = publicHandler(async () => success(200, { status: 'ok' }));

@@ -1,0 +1,80 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { apiKeyFromHeaders, hashApiKey } from '../../core/api-keys';
+import { InvalidRequestError, PayloadTooLargeError, ServiceError, UnauthorizedError } from '../../core/errors';
+import type { JobStore } from '../../adapters/job-store';
+import { log } from '../../adapters/log';
+import { errorResponse } from './responses';
+
+/** Request bodies above this are refused before parsing (API Gateway itself stops at 10 MB). */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+export interface Tenant {
+  readonly id: string;
+  readonly plan: string;
+}
+
+export interface ApiRequest {
+  readonly event: APIGatewayProxyEvent;
+  /** Header names lower-cased. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The parsed JSON body; `undefined` when there was none. */
+  readonly body: unknown;
+  readonly tenant: Tenant;
+}
+
+type Route = (request: ApiRequest) => Promise<APIGatewayProxyResult>;
+
+function lowerCaseHeaders(event: APIGatewayProxyEvent): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? undefined]));
+}
+
+function parseBody(event: APIGatewayProxyEvent): unknown {
+  if (event.body == null || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`body: must be at most ${MAX_BODY_BYTES} bytes`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidRequestError('body: must be valid JSON', [{ path: 'body', message: 'must be valid JSON' }]);
+  }
+}
+
+async function authenticate(store: JobStore, headers: Record<string, string | undefined>): Promise<Tenant> {
+  const key = apiKeyFromHeaders(headers);
+  if (!key) throw new UnauthorizedError('missing API key: send X-API-Key or Authorization: Bearer');
+  const record = await store.getApiKey(hashApiKey(key));
+  if (!record || record.revoked_at) throw new UnauthorizedError('unknown API key');
+  return { id: record.tenant_id, plan: record.plan };
+}
+
+const errorEnvelope: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
+  onError: async (request) => {
+    if (!(request.error instanceof ServiceError)) {
+      log.error('request failed', { error: request.error, path: request.event.path });
+    }
+    request.response = errorResponse(request.error);
+  },
+};
+
+/**
+ * Wraps a route: parses the body, resolves the API key to a tenant, and maps
+ * every error to the envelope in one place.
+ */
+export function apiHandler(store: JobStore, route: Route) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(errorEnvelope)
+    .handler(async (event) => {
+      const headers = lowerCaseHeaders(event);
+      const body = parseBody(event);
+      const tenant = await authenticate(store, headers);
+      return route({ event, headers, body, tenant });
+    });
+}
+
+/** A route without an API key (health, download). */
+export function publicHandler(route: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(errorEnvelope).handler(route);
+}

@@ -1,0 +1,11 @@
+import { markJobFailed } from '../../usecases/workflow';
+import { jobInput, stepError, storageDeps } from './deps';
+
+const deps = storageDeps();
+const input = jobInput.extend({ error: stepError });
+
+export const handler = async (event: unknown) => {
+  const { job_id, error } = input.parse(event);
+  await markJobFailed(deps, job_id, error);
+  return { job_id, status: 'failed' };
+};

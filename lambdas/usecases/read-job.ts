@@ -1,0 +1,51 @@
+import type { BlobStore } from '../adapters/blob-store';
+import type { JobStore } from '../adapters/job-store';
+import { ExpiredTokenError, InvalidTokenError, NotFoundError } from '../core/errors';
+import type { Job, Manifest, ZipRecord } from '../core/jobs/model';
+import { jobDetail } from '../core/jobs/view';
+import { jobZipNames } from '../core/jobs/zip-filenames';
+import { createToken, verifyToken, type SigningKeys } from '../core/tokens';
+
+export interface ReadJobDeps {
+  readonly store: JobStore;
+  readonly blobs: BlobStore;
+  readonly signingKeys: () => Promise<SigningKeys>;
+  readonly now: () => Date;
+}
+
+/** Presigned storage URLs live this long; the download token is the long-lived credential. */
+const PRESIGN_SECONDS = 300;
+
+/** Another tenant's job answers exactly like a missing one. */
+async function ownJob(store: JobStore, tenantId: string, jobId: string) {
+  const found = await store.getJobWithZips(jobId);
+  if (!found || found.job.tenant_id !== tenantId) throw new NotFoundError(`job ${jobId} not found`);
+  return found;
+}
+
+const isExpired = (job: Job, now: Date) => Date.parse(job.expires_at) <= now.getTime();
+
+/** `GET /jobs/:id`. */
+export async function getJob(deps: ReadJobDeps, tenantId: string, jobId: string, baseUrl: string) {
+  const { job, zips } = await ownJob(deps.store, tenantId, jobId);
+  const manifest = await deps.blobs.getJson<Manifest>(job.manifest_key);
+  const keys = await deps.signingKeys();
+  const expired = isExpired(job, deps.now());
+  const expiry = Math.floor(Date.parse(job.expires_at) / 1000);
+  const link = (zip: ZipRecord) =>
+    zip.status === 'completed' && !expired
+      ? `${baseUrl}/download/${createToken({ j: job.id, z: zip.id, e: expiry }, keys)}`
+      : null;
+  return jobDetail(job, zips, manifest.files, jobZipNames(job, 1)[0]!, link);
+}
+
+/** `GET /download/:token`: a short-lived storage URL for the ZIP the token names. */
+export async function resolveDownload(deps: ReadJobDeps, token: string): Promise<string> {
+  const now = deps.now();
+  const claims = verifyToken(token, await deps.signingKeys(), now.getTime());
+  const found = await deps.store.getJobWithZips(claims.j);
+  const zip = found?.zips.find((z) => z.id === claims.z);
+  if (!found || !zip || zip.status !== 'completed') throw new InvalidTokenError('token: no such archive');
+  if (isExpired(found.job, now)) throw new ExpiredTokenError('token: the job has expired');
+  return deps.blobs.presignDownload(zip.key, zip.filename, PRESIGN_SECONDS);
+}

@@ -1,0 +1,94 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { ApiRoute, FunctionName } from '../functions';
+
+export const API_STAGE = 'v1';
+
+export interface ApiProps {
+  readonly routes: readonly ApiRoute[];
+  /** Must hold every function a route names. */
+  readonly functions: { readonly [N in FunctionName]?: { readonly fn: IFunction } };
+  /** Steady-state requests per second for the whole stage. @default 50 */
+  readonly throttlingRateLimit?: number;
+  /** @default 100 */
+  readonly throttlingBurstLimit?: number;
+  /** Development stack: logs are destroyed with it. */
+  readonly dev?: boolean;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
+/** A gateway-made error in the API's own envelope (see API.md, "Envelope and errors"). */
+function envelope(code: string, message = '$context.error.messageString'): Record<string, string> {
+  return { 'application/json': `{"success":false,"error":{"code":"${code}","message":${message}}}` };
+}
+
+/**
+ * The REST API: one resource per route with a Lambda proxy integration, JSON
+ * errors for what never reaches a handler, stage throttling, JSON access logs.
+ * Authentication (API keys in the table) is done by the handlers.
+ */
+export class Api extends Construct {
+  readonly restApi: RestApi;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.dev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    this.restApi = new RestApi(this, 'RestApi', {
+      description: 'zipjobs: ZIP archives from URLs',
+      endpointTypes: [EndpointType.REGIONAL],
+      // Access logging needs the account-level API Gateway CloudWatch role.
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: API_STAGE,
+        throttlingRateLimit: props.throttlingRateLimit ?? 50,
+        throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
+        tracingEnabled: true,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+
+    for (const route of props.routes) {
+      const fn = props.functions[route.fn]?.fn;
+      if (!fn) throw new Error(`route ${route.method} ${route.path}: no function ${route.fn}`);
+      this.restApi.root
+        .resourceForPath(route.path)
+        .addMethod(route.method, new LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }));
+    }
+
+    // Every method is public (the handlers check keys), so "missing
+    // authentication token" can only mean a route that does not exist.
+    this.restApi.addGatewayResponse('UnknownRoute', {
+      type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      statusCode: '404',
+      templates: envelope('NOT_FOUND', '"no such route"'),
+    });
+    this.restApi.addGatewayResponse('Throttled', {
+      type: ResponseType.THROTTLED,
+      statusCode: '429',
+      responseHeaders: { 'Retry-After': "'1'" },
+      templates: envelope('RATE_LIMITED'),
+    });
+    this.restApi.addGatewayResponse('TooLarge', {
+      type: ResponseType.REQUEST_TOO_LARGE,
+      statusCode: '413',
+      templates: envelope('PAYLOAD_TOO_LARGE'),
+    });
+    this.restApi.addGatewayResponse('Default4xx', { type: ResponseType.DEFAULT_4XX, templates: envelope('INVALID_REQUEST') });
+    this.restApi.addGatewayResponse('Default5xx', { type: ResponseType.DEFAULT_5XX, templates: envelope('INTERNAL') });
+  }
+}

@@ -1,0 +1,128 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import type { IGrantable, IPrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { envSchema, type EnvInput, type EnvName } from '../../lambdas/env';
+import { functionSpecs, type FunctionName } from '../functions';
+
+/** Absolute, so that synth works from any working directory. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Metadata key on each CfnFunction; the local runner maps logical ids to handlers with it. */
+export const FUNCTION_METADATA_KEY = 'zipjobs:function';
+
+type SpecEnvName<N extends FunctionName> = (typeof functionSpecs)[N]['env'][number];
+
+/** Variables the schema lets a handler start without (optional or defaulted). */
+type OptionalEnvName = { [K in EnvName]-?: undefined extends EnvInput[K] ? K : never }[EnvName];
+
+/**
+ * The environment a function's spec asks for, typed from the zod schema: a
+ * required variable left out, an unknown one, or a bad enum literal is a
+ * compile error here rather than a cold-start failure in production.
+ */
+export type FunctionEnvironment<N extends FunctionName> = {
+  readonly [K in Exclude<SpecEnvName<N>, OptionalEnvName>]: NonNullable<EnvInput[K]>;
+} & {
+  readonly [K in Extract<SpecEnvName<N>, OptionalEnvName>]?: NonNullable<EnvInput[K]>;
+};
+
+export interface HouseFunctionProps<N extends FunctionName> {
+  /** The `functionSpecs` entry this function runs. */
+  readonly name: N;
+  readonly environment: FunctionEnvironment<N>;
+  /** Development stack: logs are destroyed with it. */
+  readonly dev?: boolean;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * Checks the environment against the spec and the schema, for callers that
+ * got around the types (casts, computed objects). Tokens are only known at
+ * deploy time, so only their presence is checked.
+ */
+export function environmentProblems(name: FunctionName, environment: Readonly<Record<string, string | undefined>>): string[] {
+  const listed: readonly EnvName[] = functionSpecs[name].env;
+  const problems: string[] = [];
+  for (const key of listed) {
+    const value = environment[key];
+    const field = envSchema.shape[key];
+    if (value === undefined) {
+      if (!field.safeParse(undefined).success) problems.push(`${key} is required`);
+    } else if (!Token.isUnresolved(value)) {
+      const parsed = field.safeParse(value);
+      if (!parsed.success) problems.push(`${key}: ${parsed.error.issues.map((i) => i.message).join(', ')}`);
+    }
+  }
+  for (const key of Object.keys(environment)) {
+    if (!(listed as readonly string[]).includes(key)) problems.push(`${key} is not in the spec's env list`);
+  }
+  return problems;
+}
+
+/**
+ * The one way zipjobs builds a Lambda function: Node 22 on ARM64, bundled by
+ * the local esbuild, JSON logs into a retained log group, X-Ray tracing,
+ * source maps, and timeout/memory/environment from `functionSpecs`.
+ */
+export class HouseFunction<N extends FunctionName = FunctionName> extends Construct implements IGrantable {
+  readonly name: N;
+  readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly timeout: Duration;
+  readonly grantPrincipal: IPrincipal;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps<N>) {
+    super(scope, id);
+    const spec = functionSpecs[props.name];
+    const environment = props.environment as Readonly<Record<string, string | undefined>>;
+    const problems = environmentProblems(props.name, environment);
+    if (problems.length > 0) throw new Error(`${props.name}: invalid environment: ${problems.join('; ')}`);
+
+    this.name = props.name;
+    this.timeout = Duration.seconds(spec.timeoutSeconds);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.dev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+
+    const definedEnvironment = Object.fromEntries(
+      Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: join(repoRoot, spec.entry),
+      handler: 'handler',
+      description: spec.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: this.timeout,
+      environment: { ...definedEnvironment, NODE_OPTIONS: '--enable-source-maps' },
+      loggingFormat: LoggingFormat.JSON,
+      logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      projectRoot: repoRoot,
+      depsLockFilePath: join(repoRoot, 'package-lock.json'),
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies bundled into ESM still call require().
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // Bundle the SDK too: the handlers run against the exact versions they
+        // were tested with, not whatever the runtime ships this month.
+        externalModules: [],
+      },
+    });
+    (this.fn.node.defaultChild as CfnResource).addMetadata(FUNCTION_METADATA_KEY, props.name);
+    this.grantPrincipal = this.fn.grantPrincipal;
+  }
+}

@@ -1,0 +1,135 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import {
+  Chain,
+  Choice,
+  Condition,
+  DefinitionBody,
+  DistributedMap,
+  Errors,
+  Fail,
+  JitterType,
+  JsonPath,
+  LogLevel,
+  S3JsonItemReader,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { HouseFunction } from './house-function';
+
+export const workflowFunctionNames = ['Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed'] as const;
+export type WorkflowFunctionName = (typeof workflowFunctionNames)[number];
+
+/** Lambda faults worth retrying: the invocation never reached (or never left) the handler. */
+export const TRANSIENT_LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+export interface WorkflowProps {
+  /** Holds the bins list the Distributed Map reads its items from. */
+  readonly bucket: IBucket;
+  readonly functions: { readonly [N in WorkflowFunctionName]: HouseFunction<N> };
+  /** Development stack: logs are destroyed with it. */
+  readonly dev?: boolean;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** @default 40 */
+  readonly maxConcurrentZips?: number;
+}
+
+/**
+ * The ZIP workflow: Prepare → BuildZips (Distributed Map over the bins list in
+ * S3) → Finalize, with any job-level fault going to MarkFailed. State names are
+ * a contract: the local runner overrides tasks by name.
+ */
+export class Workflow extends Construct {
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    const fns = props.functions;
+    const invoke = (name: WorkflowFunctionName, options: { payload?: TaskInput; resultPath?: string }) => {
+      const fn = fns[name];
+      const task = new LambdaInvoke(this, name, {
+        lambdaFunction: fn.fn,
+        // Omitted payload = the whole state, as the Lambda's event.
+        payload: options.payload,
+        payloadResponseOnly: true,
+        resultPath: options.resultPath,
+        // Our own retry below replaces CDK's default one, which has no jitter.
+        retryOnServiceExceptions: false,
+        // A little over the function's own limit, so a stuck invocation cannot hang the run.
+        taskTimeout: Timeout.duration(fn.timeout.plus(Duration.seconds(60))),
+      });
+      return task.addRetry({
+        errors: TRANSIENT_LAMBDA_ERRORS,
+        interval: Duration.seconds(2),
+        backoffRate: 2,
+        maxAttempts: 6,
+        jitterStrategy: JitterType.FULL,
+      });
+    };
+    const jobId = JsonPath.stringAt('$.job_id');
+    const caught = { errors: [Errors.ALL], resultPath: '$.error' };
+
+    const markFailed = invoke('MarkFailed', {
+      payload: TaskInput.fromObject({ job_id: jobId, error: JsonPath.objectAt('$.error') }),
+    });
+    markFailed.next(new Fail(this, 'JobFailed', { error: 'JobFailed', cause: 'The job failed; its record holds the error' }));
+
+    const prepare = invoke('Prepare', { payload: TaskInput.fromObject({ job_id: jobId }), resultPath: '$.prepared' });
+    prepare.addCatch(markFailed, caught);
+
+    // One child execution per bin. BuildZip returns {done: false} near its time
+    // limit and is called again with its own output; a failure is recorded on
+    // the ZIP inside the child, so one bad ZIP never fails the map.
+    // The Succeed states output {} so that 10,000 children's results stay far
+    // below the 256 KiB a state may carry (there is no ResultWriter).
+    const buildZip = invoke('BuildZip', {});
+    const markZipFailed = invoke('MarkZipFailed', {
+      payload: TaskInput.fromObject({ job_id: jobId, zip: JsonPath.objectAt('$.zip'), error: JsonPath.objectAt('$.error') }),
+    });
+    markZipFailed.next(new Succeed(this, 'ZipFailed', { outputPath: JsonPath.DISCARD }));
+    buildZip.addCatch(markZipFailed, caught);
+    const zipDone = new Choice(this, 'ZipDone')
+      .when(Condition.booleanEquals('$.done', true), new Succeed(this, 'ZipBuilt', { outputPath: JsonPath.DISCARD }))
+      .otherwise(buildZip);
+
+    const buildZips = new DistributedMap(this, 'BuildZips', {
+      itemReader: new S3JsonItemReader({ bucket: props.bucket, key: JsonPath.stringAt('$.prepared.bins_key') }),
+      itemSelector: { job_id: jobId, zip: JsonPath.objectAt('$$.Map.Item.Value') },
+      maxConcurrency: props.maxConcurrentZips ?? 40,
+      // Children run for hours: Express would stop them after 5 minutes.
+      mapExecutionType: StateMachineType.STANDARD,
+      resultPath: JsonPath.DISCARD,
+    });
+    buildZips.itemProcessor(buildZip.next(zipDone));
+    buildZips.addCatch(markFailed, caught);
+
+    const finalize = invoke('Finalize', { payload: TaskInput.fromObject({ job_id: jobId }), resultPath: '$.finalized' });
+    finalize.addCatch(markFailed, caught);
+
+    const logs = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.dev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      // JSONPath (the default), not JSONata: the local executor ignores JSONata.
+      definitionBody: DefinitionBody.fromChainable(Chain.start(prepare).next(buildZips).next(finalize)),
+      stateMachineType: StateMachineType.STANDARD,
+      timeout: Duration.hours(24),
+      tracingEnabled: true,
+      // States carry ids and keys only (file lists live in S3), so full data logging is cheap and safe.
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { ApiRoute } from '../functions';
+
+/** API Gateway REST's own payload limit. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+interface CompiledRoute {
+  readonly route: ApiRoute;
+  readonly pattern: RegExp;
+  readonly params: string[];
+}
+
+function compile(route: ApiRoute): CompiledRoute {
+  const params: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const m = /^\{(\w+)\}$/.exec(segment);
+      if (!m) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      params.push(m[1]!);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^${source}/?$`), params };
+}
+
+function gatewayError(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ success: false, error: { code, message } }));
+}
+
+/**
+ * Serves the API's routes the way API Gateway's Lambda proxy integration does:
+ * each request becomes a proxy event for the route's handler, and the handler's
+ * result becomes the response. Unknown routes and oversized bodies are answered
+ * here, as the gateway itself answers them.
+ */
+export function apiGatewayServer(routes: readonly ApiRoute[], handlerFor: (route: ApiRoute) => Promise<ProxyHandler>): Server {
+  const compiled = routes.map(compile);
+  return createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      console.error('local API gateway fault', error);
+      if (!res.headersSent) gatewayError(res, 502, 'INTERNAL', 'internal error');
+      else res.destroy();
+    });
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    let match: { route: ApiRoute; pathParameters: Record<string, string> } | undefined;
+    for (const c of compiled) {
+      const m = c.pattern.exec(url.pathname);
+      if (!m || c.route.method !== method) continue;
+      match = { route: c.route, pathParameters: Object.fromEntries(c.params.map((p, i) => [p, decodeURIComponent(m[i + 1]!)])) };
+      break;
+    }
+    if (!match) return gatewayError(res, 404, 'NOT_FOUND', `no route for ${method} ${url.pathname}`);
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_PAYLOAD_BYTES) return gatewayError(res, 413, 'PAYLOAD_TOO_LARGE', 'body: request body is too large');
+      chunks.push(chunk as Buffer);
+    }
+    const body = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null;
+
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i]!;
+      const value = req.rawHeaders[i + 1]!;
+      headers[name] = value;
+      (multiValueHeaders[name] ??= []).push(value);
+    }
+    headers['X-Forwarded-Proto'] ??= 'http';
+    const query = [...url.searchParams.keys()].length > 0 ? Object.fromEntries(url.searchParams) : null;
+    const multiQuery: Record<string, string[]> = {};
+    for (const [k, v] of url.searchParams) (multiQuery[k] ??= []).push(v);
+
+    const event = {
+      resource: match.route.path,
+      path: url.pathname,
+      httpMethod: method,
+      headers,
+      multiValueHeaders,
+      queryStringParameters: query,
+      multiValueQueryStringParameters: query ? multiQuery : null,
+      pathParameters: Object.keys(match.pathParameters).length > 0 ? match.pathParameters : null,
+      stageVariables: null,
+      body,
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        httpMethod: method,
+        path: url.pathname,
+        stage: 'local',
+        requestId: randomUUID(),
+        requestTimeEpoch: Date.now(),
+        resourceId: 'local',
+        resourcePath: match.route.path,
+        domainName: req.headers.host ?? 'localhost',
+        protocol: `HTTP/${req.httpVersion}`,
+        identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+      },
+    } as unknown as APIGatewayProxyEvent;
+
+    const handler = await handlerFor(match.route);
+    const result = await handler(event);
+    const outHeaders: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+    for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) outHeaders[k] = v.map(String);
+    res.writeHead(result.statusCode, outHeaders);
+    res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+  }
+}

@@ -1,0 +1,185 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { functionSpecs, apiRoutes, type FunctionName } from '../functions';
+import { apiGatewayServer } from './api-gateway';
+import { AwsServiceError, startJsonServices } from './aws-json-services';
+import { seedApiKey } from './seed';
+import { stateMachineDefinition } from './state-machine-definition';
+import { LocalStepFunctions, type LocalLambda } from './step-functions';
+import { functionsByLogicalId, localFunctionArn, LOCAL_ACCOUNT, LOCAL_REGION, onlyResource, synthesizeTemplate } from './template';
+
+export interface LocalStackOptions {
+  /** API port on 127.0.0.1; 0 picks a free one. */
+  readonly port: number;
+  readonly apiKey: string;
+  readonly dataDir: string;
+  readonly allowPrivateAddresses: boolean;
+  /** Per-function Lambda time limits, to force a time budget in tests. */
+  readonly lambdaTimeoutsMs?: Partial<Record<FunctionName, number>>;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly stepFunctions: LocalStepFunctions;
+  /** Stops serving; running executions are journalled and resume on the next start. */
+  close(): Promise<void>;
+}
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const TABLE_NAME = 'zipjobs';
+const BUCKET_NAME = 'zipjobs-local';
+const STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:zipjobs-local`;
+const TOKEN_SECRET_ARN = `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:zipjobs-token-local`;
+
+const listen = (server: Server, port: number) =>
+  new Promise<number>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ok((server.address() as AddressInfo).port));
+  });
+
+function tokenSecret(dataDir: string): string {
+  const path = join(dataDir, 'token-secret.json');
+  if (!existsSync(path)) {
+    writeFileSync(path, JSON.stringify({ active: 'k1', k1: randomBytes(48).toString('base64url') }), { mode: 0o600 });
+  }
+  return readFileSync(path, 'utf8');
+}
+
+function lambdaContext(name: FunctionName, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: localFunctionArn(name),
+    memoryLimitInMB: String(functionSpecs[name].memoryMb),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/**
+ * Starts the whole service in this process: dynalite and s3rver for DynamoDB
+ * and S3, a JSON-protocol stand-in for Step Functions and Secrets Manager, the
+ * state machine synthesized from the CDK stack, and the API. Handlers reach
+ * the stand-ins only through the SDK's AWS_ENDPOINT_URL_* variables.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+  mkdirSync(join(dataDir, 's3'), { recursive: true });
+
+  const dynamo = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamoPort = await listen(dynamo, 0);
+  const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dataDir, 's3') });
+  const { port: s3Port } = await s3rver.run();
+
+  const secret = tokenSecret(dataDir);
+  let stepFunctions: LocalStepFunctions | undefined;
+  const services = await startJsonServices({
+    'AWSStepFunctions.StartExecution': (input) => stepFunctions!.startExecution(input),
+    'AWSStepFunctions.DescribeExecution': (input) => stepFunctions!.describeExecution(String(input.executionArn)),
+    'secretsmanager.GetSecretValue': (input) => {
+      if (input.SecretId !== TOKEN_SECRET_ARN) throw new AwsServiceError('ResourceNotFoundException', 'Secrets Manager can not find the specified secret.');
+      return { ARN: TOKEN_SECRET_ARN, Name: 'zipjobs-token-local', SecretString: secret, VersionId: 'local' };
+    },
+  });
+
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    // s3rver accepts only its own fixed credentials; the other stand-ins accept any.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamoPort}`,
+    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Port}`,
+    AWS_ENDPOINT_URL_SFN: services.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: services.url,
+    TABLE_NAME,
+    BUCKET_NAME,
+    STATE_MACHINE_ARN,
+    TOKEN_SECRET_ARN,
+    ALLOW_PRIVATE_ADDRESSES: String(options.allowPrivateAddresses),
+  });
+
+  const template = synthesizeTemplate();
+  const [tableId, table] = onlyResource(template, 'AWS::DynamoDB::Table');
+  const [bucketId] = onlyResource(template, 'AWS::S3::Bucket');
+
+  const dynamoClient = new DynamoDBClient({});
+  const props = table.Properties!;
+  await dynamoClient
+    .send(
+      new CreateTableCommand({
+        TableName: TABLE_NAME,
+        KeySchema: props.KeySchema as never,
+        AttributeDefinitions: props.AttributeDefinitions as never,
+        GlobalSecondaryIndexes: props.GlobalSecondaryIndexes as never,
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    });
+  const s3 = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET_NAME })).catch((error: { name?: string }) => {
+    if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+  });
+  await seedApiKey(TABLE_NAME, options.apiKey);
+
+  const modules = new Map<FunctionName, Promise<{ handler: (event: unknown, context: Context) => Promise<unknown> }>>();
+  const load = (name: FunctionName) => {
+    if (!modules.has(name)) modules.set(name, import(pathToFileURL(join(ROOT, functionSpecs[name].entry)).href));
+    return modules.get(name)!;
+  };
+  const invoke = async (name: FunctionName, payload: unknown) => {
+    const timeoutMs = options.lambdaTimeoutsMs?.[name] ?? functionSpecs[name].timeoutSeconds * 1000;
+    const { handler } = await load(name);
+    return handler(payload, lambdaContext(name, timeoutMs));
+  };
+
+  const lambdas = new Map<string, LocalLambda>();
+  for (const [logicalId, name] of functionsByLogicalId(template)) lambdas.set(localFunctionArn(logicalId), (payload) => invoke(name, payload));
+  const definition = stateMachineDefinition(template, { [bucketId]: BUCKET_NAME, [tableId]: TABLE_NAME });
+  stepFunctions = new LocalStepFunctions(definition, {
+    stateMachineArn: STATE_MACHINE_ARN,
+    lambdas,
+    readJson: async (Bucket, Key) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToString()),
+    journalPath: join(dataDir, 'executions.json'),
+    onExecutionError: (name, error) => console.error(`execution ${name} failed:`, error),
+  });
+
+  const api = apiGatewayServer(apiRoutes, async (route) => {
+    return (event: APIGatewayProxyEvent) => invoke(route.fn, event) as Promise<APIGatewayProxyResult>;
+  });
+  const apiPort = await listen(api, options.port);
+
+  return {
+    url: `http://127.0.0.1:${apiPort}`,
+    apiKey: options.apiKey,
+    stepFunctions,
+    async close() {
+      await new Promise<void>((ok) => api.close(() => ok()));
+      api.closeAllConnections();
+      await new Promise<void>((ok) => services.server.close(() => ok()));
+      await s3rver.close();
+      await new Promise<void>((ok) => dynamo.close(() => ok()));
+      dynamoClient.destroy();
+      s3.destroy();
+    },
+  };
+}

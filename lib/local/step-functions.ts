@@ -1,0 +1,171 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { AwsServiceError } from './aws-json-services';
+import { rewriteDistributedMaps, taskStates, type StatesDefinition } from './state-machine-definition';
+
+// aws-local-stepfunctions uses Promise.withResolvers (Node 22+).
+const promiseCtor = Promise as unknown as { withResolvers?: () => unknown };
+promiseCtor.withResolvers ??= () => {
+  let resolve!: (v: unknown) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+};
+
+/** A Lambda handler as the local stack runs it: JSON in, JSON out, errors by name. */
+export type LocalLambda = (payload: unknown) => Promise<unknown>;
+
+export interface LocalStepFunctionsOptions {
+  readonly stateMachineArn: string;
+  /** Local Lambda ARN → its handler. */
+  readonly lambdas: ReadonlyMap<string, LocalLambda>;
+  /** Reads a JSON object from the local S3 (for ItemReader). */
+  readonly readJson: (bucket: string, key: string) => Promise<unknown>;
+  /** Where running executions are journalled, so a restart resumes them. */
+  readonly journalPath?: string;
+  readonly onExecutionError?: (name: string, error: unknown) => void;
+}
+
+type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+interface Execution {
+  name: string;
+  input: string;
+  status: ExecutionStatus;
+  startDate: number;
+  stopDate?: number;
+  output?: string;
+  error?: string;
+}
+
+/**
+ * Step Functions for the local stack: runs the synthesized definition (its
+ * Distributed Maps rewritten) with aws-local-stepfunctions, every Task mapped
+ * to a local handler. Answers StartExecution and DescribeExecution.
+ */
+export class LocalStepFunctions {
+  private readonly machine: StateMachine;
+  private readonly overrides: Record<string, (input: unknown) => Promise<never>> = {};
+  private readonly executions = new Map<string, Execution>();
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    definition: StatesDefinition,
+    private readonly options: LocalStepFunctionsOptions,
+  ) {
+    const local = rewriteDistributedMaps(definition);
+    for (const [name, state] of taskStates(local)) this.overrides[name] = this.taskOverride(name, state) as (input: unknown) => Promise<never>;
+    this.machine = new StateMachine(local as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    this.loadJournal();
+  }
+
+  private taskOverride(name: string, state: Record<string, unknown>): (input: unknown) => Promise<unknown> {
+    const resource = String(state.Resource);
+    if (resource === 'arn:aws:states:::s3:getObject') {
+      return async (input) => {
+        const { Bucket, Key } = input as { Bucket: string; Key: string };
+        return this.options.readJson(Bucket, Key);
+      };
+    }
+    const direct = this.options.lambdas.get(resource);
+    if (direct) return async (input) => direct(JSON.parse(JSON.stringify(input ?? null)));
+    if (resource === 'arn:aws:states:::lambda:invoke') {
+      return async (input) => {
+        const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+        const fn = this.options.lambdas.get(FunctionName);
+        if (!fn) throw new Error(`local stack: no handler for ${FunctionName}`);
+        return { Payload: await fn(JSON.parse(JSON.stringify(Payload ?? null))), StatusCode: 200 };
+      };
+    }
+    throw new Error(`local stack: task state ${name} uses ${resource}, which has no local stand-in`);
+  }
+
+  /** Operations for the JSON-protocol server. */
+  operations() {
+    return {
+      'AWSStepFunctions.StartExecution': (input: Record<string, unknown>) => this.startExecution(input),
+      'AWSStepFunctions.DescribeExecution': (input: Record<string, unknown>) => this.describeExecution(String(input.executionArn)),
+    };
+  }
+
+  private arnOf(name: string): string {
+    return `${this.options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  }
+
+  startExecution(input: Record<string, unknown>) {
+    if (input.stateMachineArn !== this.options.stateMachineArn) {
+      throw new AwsServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(input.stateMachineArn)}'`);
+    }
+    const name = String(input.name ?? crypto.randomUUID());
+    const existing = this.executions.get(name);
+    if (existing) {
+      if (existing.input === (input.input ?? '{}')) return { executionArn: this.arnOf(name), startDate: existing.startDate / 1000 };
+      throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${this.arnOf(name)}'`);
+    }
+    const execution: Execution = { name, input: String(input.input ?? '{}'), status: 'RUNNING', startDate: Date.now() };
+    this.executions.set(name, execution);
+    this.run(execution);
+    return { executionArn: this.arnOf(name), startDate: execution.startDate / 1000 };
+  }
+
+  describeExecution(arn: string) {
+    const name = arn.slice(arn.lastIndexOf(':') + 1);
+    const e = this.executions.get(name);
+    if (!e) throw new AwsServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return {
+      executionArn: arn,
+      stateMachineArn: this.options.stateMachineArn,
+      name,
+      status: e.status,
+      startDate: e.startDate / 1000,
+      ...(e.stopDate ? { stopDate: e.stopDate / 1000 } : {}),
+      input: e.input,
+      ...(e.output !== undefined ? { output: e.output } : {}),
+      ...(e.error ? { error: e.error } : {}),
+    };
+  }
+
+  private run(execution: Execution): void {
+    this.saveJournal();
+    const done = (async () => {
+      try {
+        const run = this.machine.run(JSON.parse(execution.input), { overrides: { taskResourceLocalHandlers: this.overrides } });
+        execution.output = JSON.stringify(await run.result);
+        execution.status = 'SUCCEEDED';
+      } catch (error) {
+        execution.status = 'FAILED';
+        execution.error = error instanceof Error ? error.name : String(error);
+        this.options.onExecutionError?.(execution.name, error);
+      } finally {
+        execution.stopDate = Date.now();
+        this.saveJournal();
+      }
+    })();
+    this.running.add(done);
+    void done.finally(() => this.running.delete(done));
+  }
+
+  /** Resolves when no execution is running. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private loadJournal(): void {
+    const path = this.options.journalPath;
+    if (!path || !existsSync(path)) return;
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as Execution[];
+    for (const e of saved) this.executions.set(e.name, e);
+    // Executions cut off by a stop start again: every workflow step is idempotent.
+    for (const e of saved) if (e.status === 'RUNNING') this.run(e);
+  }
+
+  private saveJournal(): void {
+    const path = this.options.journalPath;
+    if (!path) return;
+    // Finished executions are kept only as long as needed to answer duplicate starts.
+    const keep = [...this.executions.values()].filter((e) => e.status === 'RUNNING' || Date.now() - (e.stopDate ?? 0) < 86_400_000);
+    writeFileSync(path, JSON.stringify(keep));
+  }
+}

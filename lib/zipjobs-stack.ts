@@ -1,0 +1,75 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { grantLeastPrivilege } from './constructs/access';
+import { Api } from './constructs/api';
+import { HouseFunction, type FunctionEnvironment } from './constructs/house-function';
+import { Secrets } from './constructs/secrets';
+import { Storage } from './constructs/storage';
+import { Workflow } from './constructs/workflow';
+import { apiRoutes, type FunctionName } from './functions';
+
+export interface ZipjobsStackProps extends StackProps {
+  /** Development stack: data, secrets and logs are destroyed with the stack. @default false */
+  readonly dev?: boolean;
+  /** S3's safety-net expiry for the service's objects. @default 31 */
+  readonly expireObjectsAfterDays?: number;
+  /** API stage throttling. @default 50 */
+  readonly throttlingRateLimit?: number;
+  /** @default 100 */
+  readonly throttlingBurstLimit?: number;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Base URL for download links (e.g. a custom domain); derived from each request when absent. */
+  readonly publicBaseUrl?: string;
+}
+
+/** zipjobs: wires the constructs together; each concern lives in lib/constructs. */
+export class ZipjobsStack extends Stack {
+  constructor(scope: Construct, id: string, props: ZipjobsStackProps = {}) {
+    super(scope, id, props);
+    const { dev = false, logRetention } = props;
+    const { table, bucket } = new Storage(this, 'Storage', { dev, expireObjectsAfterDays: props.expireObjectsAfterDays });
+    const { tokenSecret } = new Secrets(this, 'Secrets', { dev });
+
+    const house = <N extends FunctionName>(name: N, environment: FunctionEnvironment<N>) =>
+      new HouseFunction(this, name, { name, environment, dev, logRetention });
+    const data = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName };
+    // A deployed fetcher never reaches private addresses; only the local stack may.
+    const fetcher = { ...data, ALLOW_PRIVATE_ADDRESSES: 'false' } as const;
+
+    const workflowFunctions = {
+      Prepare: house('Prepare', fetcher),
+      BuildZip: house('BuildZip', fetcher),
+      MarkZipFailed: house('MarkZipFailed', { TABLE_NAME: table.tableName }),
+      Finalize: house('Finalize', { TABLE_NAME: table.tableName }),
+      MarkFailed: house('MarkFailed', { TABLE_NAME: table.tableName }),
+    };
+    const { stateMachine } = new Workflow(this, 'Workflow', { bucket, functions: workflowFunctions, dev, logRetention });
+
+    const signing = { ...data, TOKEN_SECRET_ARN: tokenSecret.secretArn };
+    // Typed as the full registry: a spec without a function is a compile error.
+    const functions: { readonly [N in FunctionName]: HouseFunction<N> } = {
+      ...workflowFunctions,
+      CreateJob: house('CreateJob', { ...data, STATE_MACHINE_ARN: stateMachine.stateMachineArn }),
+      GetJob: house('GetJob', props.publicBaseUrl ? { ...signing, PUBLIC_BASE_URL: props.publicBaseUrl } : signing),
+      Download: house('Download', signing),
+      Health: house('Health', {}),
+    };
+    grantLeastPrivilege({ functions, table, bucket, tokenSecret, stateMachine });
+
+    const api = new Api(this, 'Api', {
+      routes: apiRoutes,
+      functions,
+      throttlingRateLimit: props.throttlingRateLimit,
+      throttlingBurstLimit: props.throttlingBurstLimit,
+      dev,
+      logRetention,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.restApi.url, description: 'Base URL of the API (stage v1)' });
+    new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+  }
+}

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../lib/local/local-stack';
+
+export interface ApiResponse<T = Record<string, any>> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+/** The local stack on a free port with a throwaway data folder, and a small client for its API. */
+export class LocalApi {
+  private constructor(
+    readonly stack: LocalStack,
+    private readonly dataDir: string,
+  ) {}
+
+  static async start(options: Partial<LocalStackOptions> = {}): Promise<LocalApi> {
+    process.env.ZIPJOBS_QUIET = 'true';
+    const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'zipjobs-e2e-'));
+    const stack = await startLocalStack({ port: 0, apiKey: 'e2e-key', dataDir, allowPrivateAddresses: true, ...options });
+    return new LocalApi(stack, dataDir);
+  }
+
+  get url(): string {
+    return this.stack.url;
+  }
+
+  async request<T = Record<string, any>>(
+    method: string,
+    path: string,
+    init: { body?: unknown; rawBody?: string; headers?: Record<string, string>; key?: string | null } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...init.headers };
+    const key = init.key === undefined ? this.stack.apiKey : init.key;
+    if (key !== null) headers['X-API-Key'] ??= key;
+    let body: string | undefined = init.rawBody;
+    if (init.body !== undefined) {
+      body = JSON.stringify(init.body);
+      headers['Content-Type'] = 'application/json';
+    }
+    const res = await fetch(`${this.url}${path}`, { method, headers, body, redirect: 'manual' });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as T };
+  }
+
+  /** Polls the job until it reaches one of `statuses` (default: a terminal one). */
+  async waitForJob(jobId: string, statuses = ['completed', 'failed'], timeoutMs = 60_000): Promise<Record<string, any>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await this.request('GET', `/jobs/${jobId}`);
+      if (res.status !== 200) throw new Error(`GET /jobs/${jobId} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      if (statuses.includes(res.body.status)) return res.body;
+      if (Date.now() > deadline) throw new Error(`job ${jobId} still ${res.body.status} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Follows a download link to the ZIP's bytes, checking the redirect on the way. */
+  async download(downloadUrl: string): Promise<{ redirect: Response; file: Response; bytes: Buffer }> {
+    const redirect = await fetch(downloadUrl, { redirect: 'manual' });
+    if (redirect.status !== 302) throw new Error(`download answered ${redirect.status}: ${await redirect.text()}`);
+    const file = await fetch(redirect.headers.get('location')!);
+    return { redirect, file, bytes: Buffer.from(await file.arrayBuffer()) };
+  }
+
+  async stop(): Promise<void> {
+    await this.stack.stepFunctions.idle();
+    await this.stack.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

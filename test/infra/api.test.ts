@@ -1,0 +1,67 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiRoutes } from '../../lib/functions';
+import { functionIds, resourcesOf, synthTemplate } from './synth';
+
+let template: Template;
+beforeAll(() => {
+  template = synthTemplate();
+});
+
+/** Full path of an API Gateway resource, rebuilt from its parent chain. */
+function resourcePath(id: string): string {
+  const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
+  const resource = resources[id];
+  if (!resource) return ''; // the root
+  const parent = resource.Properties.ParentId;
+  const parentId: string | undefined = parent.Ref ?? (parent['Fn::GetAtt']?.[1] === 'RootResourceId' ? undefined : parent['Fn::GetAtt']?.[0]);
+  return `${parentId && resources[parentId] ? resourcePath(parentId) : ''}/${resource.Properties.PathPart}`;
+}
+
+describe('REST API', () => {
+  it('has a Lambda proxy method for every route, and no other', () => {
+    const ids = functionIds(template);
+    const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).map((m) => ({
+      method: m.Properties.HttpMethod,
+      path: resourcePath(m.Properties.ResourceId.Ref),
+      type: m.Properties.Integration.Type,
+      target: JSON.stringify(m.Properties.Integration.Uri),
+    }));
+    expect(methods).toHaveLength(apiRoutes.length);
+    for (const route of apiRoutes) {
+      const method = methods.find((m) => m.method === route.method && m.path === route.path);
+      expect(method, `${route.method} ${route.path}`).toMatchObject({ type: 'AWS_PROXY' });
+      expect(method!.target).toContain(ids[route.fn]);
+    }
+  });
+
+  it('serves stage v1 with throttling, tracing and JSON access logs', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      TracingEnabled: true,
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+      ]),
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('^\\{.*"requestId"') },
+    });
+  });
+
+  it('answers unknown routes and gateway errors in the API envelope', () => {
+    const responses = Object.values(resourcesOf(template, 'AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties);
+    const byType = (type: string) => responses.find((r) => r.ResponseType === type);
+    expect(byType('MISSING_AUTHENTICATION_TOKEN')).toMatchObject({ StatusCode: '404' });
+    expect(byType('THROTTLED')).toMatchObject({ StatusCode: '429' });
+    const codes = { MISSING_AUTHENTICATION_TOKEN: 'NOT_FOUND', THROTTLED: 'RATE_LIMITED', DEFAULT_4XX: 'INVALID_REQUEST', DEFAULT_5XX: 'INTERNAL' };
+    for (const [type, code] of Object.entries(codes)) {
+      const body = byType(type)?.ResponseTemplates['application/json'] as string;
+      // $context.error.messageString is already a quoted JSON string; fill it in to check the shape.
+      const parsed = JSON.parse(body.replace('$context.error.messageString', '"a message"'));
+      expect(parsed, type).toEqual({ success: false, error: { code, message: expect.any(String) } });
+    }
+  });
+
+  it('outputs the API URL and the data resources’ names', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['ApiUrl', 'BucketName', 'TableName']));
+  });
+});

@@ -1,0 +1,115 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionSpecs } from '../../lib/functions';
+import { flatten, functionIds, resourcesOf, synthTemplate } from './synth';
+
+type State = Record<string, any>;
+interface Definition {
+  StartAt: string;
+  TimeoutSeconds?: number;
+  States: Record<string, State>;
+}
+
+let template: Template;
+let machine: Record<string, any>;
+let definition: Definition;
+let processor: Definition;
+let fnArn: (name: keyof typeof functionSpecs) => string;
+
+beforeAll(() => {
+  template = synthTemplate();
+  const machines = Object.values(resourcesOf(template, 'AWS::StepFunctions::StateMachine'));
+  expect(machines).toHaveLength(1);
+  machine = machines[0]!.Properties;
+  definition = JSON.parse(flatten(machine.DefinitionString));
+  processor = definition.States.BuildZips!.ItemProcessor;
+  const ids = functionIds(template);
+  fnArn = (name) => `\${${ids[name]}.Arn}`;
+});
+
+const catchesTo = (state: State, target: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: target }];
+
+describe('state machine', () => {
+  it('is a Standard workflow with a 24 h timeout, full logging and tracing', () => {
+    expect(machine.StateMachineType).toBe('STANDARD');
+    expect(definition.TimeoutSeconds).toBe(24 * 3600);
+    expect(machine.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+    expect(machine.TracingConfiguration).toEqual({ Enabled: true });
+    expect(JSON.stringify(definition)).not.toMatch(/JSONata/);
+  });
+
+  it('has exactly the named states the local runner relies on', () => {
+    expect(Object.keys(definition.States).sort()).toEqual(['BuildZips', 'Finalize', 'JobFailed', 'MarkFailed', 'Prepare']);
+    expect(Object.keys(processor.States).sort()).toEqual(['BuildZip', 'MarkZipFailed', 'ZipBuilt', 'ZipDone', 'ZipFailed']);
+  });
+
+  it('runs Prepare → BuildZips → Finalize, and any job-level fault → MarkFailed → JobFailed', () => {
+    const { Prepare, BuildZips, Finalize, MarkFailed, JobFailed } = definition.States as Record<string, State>;
+    expect(definition.StartAt).toBe('Prepare');
+    expect(Prepare).toMatchObject({ Next: 'BuildZips', ResultPath: '$.prepared', Parameters: { 'job_id.$': '$.job_id' } });
+    expect(Prepare!.Catch).toEqual(catchesTo(Prepare!, 'MarkFailed'));
+    expect(BuildZips).toMatchObject({ Next: 'Finalize', ResultPath: null });
+    expect(BuildZips!.Catch).toEqual(catchesTo(BuildZips!, 'MarkFailed'));
+    expect(Finalize).toMatchObject({ End: true, ResultPath: '$.finalized', Parameters: { 'job_id.$': '$.job_id' } });
+    expect(Finalize!.Catch).toEqual(catchesTo(Finalize!, 'MarkFailed'));
+    expect(MarkFailed).toMatchObject({ Next: 'JobFailed', Parameters: { 'job_id.$': '$.job_id', 'error.$': '$.error' } });
+    expect(JobFailed!.Type).toBe('Fail');
+  });
+
+  it('maps the bins list in S3 with a Distributed Map', () => {
+    const map = definition.States.BuildZips!;
+    expect(map.Type).toBe('Map');
+    expect(map.MaxConcurrency).toBe(40);
+    expect(processor).toMatchObject({ StartAt: 'BuildZip', ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } });
+    expect(map.ItemReader).toMatchObject({
+      Resource: expect.stringMatching(/:states:::s3:getObject$/),
+      ReaderConfig: { InputType: 'JSON' },
+      Parameters: { Bucket: expect.stringMatching(/^\$\{Storage\w+\}$/), 'Key.$': '$.prepared.bins_key' },
+    });
+    expect(map.ItemSelector).toEqual({ 'job_id.$': '$.job_id', 'zip.$': '$$.Map.Item.Value' });
+  });
+
+  it('loops BuildZip until done, and records a failed ZIP without failing the map', () => {
+    const { BuildZip, ZipDone, ZipBuilt, MarkZipFailed, ZipFailed } = processor.States as Record<string, State>;
+    expect(BuildZip).toMatchObject({ Resource: fnArn('BuildZip'), Next: 'ZipDone' });
+    expect(BuildZip!.Parameters).toBeUndefined(); // the whole state is the payload
+    expect(BuildZip!.ResultPath).toBeUndefined(); // and the output replaces it
+    expect(BuildZip!.Catch).toEqual(catchesTo(BuildZip!, 'MarkZipFailed'));
+    expect(ZipDone).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.done', BooleanEquals: true, Next: 'ZipBuilt' }],
+      Default: 'BuildZip',
+    });
+    expect(MarkZipFailed).toMatchObject({
+      Next: 'ZipFailed',
+      Parameters: { 'job_id.$': '$.job_id', 'zip.$': '$.zip', 'error.$': '$.error' },
+    });
+    // Children output {} so the map's result array stays small.
+    for (const done of [ZipBuilt, ZipFailed]) expect(done).toEqual({ Type: 'Succeed', OutputPath: null });
+  });
+
+  it('invokes every task directly, with a timeout above its function’s and jittered retries', () => {
+    const tasks = { ...definition.States, ...processor.States };
+    const names = ['Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed'] as const;
+    expect(Object.entries(tasks).filter(([, s]) => s.Type === 'Task').map(([n]) => n).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      const task = tasks[name]!;
+      expect(task.Resource, name).toBe(fnArn(name));
+      expect(task.TimeoutSeconds, name).toBe(functionSpecs[name].timeoutSeconds + 60);
+      expect(task.Retry, name).toEqual([
+        {
+          ErrorEquals: [
+            'Lambda.ServiceException',
+            'Lambda.AWSLambdaException',
+            'Lambda.SdkClientException',
+            'Lambda.TooManyRequestsException',
+          ],
+          IntervalSeconds: 2,
+          MaxAttempts: 6,
+          BackoffRate: 2,
+          JitterStrategy: 'FULL',
+        },
+      ]);
+    }
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { parseContentDisposition } from '../../lambdas/core/fetch/content-disposition';
+
+const CASES: Array<[string | undefined, string | undefined]> = [
+  ['attachment; filename="report.pdf"', 'report.pdf'],
+  ['attachment; filename=report.pdf', 'report.pdf'],
+  ['inline; filename = "a b.txt" ', 'a b.txt'],
+  ['attachment; filename="say \\"hi\\".txt"', 'say "hi".txt'],
+  ['attachment; filename="semi;colon.txt"; size=3', 'semi;colon.txt'],
+  ["attachment; filename*=UTF-8''na%C3%AFve%20file.txt", 'naïve file.txt'],
+  ["attachment; filename=\"fallback.txt\"; filename*=UTF-8''%E2%82%AC%20rates.txt", '€ rates.txt'],
+  ["attachment; filename*=utf-8'en'%E2%82%AC.txt; filename=\"fallback.txt\"", '€.txt'],
+  ["attachment; filename*=iso-8859-1''caf%E9.txt", 'café.txt'],
+  ["attachment; FILENAME*=UTF-8''x.bin", 'x.bin'],
+  // filename* broken: the plain one is still usable.
+  ["attachment; filename*=UTF-8''%ZZ.txt; filename=\"ok.txt\"", 'ok.txt'],
+  ["attachment; filename*=UTF-8''%C3%28.txt; filename=ok.txt", 'ok.txt'],
+  ["attachment; filename*=UTF-16''abc; filename=ok.txt", 'ok.txt'],
+  // Raw UTF-8 bytes arrive as latin1 from Node's parser.
+  [`attachment; filename="${Buffer.from('résumé.pdf', 'utf8').toString('latin1')}"`, 'résumé.pdf'],
+  ['attachment; filename="../../etc/passwd"', '../../etc/passwd'], // sanitised later, by naming
+  [undefined, undefined],
+  ['', undefined],
+  ['attachment', undefined],
+  ['attachment; filename=""', undefined],
+  ['attachment; filename="unterminated', undefined],
+  ['attachment; filename', undefined],
+  ['attachment; filename="a" junk', undefined],
+  ["attachment; filename*=UTF-8''", undefined],
+  ['attachment; =x', undefined],
+];
+
+describe('parseContentDisposition', () => {
+  it.each(CASES)('%j → %j', (header, expected) => {
+    expect(parseContentDisposition(header)).toBe(expected);
+  });
+});
