@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -22,6 +23,8 @@ export interface ApiKeyRecord {
 export interface JobStore {
   getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
   putApiKey(record: ApiKeyRecord): Promise<void>;
+  /** Every key record (a table scan: for the operator's CLI, not for requests). */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
   /** Fails with `false` when a job with that id already exists. */
   createJob(job: Job): Promise<boolean>;
   getJob(jobId: string): Promise<Job | undefined>;
@@ -122,6 +125,25 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string): J
 
     async putApiKey(record) {
       await client.send(new PutCommand({ TableName: table, Item: { pk: `KEY#${record.key_hash}`, sk: 'KEY', type: 'key', ...record } }));
+    },
+
+    async listApiKeys() {
+      const keys: ApiKeyRecord[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: '#type = :key',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':key': 'key' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        keys.push(...(out.Items ?? []).map((i) => strip<ApiKeyRecord>(i)));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return keys;
     },
 
     async createJob(job) {

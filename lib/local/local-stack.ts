@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -116,6 +116,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ALLOW_PRIVATE_ADDRESSES: String(options.allowPrivateAddresses),
   });
 
+  // Lets the CLI (`npm run zipjobs -- keys …`) reach this stack's stand-ins.
+  writeFileSync(
+    join(dataDir, 'endpoints.json'),
+    JSON.stringify({ env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('AWS_') || k === 'TABLE_NAME' || k === 'BUCKET_NAME')) }),
+  );
+
   const template = synthesizeTemplate();
   const [tableId, table] = onlyResource(template, 'AWS::DynamoDB::Table');
   const [bucketId] = onlyResource(template, 'AWS::S3::Bucket');
@@ -173,6 +179,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     apiKey: options.apiKey,
     stepFunctions,
     async close() {
+      rmSync(join(dataDir, 'endpoints.json'), { force: true });
       await new Promise<void>((ok) => api.close(() => ok()));
       api.closeAllConnections();
       await new Promise<void>((ok) => services.server.close(() => ok()));

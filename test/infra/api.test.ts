@@ -10,12 +10,10 @@ beforeAll(() => {
 
 /** Full path of an API Gateway resource, rebuilt from its parent chain. */
 function resourcePath(id: string): string {
-  const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
-  const resource = resources[id];
-  if (!resource) return ''; // the root
-  const parent = resource.Properties.ParentId;
-  const parentId: string | undefined = parent.Ref ?? (parent['Fn::GetAtt']?.[1] === 'RootResourceId' ? undefined : parent['Fn::GetAtt']?.[0]);
-  return `${parentId && resources[parentId] ? resourcePath(parentId) : ''}/${resource.Properties.PathPart}`;
+  const resource = resourcesOf(template, 'AWS::ApiGateway::Resource')[id]!;
+  // The parent is another resource (a Ref) or the API's root (a GetAtt RootResourceId).
+  const parentId: string | undefined = resource.Properties.ParentId.Ref;
+  return `${parentId ? resourcePath(parentId) : ''}/${resource.Properties.PathPart}`;
 }
 
 describe('REST API', () => {

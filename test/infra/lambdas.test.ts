@@ -10,7 +10,8 @@ let template: Template;
 let ids: Record<FunctionName, string>;
 
 beforeAll(() => {
-  template = synthTemplate();
+  // The one synth with CloudFormation schema validation on: a template CloudFormation would reject fails here.
+  template = synthTemplate({}, { cfnValidation: true });
   ids = functionIds(template);
 });
 

@@ -9,18 +9,30 @@ import { ZipjobsStack, type ZipjobsStackProps } from '../../lib/zipjobs-stack';
 /** The CommonJS `fs` object aws-cdk-lib calls, so that it can be patched around one synth. */
 const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 
+export interface SynthOptions {
+  /**
+   * CDK's built-in CloudFormation schema validation: ~8 s per synth here, so
+   * one test file turns it on for the production stack and the others skip it.
+   * @default false
+   */
+  readonly cfnValidation?: boolean;
+}
+
 /**
  * Synthesizes the stack without bundling. NodejsFunction refuses a missing
  * entry file even then; the handlers are written separately (and checked by
  * handler-entries.test.ts), so their entries are reported as present here:
  * these tests are about the infrastructure.
  */
-export function synthTemplate(props: ZipjobsStackProps = {}): Template {
+export function synthTemplate(props: ZipjobsStackProps = {}, options: SynthOptions = {}): Template {
   const entries = new Set(Object.values(functionSpecs).map((spec) => join(repoRoot, spec.entry)));
   const existsSync = fs.existsSync;
   fs.existsSync = (path) => (typeof path === 'string' && entries.has(path)) || existsSync(path);
   try {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App({
+      context: { 'aws:cdk:bundling-stacks': [] },
+      builtinCloudFormationValidation: options.cfnValidation ?? false,
+    });
     return Template.fromStack(new ZipjobsStack(app, 'Zipjobs', props));
   } finally {
     fs.existsSync = existsSync;

@@ -27,7 +27,7 @@ beforeAll(() => {
   fnArn = (name) => `\${${ids[name]}.Arn}`;
 });
 
-const catchesTo = (state: State, target: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: target }];
+const catchesTo = (target: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: target }];
 
 describe('state machine', () => {
   it('is a Standard workflow with a 24 h timeout, full logging and tracing', () => {
@@ -47,11 +47,11 @@ describe('state machine', () => {
     const { Prepare, BuildZips, Finalize, MarkFailed, JobFailed } = definition.States as Record<string, State>;
     expect(definition.StartAt).toBe('Prepare');
     expect(Prepare).toMatchObject({ Next: 'BuildZips', ResultPath: '$.prepared', Parameters: { 'job_id.$': '$.job_id' } });
-    expect(Prepare!.Catch).toEqual(catchesTo(Prepare!, 'MarkFailed'));
+    expect(Prepare!.Catch).toEqual(catchesTo('MarkFailed'));
     expect(BuildZips).toMatchObject({ Next: 'Finalize', ResultPath: null });
-    expect(BuildZips!.Catch).toEqual(catchesTo(BuildZips!, 'MarkFailed'));
+    expect(BuildZips!.Catch).toEqual(catchesTo('MarkFailed'));
     expect(Finalize).toMatchObject({ End: true, ResultPath: '$.finalized', Parameters: { 'job_id.$': '$.job_id' } });
-    expect(Finalize!.Catch).toEqual(catchesTo(Finalize!, 'MarkFailed'));
+    expect(Finalize!.Catch).toEqual(catchesTo('MarkFailed'));
     expect(MarkFailed).toMatchObject({ Next: 'JobFailed', Parameters: { 'job_id.$': '$.job_id', 'error.$': '$.error' } });
     expect(JobFailed!.Type).toBe('Fail');
   });
@@ -74,7 +74,7 @@ describe('state machine', () => {
     expect(BuildZip).toMatchObject({ Resource: fnArn('BuildZip'), Next: 'ZipDone' });
     expect(BuildZip!.Parameters).toBeUndefined(); // the whole state is the payload
     expect(BuildZip!.ResultPath).toBeUndefined(); // and the output replaces it
-    expect(BuildZip!.Catch).toEqual(catchesTo(BuildZip!, 'MarkZipFailed'));
+    expect(BuildZip!.Catch).toEqual(catchesTo('MarkZipFailed'));
     expect(ZipDone).toEqual({
       Type: 'Choice',
       Choices: [{ Variable: '$.done', BooleanEquals: true, Next: 'ZipBuilt' }],

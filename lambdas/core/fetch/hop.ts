@@ -70,16 +70,23 @@ export async function sendHop(url: URL, options: HopOptions): Promise<Hop> {
     else rejectDns?.(FetchError.timeout());
   }, options.connectTimeoutMs);
 
+  const onAbortDns = () => rejectDns?.(abortReason(signal!));
+  signal?.addEventListener('abort', onAbortDns, { once: true });
   let addresses: ResolvedAddress[];
   try {
     addresses = await new Promise<ResolvedAddress[]>((resolve, reject) => {
       rejectDns = reject;
       resolveTarget(url, options.lookup, options.isAllowedAddress).then(resolve, reject);
     });
-    if (signal?.aborted) throw abortReason(signal);
   } catch (err) {
     clearTimeout(connectTimer);
     throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbortDns);
+  }
+  if (signal?.aborted) {
+    clearTimeout(connectTimer);
+    throw abortReason(signal);
   }
 
   const isHttps = url.protocol === 'https:';

@@ -3,6 +3,7 @@
  * parser stops at Content-Length and silently drops anything beyond it, so
  * this is the only way to notice a server that sends more than it announced
  * (and a file that would otherwise be truncated without a word).
+ * Bytes that arrive only after the body has ended are not seen.
  */
 import type { Socket } from 'node:net';
 

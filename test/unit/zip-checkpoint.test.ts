@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ZipWriter, assertCheckpoint, type ZipCheckpoint } from '../../lambdas/core/zip/index';
+import { MTIME, buildZip, chunksOf, dataOf, entrySpecs, metaOf, sourceOf } from '../support/zip-fixtures';
+import { readZipWithYauzl } from '../support/zip-readers';
+import { MemorySink } from '../support/zip-sinks';
+
+/** What a Lambda would do: store the checkpoint as JSON and read it back. */
+const throughJson = (cp: ZipCheckpoint): ZipCheckpoint => {
+  const parsed: unknown = JSON.parse(JSON.stringify(cp));
+  assertCheckpoint(parsed);
+  return parsed;
+};
+
+describe('checkpoint and resume', () => {
+  it('resuming at an entry boundary gives a byte-identical archive', async () => {
+    await fc.assert(
+      fc.asyncProperty(entrySpecs(), fc.nat(), fc.boolean(), async (specs, cutSeed, patching) => {
+        const cut = cutSeed % (specs.length + 1);
+        const first = new MemorySink({ patching });
+        const w1 = new ZipWriter(first);
+        for (const s of specs.slice(0, cut)) await w1.addEntry(metaOf(s), sourceOf(s));
+        const cp = throughJson(w1.checkpoint());
+        expect(cp.offset).toBe(first.size);
+        expect(cp.entries).toHaveLength(cut);
+
+        const second = new MemorySink({ patching, initial: first.bytes() });
+        const w2 = ZipWriter.resume(second, cp);
+        for (const s of specs.slice(cut)) await w2.addEntry(metaOf(s), sourceOf(s));
+        await w2.finish();
+        const oneShot = await buildZip(specs, { patching });
+        expect(second.bytes().equals(oneShot.bytes)).toBe(true);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('a STORE entry paused mid-file resumes from bytesDone and CRC into a byte-identical archive', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        entrySpecs({ methods: ['store'] }).filter((s) => s.some((e) => e.size > 1)),
+        fc.nat(),
+        fc.nat(),
+        fc.boolean(),
+        fc.array(fc.integer({ min: 1, max: 50_000 }), { minLength: 1, maxLength: 3 }),
+        async (specs, pickSeed, pauseSeed, patching, resumeChunks) => {
+          const candidates = specs.flatMap((s, i) => (s.size > 1 ? [i] : []));
+          const j = candidates[pickSeed % candidates.length]!;
+          const target = { ...specs[j]!, chunkSizes: [Math.max(1, Math.floor(specs[j]!.size / 4))] };
+          const all = specs.map((s, i) => (i === j ? target : s));
+          const pauseAfter = 1 + (pauseSeed % 3); // chunks; the target has at least 4 unless tiny
+
+          const first = new MemorySink({ patching });
+          const w1 = new ZipWriter(first);
+          for (const s of all.slice(0, j)) await w1.addEntry(metaOf(s), sourceOf(s));
+          let seen = 0;
+          const r = await w1.addEntry(metaOf(target), sourceOf(target), { shouldPause: () => ++seen >= pauseAfter });
+          const data = dataOf(target);
+          let cp: ZipCheckpoint | undefined;
+          const second = new MemorySink({ patching, initial: first.bytes() });
+          let w2 = w1;
+          if (r.status === 'paused') {
+            cp = throughJson(w1.checkpoint());
+            expect(cp.current?.bytesDone).toBe(r.bytesDone);
+            expect(cp.offset).toBe(first.size);
+            await expect(w1.addEntry(metaOf(all[0]!), [])).rejects.toThrow(/paused/);
+            w2 = ZipWriter.resume(second, cp);
+            const rest = await w2.continueEntry(chunksOf(data.subarray(cp.current!.bytesDone), resumeChunks));
+            expect(rest.status).toBe('written');
+          }
+          for (const s of all.slice(j + 1)) await w2.addEntry(metaOf(s), sourceOf(s));
+          await w2.finish();
+          const produced = r.status === 'paused' ? second.bytes() : first.bytes();
+          const oneShot = await buildZip(all, { patching });
+          expect(produced.equals(oneShot.bytes)).toBe(true);
+          expect((r.status === 'paused' ? second : first).heldCount).toBe(0);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('a resumed entry still enforces its announced size', async () => {
+    const sink = new MemorySink({ patching: true });
+    const w1 = new ZipWriter(sink);
+    const data = Buffer.alloc(1000, 1);
+    const r = await w1.addEntry({ name: 'a', method: 'store', size: 1000, mtime: MTIME }, chunksOf(data, [100]), {
+      shouldPause: () => true,
+    });
+    expect(r).toEqual({ status: 'paused', name: 'a', bytesDone: 100 });
+    const w2 = ZipWriter.resume(new MemorySink({ patching: true, initial: sink.bytes() }), throughJson(w1.checkpoint()));
+    await expect(w2.continueEntry([data.subarray(100, 999)])).rejects.toThrow(/size mismatch/);
+    expect(w2.entryCount).toBe(0);
+    expect(await w2.finish()).toBe(22);
+  });
+
+  it('refuses to resume an entry that needs patching onto an append-only sink', async () => {
+    const w1 = new ZipWriter(new MemorySink({ patching: true }));
+    await w1.addEntry({ name: 'a', method: 'store', mtime: MTIME }, [Buffer.alloc(10), Buffer.alloc(10)], { shouldPause: () => true });
+    const cp = w1.checkpoint();
+    expect(() => ZipWriter.resume(new MemorySink({ patching: false }), cp)).toThrow(/patching sink/);
+    expect(() => ZipWriter.resume(new MemorySink({ patching: true }), { ...cp, offset: cp.offset + 1 })).toThrow(/offset/);
+  });
+
+  it('rejects things that are not checkpoints', () => {
+    const sink = new MemorySink({ patching: true });
+    for (const bad of [null, {}, { v: 2, offset: 0, entries: [] }, { v: 1, offset: -1, entries: [] }, { v: 1, offset: 0, entries: [['a', 3]] }]) {
+      expect(() => ZipWriter.resume(sink, bad as unknown as ZipCheckpoint)).toThrow(TypeError);
+    }
+  });
+
+  it('keeps the checkpoint compact: about 60 bytes of JSON per entry besides its name', async () => {
+    const sink = new MemorySink({ patching: true });
+    const w = new ZipWriter(sink);
+    for (let i = 0; i < 1000; i++) await w.addEntry({ name: `f${i}`, method: 'store', size: 3, mtime: MTIME }, [Buffer.from('abc')]);
+    const json = JSON.stringify(w.checkpoint());
+    expect(json.length / 1000).toBeLessThan(65);
+    await w.finish();
+    expect(await readZipWithYauzl(sink.bytes())).toHaveLength(1000);
+  });
+});
