@@ -11,6 +11,12 @@ export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 const WINDOW_BITS = 15;
 const MEM_LEVEL = 8;
 const OUTPUT_CHUNK = 64 * 1024;
+/**
+ * Each write to a zlib stream is a round trip to the thread pool: network
+ * chunks of a few KiB would spend more time there than compressing. Small
+ * chunks are therefore gathered (copied) into batches of this size first.
+ */
+const BATCH = 1024 * 1024;
 
 function drainedOrClosed(z: DeflateRaw): Promise<void> {
   return new Promise((resolve) => {
@@ -35,20 +41,39 @@ export async function* deflateRaw(
   onInput: (chunk: Uint8Array) => void,
 ): AsyncGenerator<Buffer> {
   const z = createDeflateRaw({ level, windowBits: WINDOW_BITS, memLevel: MEM_LEVEL, chunkSize: OUTPUT_CHUNK });
+  const feed = async (chunk: Uint8Array): Promise<void> => {
+    if (!z.write(chunk)) await drainedOrClosed(z);
+  };
   // The feeder never rejects: its failures destroy the stream, which the
   // consumer loop below rethrows. It is not awaited on exit, so a source
   // stuck in a slow read cannot hold up an aborted entry.
   void (async () => {
+    let batch: Buffer | undefined;
+    let used = 0;
+    const flush = async (): Promise<void> => {
+      if (batch && used > 0) await feed(batch.subarray(0, used));
+      batch = undefined; // zlib may still read the flushed one: never reuse it
+      used = 0;
+    };
     try {
       for await (const chunk of source) {
         if (z.destroyed) return;
         onInput(chunk);
-        if (chunk.length > 0 && !z.write(chunk)) await drainedOrClosed(z);
+        if (chunk.length >= BATCH) {
+          await flush();
+          await feed(chunk);
+        } else if (chunk.length > 0) {
+          if (used + chunk.length > BATCH) await flush();
+          batch ??= Buffer.allocUnsafe(BATCH);
+          batch.set(chunk, used);
+          used += chunk.length;
+        }
         if (z.destroyed) return;
       }
+      await flush();
       z.end();
     } catch (err) {
-      z.destroy(err instanceof Error ? err : new Error(String(err)));
+      z.destroy(err as Error);
     }
   })();
   try {
