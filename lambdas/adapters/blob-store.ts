@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 /** The bucket as the use cases see it: JSON documents and presigned downloads. */
@@ -6,6 +6,8 @@ export interface BlobStore {
   putJson(key: string, value: unknown): Promise<void>;
   getJson<T>(key: string): Promise<T>;
   presignDownload(key: string, filename: string, expiresInSeconds: number): Promise<string>;
+  /** Deletes the keys (missing ones are fine); throws if S3 reports any key it could not delete. */
+  deleteObjects(keys: readonly string[]): Promise<void>;
 }
 
 /** `attachment; filename=…` with an ASCII fallback and the exact UTF-8 name (RFC 6266). */
@@ -33,6 +35,14 @@ export function s3BlobStore(client: S3Client, bucket: string): BlobStore {
         ResponseContentType: 'application/zip',
       });
       return getSignedUrl(client, command, { expiresIn: expiresInSeconds });
+    },
+    async deleteObjects(keys) {
+      for (let i = 0; i < keys.length; i += 1000) {
+        const batch = keys.slice(i, i + 1000).map((Key) => ({ Key }));
+        const out = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }));
+        const failed = (out.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
+        if (failed.length > 0) throw new Error(`could not delete ${failed.length} objects (first: ${failed[0]!.Code})`);
+      }
     },
   };
 }

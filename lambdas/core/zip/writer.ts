@@ -9,7 +9,8 @@ import { centralDirectory } from './central';
 import { deflateRaw, type ByteSource } from './deflate';
 import { EntryAbortedError, EntrySizeMismatchError, EntryTooLargeError, ZipWriterBrokenError } from './errors';
 import { dosDateTime, encodeDescriptor, encodeEndRecords, encodeLocalHeader } from './format';
-import { MAX16, MAX32, localHeaderSize, localUsesZip64, nameLength, type ZipMethod } from './layout';
+import { MAX32, localHeaderSize, localUsesZip64, nameLength } from './layout';
+import { validateMeta, type ZipEntryMeta } from './meta';
 import {
   FLAG_DESCRIPTOR,
   FLAG_LOCAL_ZIP64,
@@ -23,16 +24,7 @@ import {
 } from './records';
 import type { ZipSink } from './sink';
 
-export interface ZipEntryMeta {
-  /** Entry path, UTF-8, already sanitised by the caller. */
-  name: string;
-  method: ZipMethod;
-  /** Uncompressed size when known in advance (Content-Length); the source must then send exactly this many bytes. */
-  size?: number;
-  mtime: Date;
-  /** A source that sends more is cut off and the entry aborted with EntryTooLargeError ("too large"). */
-  maxBytes?: number;
-}
+export type { ZipEntryMeta };
 
 export interface ZipWriterOptions {
   /** zlib level for DEFLATE entries, 0–9; default 6. */
@@ -61,7 +53,8 @@ interface Progress extends EntryInProgress {
   compressedSize: number;
 }
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/** Entries without a data descriptor get their local header patched: decided per entry, so a resumed entry keeps its layout. */
+const patchesHeader = (p: Progress): boolean => (p.flags & FLAG_DESCRIPTOR) === 0;
 
 export class ZipWriter {
   private state: State = 'ready';
@@ -96,7 +89,7 @@ export class ZipWriter {
         throw new TypeError('checkpoint offset does not match its entry in progress');
       }
       w.current = { ...c, method: METHOD_STORE, nameLength: len, headerWritten: true, compressedSize: 0 };
-      sink.patching?.hold(c.headerOffset);
+      if (patchesHeader(w.current)) sink.patching!.hold(c.headerOffset);
       w.state = 'paused';
     }
     return w;
@@ -155,16 +148,8 @@ export class ZipWriter {
   }
 
   private begin(meta: ZipEntryMeta): Progress {
+    const len = validateMeta(meta);
     const { name, method, size, maxBytes, mtime } = meta;
-    if (typeof name !== 'string' || name.length === 0) throw new TypeError('entry name must be a non-empty string');
-    const len = nameLength(name);
-    if (len > MAX16) throw new TypeError('entry name is longer than 65,535 bytes');
-    if (method !== 'store' && method !== 'deflate') throw new TypeError(`unknown method: ${String(method)}`);
-    if (size !== undefined && !isCount(size)) throw new TypeError('size must be a non-negative integer');
-    if (maxBytes !== undefined && !isCount(maxBytes)) throw new TypeError('maxBytes must be a non-negative integer');
-    if (!(mtime instanceof Date) || Number.isNaN(mtime.getTime())) throw new TypeError('mtime must be a valid Date');
-    // Nothing is written yet, so this rejection leaves the writer as it was.
-    if (size !== undefined && maxBytes !== undefined && size > maxBytes) throw new EntryTooLargeError(name, maxBytes);
     return {
       name,
       size,
@@ -240,7 +225,7 @@ export class ZipWriter {
 
   /** Written lazily, with the first data: a source that fails before sending anything costs nothing, even without patching. */
   private async writeHeader(p: Progress): Promise<void> {
-    this.sink.patching?.hold(p.headerOffset);
+    if (patchesHeader(p)) this.sink.patching!.hold(p.headerOffset);
     p.headerWritten = true;
     await this.write(encodeLocalHeader({ ...p, crc32: 0, compressedSize: 0, size: 0 }));
   }
@@ -250,10 +235,12 @@ export class ZipWriter {
     const compressedSize = p.method === METHOD_STORE ? p.bytesDone : p.compressedSize;
     const zip64 = (p.flags & FLAG_LOCAL_ZIP64) !== 0;
     if (!zip64 && compressedSize >= MAX32) throw new Error('deflate output exceeded its predicted bound');
-    const real = { ...p, compressedSize, size: p.bytesDone };
-    const patching = this.sink.patching;
-    if (patching) await this.sinkCall('patch', () => patching.patch(p.headerOffset, encodeLocalHeader(real)));
-    else await this.write(encodeDescriptor(p.crc32, compressedSize, p.bytesDone, zip64));
+    if (patchesHeader(p)) {
+      const header = encodeLocalHeader({ ...p, compressedSize, size: p.bytesDone });
+      await this.sinkCall('patch', () => this.sink.patching!.patch(p.headerOffset, header));
+    } else {
+      await this.write(encodeDescriptor(p.crc32, compressedSize, p.bytesDone, zip64));
+    }
     this.records.push([p.name, p.method, p.crc32, compressedSize, p.bytesDone, p.headerOffset, p.dosDateTime, p.flags]);
   }
 
@@ -262,16 +249,12 @@ export class ZipWriter {
       err instanceof EntryAbortedError
         ? err
         : new EntryAbortedError(p.name, `source failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    const patching = this.sink.patching;
-    if (p.headerWritten && !patching) {
-      throw this.breakWith(
-        new ZipWriterBrokenError(`entry "${p.name}" failed after its bytes were written to a sink that cannot take them back`, {
-          cause: reason,
-        }),
-      );
+    if (p.headerWritten && !patchesHeader(p)) {
+      const message = `entry "${p.name}" failed after its bytes were written to a sink that cannot take them back`;
+      throw this.breakWith(new ZipWriterBrokenError(message, { cause: reason }));
     }
-    if (p.headerWritten && patching) {
-      await this.sinkCall('truncate', () => patching.truncate(p.headerOffset));
+    if (p.headerWritten) {
+      await this.sinkCall('truncate', () => this.sink.patching!.truncate(p.headerOffset));
       this.position = p.headerOffset;
     }
     this.current = undefined;
