@@ -102,6 +102,26 @@ describe('checkpoint and resume', () => {
     expect(() => ZipWriter.resume(new MemorySink({ patching: true }), { ...cp, offset: cp.offset + 1 })).toThrow(/offset/);
   });
 
+  it('an entry begun with a data descriptor keeps it when resumed onto a patching sink', async () => {
+    const first = new MemorySink({ patching: false });
+    const w1 = new ZipWriter(first);
+    const data = Buffer.alloc(300, 7);
+    await w1.addEntry({ name: 'a', method: 'store', mtime: MTIME }, chunksOf(data, [100]), { shouldPause: () => true });
+    const second = new MemorySink({ patching: true, initial: first.bytes() });
+    const w2 = ZipWriter.resume(second, throughJson(w1.checkpoint()));
+    await w2.continueEntry([data.subarray(100)]);
+    await w2.addEntry({ name: 'b', method: 'store', mtime: MTIME }, [Buffer.from('b')]);
+    await w2.finish();
+    expect(second.heldCount).toBe(0);
+    expect((await readZipWithYauzl(second.bytes())).map((e) => e.data.length)).toEqual([300, 1]);
+  });
+
+  it('DEFLATE entries are never paused', async () => {
+    const w = new ZipWriter(new MemorySink({ patching: true }));
+    const r = await w.addEntry({ name: 'a', method: 'deflate', mtime: MTIME }, [Buffer.alloc(10), Buffer.alloc(10)], { shouldPause: () => true });
+    expect(r.status).toBe('written');
+  });
+
   it('rejects things that are not checkpoints', () => {
     const sink = new MemorySink({ patching: true });
     for (const bad of [null, {}, { v: 2, offset: 0, entries: [] }, { v: 1, offset: -1, entries: [] }, { v: 1, offset: 0, entries: [['a', 3]] }]) {
