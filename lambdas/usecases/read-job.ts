@@ -16,8 +16,12 @@ export interface ReadJobDeps {
 /** Presigned storage URLs live this long; the download token is the long-lived credential. */
 const PRESIGN_SECONDS = 300;
 
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Another tenant's job answers exactly like a missing one. */
-async function ownJob(store: JobStore, tenantId: string, jobId: string) {
+export async function ownJob(store: JobStore, tenantId: string, jobId: string) {
+  // Ids are UUIDs; anything else cannot exist (and must not reach the table as a key).
+  if (!JOB_ID.test(jobId)) throw new NotFoundError(`job ${jobId.slice(0, 64)} not found`);
   const found = await store.getJobWithZips(jobId);
   if (!found || found.job.tenant_id !== tenantId) throw new NotFoundError(`job ${jobId} not found`);
   return found;
