@@ -28,6 +28,15 @@ function compile(route: ApiRoute): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}/?$`), params };
 }
 
+/** Path parameters arrive decoded; a malformed escape is passed through as sent. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function gatewayError(res: ServerResponse, status: number, code: string, message: string): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify({ success: false, error: { code, message } }));
@@ -56,7 +65,7 @@ export function apiGatewayServer(routes: readonly ApiRoute[], handlerFor: (route
     for (const c of compiled) {
       const m = c.pattern.exec(url.pathname);
       if (!m || c.route.method !== method) continue;
-      match = { route: c.route, pathParameters: Object.fromEntries(c.params.map((p, i) => [p, decodeURIComponent(m[i + 1]!)])) };
+      match = { route: c.route, pathParameters: Object.fromEntries(c.params.map((p, i) => [p, decodeSegment(m[i + 1]!)])) };
       break;
     }
     if (!match) return gatewayError(res, 404, 'NOT_FOUND', `no route for ${method} ${url.pathname}`);
