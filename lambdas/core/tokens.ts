@@ -49,7 +49,9 @@ export function verifyToken(token: string, keys: SigningKeys, now: number): Toke
   if (!key) throw new InvalidTokenError('token: signature does not verify');
   const expected = sign(key, kid, payload);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  // Only the canonical encoding is accepted, so no two strings name one token.
+  const canonical = given.toString('base64url') === signature && Buffer.from(payload, 'base64url').toString('base64url') === payload;
+  if (!canonical || given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new InvalidTokenError('token: signature does not verify');
   }
   let claims: unknown;
