@@ -1,3 +1,4 @@
+import { parsePlans, type Plan } from '../lambdas/core/plans';
 import { startLocalStack } from '../lib/local/local-stack';
 
 /**
@@ -6,6 +7,7 @@ import { startLocalStack } from '../lib/local/local-stack';
  *   ZIPJOBS_API_KEY                   API key seeded on start (default local-dev-key)
  *   ZIPJOBS_DATA_DIR                  where data persists across restarts (default ./.zipjobs)
  *   ZIPJOBS_ALLOW_PRIVATE_ADDRESSES   let sources be private/loopback addresses (default true)
+ *   ZIPJOBS_PLANS                     plans as a JSON array (default: the standard plan)
  */
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
@@ -19,7 +21,16 @@ if (allow !== 'true' && allow !== 'false') {
   process.exit(2);
 }
 
+let plans: Plan[] | undefined;
+try {
+  plans = env.ZIPJOBS_PLANS ? parsePlans(env.ZIPJOBS_PLANS) : undefined;
+} catch (error) {
+  console.error(`ZIPJOBS_PLANS is not a valid plan list: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}
+
 const stack = await startLocalStack({
+  plans,
   port,
   apiKey: env.ZIPJOBS_API_KEY || 'local-dev-key',
   dataDir: env.ZIPJOBS_DATA_DIR || '.zipjobs',

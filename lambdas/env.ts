@@ -17,8 +17,14 @@ export const envSchema = z.object({
   TOKEN_SECRET_ARN: z.string().min(1),
   /** "true" lets the fetcher reach private and loopback addresses (local stack only). */
   ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false']).default('false'),
+  /** The deploy-time plan list (JSON array, see lambdas/core/plans.ts); absent: the default plan only. */
+  PLANS: z.string().optional(),
   /** Public base URL of the API (e.g. a custom domain); derived from the request when absent. */
   PUBLIC_BASE_URL: z.string().url().optional(),
+  /** The stack's EventBridge bus; functions that change a job's status publish there (none without it). */
+  EVENT_BUS_NAME: z.string().min(1).optional(),
+  /** Base URL of the API for links sent outside a request (webhook bodies): PUBLIC_BASE_URL or the stage URL. */
+  API_BASE_URL: z.string().url(),
 });
 
 export type Env = z.infer<typeof envSchema>;

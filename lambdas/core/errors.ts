@@ -60,6 +60,17 @@ export class ConflictError extends ServiceError {
   readonly status = 409;
 }
 
+export class RateLimitedError extends ServiceError {
+  readonly code = 'RATE_LIMITED';
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 export class PayloadTooLargeError extends ServiceError {
   readonly code = 'PAYLOAD_TOO_LARGE';
   readonly status = 413;

@@ -5,13 +5,13 @@ import { hashApiKey } from '../../lambdas/core/api-keys';
 import { DEFAULT_PLAN } from '../../lambdas/core/plans';
 
 /** Makes `apiKey` valid for the local tenant (idempotent). */
-export async function seedApiKey(table: string, apiKey: string, tenantId = 'local'): Promise<void> {
+export async function seedApiKey(table: string, apiKey: string, tenantId = 'local', plan = DEFAULT_PLAN.name): Promise<void> {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   try {
     await dynamoJobStore(client, table).putApiKey({
       key_hash: hashApiKey(apiKey),
       tenant_id: tenantId,
-      plan: DEFAULT_PLAN.name,
+      plan,
       name: `${tenantId} key`,
       created_at: new Date().toISOString(),
     });

@@ -69,8 +69,9 @@ describe('POST /jobs handler', () => {
     const res = await call(post({ urls: ['https://example.com/a.pdf'] }));
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ success: false, error: { code: 'INTERNAL', message: 'internal error' } });
-    const update = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
-    expect(Object.values(update.ExpressionAttributeValues!)).toContain('failed');
+    const updates = dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    const failed = updates.find((u) => Object.values(u.ExpressionAttributeValues ?? {}).includes('failed'));
+    expect(failed?.Key).toEqual({ pk: expect.stringMatching(/^JOB#/), sk: 'JOB' });
   });
 
   it('refuses an unknown key before touching storage', async () => {

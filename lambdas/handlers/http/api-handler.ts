@@ -1,7 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiKeyFromHeaders, hashApiKey } from '../../core/api-keys';
-import { InvalidRequestError, PayloadTooLargeError, ServiceError, UnauthorizedError } from '../../core/errors';
+import { InvalidRequestError, PayloadTooLargeError, RateLimitedError, ServiceError, UnauthorizedError } from '../../core/errors';
+import { parsePlans, planNamed, type Plan } from '../../core/plans';
+import { dynamoClient } from '../../adapters/aws-clients';
+import { dynamoUsageStore, type UsageStore } from '../../adapters/usage-store';
+import { loadEnv } from '../../env';
 import type { JobStore } from '../../adapters/job-store';
 import { log } from '../../adapters/log';
 import { errorResponse } from './responses';
@@ -11,7 +15,7 @@ export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 export interface Tenant {
   readonly id: string;
-  readonly plan: string;
+  readonly plan: Plan;
 }
 
 export interface ApiRequest {
@@ -47,7 +51,20 @@ async function authenticate(store: JobStore, headers: Record<string, string | un
   if (!key) throw new UnauthorizedError('missing API key: send X-API-Key or Authorization: Bearer');
   const record = await store.getApiKey(hashApiKey(key));
   if (!record || record.revoked_at) throw new UnauthorizedError('unknown API key');
-  return { id: record.tenant_id, plan: record.plan };
+  return { id: record.tenant_id, plan: planNamed(record.plan, plans()) };
+}
+
+let planList: Plan[] | undefined;
+const plans = () => (planList ??= parsePlans(loadEnv(['PLANS']).PLANS));
+let usageStore: UsageStore | undefined;
+const usage = () => (usageStore ??= dynamoUsageStore(dynamoClient(), loadEnv(['TABLE_NAME']).TABLE_NAME));
+
+/** The plan's requests per minute, per tenant (API Gateway's stage throttling guards the whole API). */
+async function admit(tenant: Tenant, now: number): Promise<void> {
+  const windowStart = Math.floor(now / 60_000) * 60;
+  if (await usage().admit(tenant.id, windowStart, 60, tenant.plan.requests_per_minute)) return;
+  const retryAfter = Math.max(1, windowStart + 60 - Math.floor(now / 1000));
+  throw new RateLimitedError(`too many requests: at most ${tenant.plan.requests_per_minute} a minute on plan ${tenant.plan.name}`, retryAfter);
 }
 
 const errorEnvelope: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
@@ -70,6 +87,7 @@ export function apiHandler(store: JobStore, route: Route) {
       const headers = lowerCaseHeaders(event);
       const body = parseBody(event);
       const tenant = await authenticate(store, headers);
+      await admit(tenant, Date.now());
       return route({ event, headers, body, tenant });
     });
 }

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PLAN, type Plan } from '../../lambdas/core/plans';
+import { seedApiKey } from '../../lib/local/seed';
+import { LocalApi } from './support/local-api';
+
+const tiny: Plan = {
+  ...DEFAULT_PLAN,
+  name: 'tiny',
+  max_files_per_job: 2,
+  max_retention_seconds: 3600,
+  max_zip_size_bytes: 200 * 1024 * 1024,
+  requests_per_minute: 5,
+};
+const spent: Plan = { ...DEFAULT_PLAN, name: 'spent', monthly_stored_gb_days: 0 };
+
+let api: LocalApi;
+
+beforeAll(async () => {
+  api = await LocalApi.start({ plans: [DEFAULT_PLAN, tiny, spent] });
+  await seedApiKey(process.env.TABLE_NAME!, 'tiny-key', 'tiny-tenant', 'tiny');
+  await seedApiKey(process.env.TABLE_NAME!, 'spent-key', 'spent-tenant', 'spent');
+});
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe('plans', () => {
+  it.each([
+    ['more files than the plan allows', { urls: ['http://127.0.0.1:1/a', 'http://127.0.0.1:1/b', 'http://127.0.0.1:1/c'], expires_in: 600 }, 'urls'],
+    ['a retention above the plan', { urls: ['http://127.0.0.1:1/a'], expires_in: 7200 }, 'expires_in'],
+    ['a ZIP cap above the plan', { urls: ['http://127.0.0.1:1/a'], expires_in: 600, max_zip_size_bytes: 300 * 1024 * 1024 }, 'max_zip_size_bytes'],
+  ])('%s → 403 PLAN_LIMIT_EXCEEDED naming %s', async (_label, body, field) => {
+    const res = await api.request('POST', '/jobs', { body, key: 'tiny-key' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('PLAN_LIMIT_EXCEEDED');
+    expect(res.body.error.message).toMatch(new RegExp(`^${field}: `));
+  });
+
+  it('refuses a tenant whose monthly stored quota is used up with 403 QUOTA_EXCEEDED', async () => {
+    const res = await api.request('POST', '/jobs', { body: { urls: ['http://127.0.0.1:1/a'] }, key: 'spent-key' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('QUOTA_EXCEEDED');
+  });
+
+  it("limits a tenant's requests per minute with 429 and Retry-After, leaving other tenants alone", async () => {
+    const statuses: number[] = [];
+    let limited: Awaited<ReturnType<LocalApi['request']>> | undefined;
+    for (let i = 0; i < 8; i++) {
+      const res = await api.request('GET', '/jobs/00000000-0000-4000-8000-000000000000', { key: 'tiny-key' });
+      statuses.push(res.status);
+      if (res.status === 429) limited ??= res;
+    }
+    // Earlier tests spent some of this minute's 5 requests; never more than 5 pass before the limit.
+    expect(statuses.indexOf(429)).toBeGreaterThanOrEqual(0);
+    expect(statuses.slice(0, statuses.indexOf(429)).every((s) => s === 404)).toBe(true);
+    expect(statuses.indexOf(429)).toBeLessThanOrEqual(5);
+    expect(limited?.body.error.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(limited?.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await api.request('GET', '/health', { key: null })).status).toBe(200);
+    expect((await api.request('GET', '/jobs/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+});
