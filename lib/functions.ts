@@ -19,7 +19,7 @@ export interface FunctionSpec {
 export const functionSpecs = {
   CreateJob: {
     entry: 'lambdas/handlers/api/create-job.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'STATE_MACHINE_ARN'],
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'STATE_MACHINE_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME'],
     timeoutSeconds: 29,
     memoryMb: 512,
     description: 'POST /jobs: validate, store the manifest and the job, start the workflow',
@@ -30,6 +30,21 @@ export const functionSpecs = {
     timeoutSeconds: 29,
     memoryMb: 512,
     description: 'GET /jobs/{id}: the job with its ZIPs and signed download links',
+  },
+  ListJobs: {
+    entry: 'lambdas/handlers/api/list-jobs.ts',
+    // TOKEN_SECRET_ARN: cursors are signed with a key derived from the token keys.
+    env: ['TABLE_NAME', 'TOKEN_SECRET_ARN'],
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    description: "GET /jobs: a page of the tenant's jobs, newest first, with a signed cursor to the next",
+  },
+  RetryJob: {
+    entry: 'lambdas/handlers/api/retry-job.ts',
+    env: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'EVENT_BUS_NAME'],
+    timeoutSeconds: 29,
+    memoryMb: 256,
+    description: 'POST /jobs/{id}/retry: move a failed job back to pending and start its next run',
   },
   Download: {
     entry: 'lambdas/handlers/api/download.ts',
@@ -47,7 +62,7 @@ export const functionSpecs = {
   },
   Prepare: {
     entry: 'lambdas/handlers/workflow/prepare.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES'],
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME'],
     timeoutSeconds: 900,
     memoryMb: 1024,
     description: 'Workflow: read the manifest, pack files into bins, write the bins list, create the ZIP records',
@@ -61,31 +76,47 @@ export const functionSpecs = {
   },
   MarkZipFailed: {
     entry: 'lambdas/handlers/workflow/mark-zip-failed.ts',
-    env: ['TABLE_NAME'],
+    // BUCKET_NAME: storageDeps() reads it at cold start.
+    env: ['TABLE_NAME', 'BUCKET_NAME'],
     timeoutSeconds: 30,
     memoryMb: 256,
     description: 'Workflow: record a ZIP that could not be built',
   },
   Finalize: {
     entry: 'lambdas/handlers/workflow/finalize.ts',
-    env: ['TABLE_NAME'],
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'EVENT_BUS_NAME'],
     timeoutSeconds: 60,
     memoryMb: 512,
     description: 'Workflow: aggregate the ZIPs into the job status, totals and errors',
   },
   MarkFailed: {
     entry: 'lambdas/handlers/workflow/mark-failed.ts',
-    env: ['TABLE_NAME'],
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'EVENT_BUS_NAME'],
     timeoutSeconds: 30,
     memoryMb: 256,
     description: 'Workflow: record a job-level fault so that no job stays unfinished',
+  },
+  Notify: {
+    entry: 'lambdas/handlers/workflow/notify.ts',
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN', 'API_BASE_URL', 'ALLOW_PRIVATE_ADDRESSES'],
+    // One POST of at most 15 s, plus reading the job.
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    description: 'Workflow: one signed webhook attempt for a finished job; the state machine waits between attempts',
+  },
+  WebhookSettings: {
+    entry: 'lambdas/handlers/api/webhook-settings.ts',
+    env: ['TABLE_NAME', 'ALLOW_PRIVATE_ADDRESSES'],
+    timeoutSeconds: 29,
+    memoryMb: 256,
+    description: "GET/PUT /settings/webhook, POST /settings/webhook/rotate: the tenant's default webhook URL and signing secret",
   },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionSpecs;
 
 export interface ApiRoute {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway resource path; `{name}` is a path parameter. */
   readonly path: string;
   readonly fn: FunctionName;
@@ -93,7 +124,12 @@ export interface ApiRoute {
 
 export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/jobs', fn: 'CreateJob' },
+  { method: 'GET', path: '/jobs', fn: 'ListJobs' },
   { method: 'GET', path: '/jobs/{id}', fn: 'GetJob' },
+  { method: 'POST', path: '/jobs/{id}/retry', fn: 'RetryJob' },
   { method: 'GET', path: '/download/{token}', fn: 'Download' },
   { method: 'GET', path: '/health', fn: 'Health' },
+  { method: 'GET', path: '/settings/webhook', fn: 'WebhookSettings' },
+  { method: 'PUT', path: '/settings/webhook', fn: 'WebhookSettings' },
+  { method: 'POST', path: '/settings/webhook/rotate', fn: 'WebhookSettings' },
 ];

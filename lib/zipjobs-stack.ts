@@ -1,8 +1,10 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { grantLeastPrivilege } from './constructs/access';
-import { Api } from './constructs/api';
+import { Api, API_STAGE } from './constructs/api';
+import { Events } from './constructs/events';
 import { HouseFunction, type FunctionEnvironment } from './constructs/house-function';
 import { Secrets } from './constructs/secrets';
 import { Storage } from './constructs/storage';
@@ -26,37 +28,52 @@ export interface ZipjobsStackProps extends StackProps {
 
 /** zipjobs: wires the constructs together; each concern lives in lib/constructs. */
 export class ZipjobsStack extends Stack {
+  /** Every job status change is put here; add your own rules to it (see README, "Events"). */
+  readonly eventBus: IEventBus;
+
   constructor(scope: Construct, id: string, props: ZipjobsStackProps = {}) {
     super(scope, id, props);
     const { dev = false, logRetention } = props;
     const { table, bucket } = new Storage(this, 'Storage', { dev, expireObjectsAfterDays: props.expireObjectsAfterDays });
     const { tokenSecret } = new Secrets(this, 'Secrets', { dev });
+    const { bus } = new Events(this, 'Events');
+    this.eventBus = bus;
 
     const house = <N extends FunctionName>(name: N, environment: FunctionEnvironment<N>) =>
       new HouseFunction(this, name, { name, environment, dev, logRetention });
     const data = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName };
     // A deployed fetcher never reaches private addresses; only the local stack may.
     const fetcher = { ...data, ALLOW_PRIVATE_ADDRESSES: 'false' } as const;
+    // Functions that change a job's status publish it.
+    const publishes = { EVENT_BUS_NAME: bus.eventBusName };
+    const signing = { ...data, TOKEN_SECRET_ARN: tokenSecret.secretArn };
+    // Webhook bodies carry download links: the custom domain, else the stage URL
+    // (built from the API's id, since the stage itself depends on the workflow).
+    let stageUrl: string | undefined;
+    const apiBaseUrl = props.publicBaseUrl ?? Lazy.string({ produce: () => stageUrl });
 
     const workflowFunctions = {
-      Prepare: house('Prepare', fetcher),
+      Prepare: house('Prepare', { ...fetcher, ...publishes }),
       BuildZip: house('BuildZip', fetcher),
-      MarkZipFailed: house('MarkZipFailed', { TABLE_NAME: table.tableName }),
-      Finalize: house('Finalize', { TABLE_NAME: table.tableName }),
-      MarkFailed: house('MarkFailed', { TABLE_NAME: table.tableName }),
+      MarkZipFailed: house('MarkZipFailed', data),
+      Finalize: house('Finalize', { ...data, ...publishes }),
+      MarkFailed: house('MarkFailed', { ...data, ...publishes }),
+      Notify: house('Notify', { ...signing, API_BASE_URL: apiBaseUrl, ALLOW_PRIVATE_ADDRESSES: 'false' }),
     };
     const { stateMachine } = new Workflow(this, 'Workflow', { bucket, functions: workflowFunctions, dev, logRetention });
 
-    const signing = { ...data, TOKEN_SECRET_ARN: tokenSecret.secretArn };
     // Typed as the full registry: a spec without a function is a compile error.
     const functions: { readonly [N in FunctionName]: HouseFunction<N> } = {
       ...workflowFunctions,
-      CreateJob: house('CreateJob', { ...data, STATE_MACHINE_ARN: stateMachine.stateMachineArn }),
+      CreateJob: house('CreateJob', { ...data, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ALLOW_PRIVATE_ADDRESSES: 'false', ...publishes }),
       GetJob: house('GetJob', props.publicBaseUrl ? { ...signing, PUBLIC_BASE_URL: props.publicBaseUrl } : signing),
+      ListJobs: house('ListJobs', { TABLE_NAME: table.tableName, TOKEN_SECRET_ARN: tokenSecret.secretArn }),
+      RetryJob: house('RetryJob', { TABLE_NAME: table.tableName, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ...publishes }),
       Download: house('Download', signing),
       Health: house('Health', {}),
+      WebhookSettings: house('WebhookSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false' }),
     };
-    grantLeastPrivilege({ functions, table, bucket, tokenSecret, stateMachine });
+    grantLeastPrivilege({ functions, table, bucket, tokenSecret, stateMachine, bus });
 
     const api = new Api(this, 'Api', {
       routes: apiRoutes,
@@ -66,10 +83,12 @@ export class ZipjobsStack extends Stack {
       dev,
       logRetention,
     });
+    stageUrl = `https://${api.restApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${API_STAGE}`;
 
     new CfnOutput(this, 'ApiUrl', { value: api.restApi.url, description: 'Base URL of the API (stage v1)' });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'EventBusName', { value: bus.eventBusName, description: 'Job status changes are put on this bus' });
   }
 }

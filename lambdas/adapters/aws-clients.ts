@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -13,6 +14,7 @@ let s3: S3Client | undefined;
 let dynamo: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
 let secrets: SecretsManagerClient | undefined;
+let events: EventBridgeClient | undefined;
 
 export function s3Client(): S3Client {
   // Checksums only where required: multipart parts are patched and uploaded
@@ -36,4 +38,9 @@ export function sfnClient(): SFNClient {
 export function secretsClient(): SecretsManagerClient {
   secrets ??= new SecretsManagerClient({});
   return secrets;
+}
+
+export function eventBridgeClient(): EventBridgeClient {
+  events ??= new EventBridgeClient({});
+  return events;
 }

@@ -9,6 +9,12 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Job, JobStatus, ZipRecord, ZipStatus } from '../core/jobs/model';
+import { jobKey, listSortKey, statusListKey, tenantListKey } from './job-keys';
+import { countJobItems, queryJobPage, type JobListQuery } from './job-listing';
+import type { StatusChangeListener } from './status-events';
+
+export { jobKey };
+export type { JobListQuery };
 
 export interface ApiKeyRecord {
   readonly key_hash: string;
@@ -35,14 +41,29 @@ export interface JobStore {
   transitionJob(jobId: string, from: readonly JobStatus[], to: JobStatus, changes?: Partial<Job>): Promise<boolean>;
   /** Updates a ZIP only while its status is one of `from`; returns whether it changed. */
   updateZip(jobId: string, sequence: number, from: readonly ZipStatus[], changes: Partial<ZipRecord>): Promise<boolean>;
+  /** Deletes the job's ZIP records with these sequences (missing ones are fine): a re-pack that made fewer ZIPs. */
+  deleteZips(jobId: string, sequences: readonly number[]): Promise<void>;
+  /**
+   * A page of the tenant's jobs, newest first, optionally of one status,
+   * starting after `after` (an opaque position this method returned as `next`).
+   * `next` is set only when more jobs follow.
+   */
+  listJobs(tenantId: string, query: JobListQuery): Promise<{ jobs: Job[]; next: string | null }>;
+  /** How many jobs the tenant has (of one status): COUNT queries on the index. */
+  countJobs(tenantId: string, status: JobStatus | null): Promise<number>;
 }
 
-// pk JOB#<id> / sk JOB       the job; gsi1 = (TENANT#<tenant>, <created_at>#<id>) lists a tenant's jobs newest first
+// pk JOB#<id> / sk JOB       the job; gsi1 = (TENANT#<tenant>, <created_at>#<id>) lists a tenant's jobs newest first;
+//                            gsi2 = (TENANT#<tenant>#<status>, gsi1sk) the same by status: every status write sets gsi2pk
 // pk JOB#<id> / sk ZIP#<seq> its ZIPs, read with the job in one query
 // pk KEY#<sha256> / sk KEY   an API key
-const jobKey = (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' });
+// pk TENANT#<id> / sk WEBHOOK a tenant's webhook settings (adapters/webhook-settings.ts)
+// pk IDEMP#<tenant>#<sha256(key)> / sk IDEMP   an Idempotency-Key's job (adapters/idempotency-store.ts)
 const zipSortKey = (sequence: number) => `ZIP#${String(sequence).padStart(6, '0')}`;
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ttl', 'type'];
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'ttl', 'type'];
+
+/** Ids of recently seen jobs → their tenant (immutable), so that transitions rarely need a read for gsi2pk. */
+const TENANT_CACHE_SIZE = 1000;
 
 /** Job records stay readable for history this long after they expire. */
 const HISTORY_SECONDS = 30 * 86_400;
@@ -67,12 +88,34 @@ function conditionFailed(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
 }
 
-export function dynamoJobStore(client: DynamoDBDocumentClient, table: string): JobStore {
+/**
+ * `onStatusChange` hears every job status change this store makes (creation
+ * included): the one place status events are raised, whichever use case moves the job.
+ */
+export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, onStatusChange?: StatusChangeListener): JobStore {
+  const tenants = new Map<string, string>();
+  const remember = (job: Pick<Job, 'id' | 'tenant_id'>) => {
+    if (tenants.size >= TENANT_CACHE_SIZE) tenants.delete(tenants.keys().next().value!);
+    tenants.set(job.id, job.tenant_id);
+  };
+  async function tenantOf(jobId: string): Promise<string | undefined> {
+    const known = tenants.get(jobId);
+    if (known !== undefined) return known;
+    const out = await client.send(
+      new GetCommand({ TableName: table, Key: jobKey(jobId), ProjectionExpression: 'tenant_id', ConsistentRead: true }),
+    );
+    const tenant = out.Item?.tenant_id as string | undefined;
+    if (tenant !== undefined) remember({ id: jobId, tenant_id: tenant });
+    return tenant;
+  }
+
+  /** The item as it was before the update, or undefined when the condition failed. */
   async function conditionalUpdate(
     key: Record<string, string>,
     from: readonly string[],
     changes: Record<string, unknown>,
-  ): Promise<boolean> {
+    tenantId?: string,
+  ): Promise<Record<string, unknown> | undefined> {
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = {};
     const sets = setExpression(changes, names, values);
@@ -80,20 +123,24 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string): J
       values[`:from${i}`] = s;
       return `:from${i}`;
     });
+    // gsi2pk names the tenant; checking it here keeps a wrong one from ever being written.
+    if (tenantId !== undefined) values[':tenant'] = tenantId;
+    const sameTenant = tenantId !== undefined ? ' AND tenant_id = :tenant' : '';
     try {
-      await client.send(
+      const out = await client.send(
         new UpdateCommand({
           TableName: table,
           Key: key,
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: `attribute_exists(pk) AND #status IN (${allowed.join(', ')})`,
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${allowed.join(', ')})${sameTenant}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return true;
+      return out.Attributes ?? {};
     } catch (error) {
-      if (conditionFailed(error)) return false;
+      if (conditionFailed(error)) return undefined;
       throw error;
     }
   }
@@ -152,20 +199,33 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string): J
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: { ...jobKey(job.id), type: 'job', gsi1pk: `TENANT#${job.tenant_id}`, gsi1sk: `${job.created_at}#${job.id}`, ttl, ...job },
+            Item: {
+              ...jobKey(job.id),
+              type: 'job',
+              gsi1pk: tenantListKey(job.tenant_id),
+              gsi1sk: listSortKey(job),
+              gsi2pk: statusListKey(job.tenant_id, job.status),
+              ttl,
+              ...job,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
-        return true;
       } catch (error) {
         if (conditionFailed(error)) return false;
         throw error;
       }
+      remember(job);
+      await onStatusChange?.(job, null);
+      return true;
     },
 
     async getJob(jobId) {
       const out = await client.send(new GetCommand({ TableName: table, Key: jobKey(jobId), ConsistentRead: true }));
-      return out.Item ? strip<Job>(out.Item) : undefined;
+      if (!out.Item) return undefined;
+      const job = strip<Job>(out.Item);
+      remember(job);
+      return job;
     },
 
     async getJobWithZips(jobId) {
@@ -173,7 +233,9 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string): J
       const jobItem = items.find((i) => i.sk === 'JOB');
       if (!jobItem) return undefined;
       const zips = items.filter((i) => String(i.sk).startsWith('ZIP#')).map((i) => strip<ZipRecord>(i));
-      return { job: strip<Job>(jobItem), zips };
+      const job = strip<Job>(jobItem);
+      remember(job);
+      return { job, zips };
     },
 
     async listZips(jobId) {
@@ -193,12 +255,41 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string): J
       }
     },
 
-    transitionJob(jobId, from, to, changes = {}) {
-      return conditionalUpdate(jobKey(jobId), from, { ...changes, status: to });
+    async transitionJob(jobId, from, to, changes = {}) {
+      const tenantId = await tenantOf(jobId);
+      if (tenantId === undefined) return false;
+      const before = await conditionalUpdate(jobKey(jobId), from, { ...changes, status: to, gsi2pk: statusListKey(tenantId, to) }, tenantId);
+      if (!before) return false;
+      const previous = before.status as JobStatus | undefined;
+      // A repeated step (same status again) is not a change.
+      if (onStatusChange && previous !== undefined && previous !== to) {
+        await onStatusChange({ ...strip<Job>(before), ...changes, status: to }, previous);
+      }
+      return true;
     },
 
-    updateZip(jobId, sequence, from, changes) {
-      return conditionalUpdate({ pk: `JOB#${jobId}`, sk: zipSortKey(sequence) }, from, changes);
+    async updateZip(jobId, sequence, from, changes) {
+      return (await conditionalUpdate({ pk: `JOB#${jobId}`, sk: zipSortKey(sequence) }, from, changes)) !== undefined;
     },
+
+    async deleteZips(jobId, sequences) {
+      for (let i = 0; i < sequences.length; i += 25) {
+        let requests: Record<string, unknown>[] | undefined = sequences
+          .slice(i, i + 25)
+          .map((sequence) => ({ DeleteRequest: { Key: { pk: `JOB#${jobId}`, sk: zipSortKey(sequence) } } }));
+        for (let attempt = 0; requests && requests.length > 0; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt) * Math.random()));
+          const out = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+          requests = out.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
+        }
+      }
+    },
+
+    async listJobs(tenantId, query) {
+      const page = await queryJobPage(client, table, tenantId, query);
+      return { jobs: page.items.map((i) => strip<Job>(i)), next: page.next };
+    },
+
+    countJobs: (tenantId, status) => countJobItems(client, table, tenantId, status),
   };
 }

@@ -17,6 +17,17 @@ export interface MultipartSinkOptions {
   readonly queueSize?: number;
   /** Size of parts 1–1000; every further thousand parts grow by this much (S3 allows 10,000 parts). */
   readonly basePartSize?: number;
+  /** An upload created earlier (a resumed build): parts go there instead of a new upload. */
+  readonly uploadId?: string;
+  /** Called (and awaited before any part uploads) once a new multipart upload exists: record its id for recovery. */
+  readonly onUploadCreated?: (uploadId: string) => Promise<void>;
+}
+
+/** A sink's state between Lambda runs: plain JSON, plus the bytes not yet uploaded (`data`, in part order). */
+export interface MultipartSinkState {
+  readonly uploadId?: string;
+  /** Every part so far; `etag` once uploaded, else its `filled` bytes are in `data`. */
+  readonly parts: readonly { number: number; start: number; size: number; filled: number; etag?: string }[];
 }
 
 const MiB = 1024 * 1024;
@@ -60,6 +71,42 @@ export class MultipartSink implements ZipSink {
   ) {
     this.queueSize = options.queueSize ?? 4;
     this.basePartSize = options.basePartSize ?? 10 * MiB;
+    this.uploadId = options.uploadId;
+  }
+
+  /**
+   * Waits for uploads in flight, then describes the sink: uploaded parts with
+   * their ETags, and the bytes of every part still in memory (the held ones
+   * and the current partial part) as one buffer.
+   */
+  async exportState(): Promise<{ state: MultipartSinkState; data: Buffer }> {
+    await Promise.all(this.parts.map((p) => p.uploading));
+    this.throwIfFailed();
+    const chunks: Buffer[] = [];
+    const parts = this.parts.map((p) => {
+      if (p.etag) return { number: p.number, start: p.start, size: p.size, filled: p.filled, etag: p.etag };
+      chunks.push(p.buf!.subarray(0, p.filled));
+      return { number: p.number, start: p.start, size: p.size, filled: p.filled };
+    });
+    return { state: { ...(this.uploadId !== undefined && { uploadId: this.uploadId }), parts }, data: Buffer.concat(chunks) };
+  }
+
+  /** A sink positioned where `exportState()` left one (the writer re-holds its header offsets on resume). */
+  static restore(s3: S3Client, options: MultipartSinkOptions, state: MultipartSinkState, data: Uint8Array): MultipartSink {
+    const sink = new MultipartSink(s3, { ...options, uploadId: state.uploadId ?? options.uploadId });
+    let at = 0;
+    for (const p of state.parts) {
+      const part: Part = { number: p.number, start: p.start, size: p.size, filled: p.filled, ...(p.etag !== undefined && { etag: p.etag }) };
+      if (!p.etag) {
+        if (at + p.filled > data.byteLength) throw new Error('sink state: pending bytes are missing');
+        part.buf = Buffer.allocUnsafe(p.size);
+        part.buf.set(data.subarray(at, at + p.filled));
+        at += p.filled;
+      }
+      sink.parts.push(part);
+    }
+    if (at !== data.byteLength) throw new Error('sink state: pending bytes do not match its parts');
+    return sink;
   }
 
   readonly patching = {
@@ -192,7 +239,10 @@ export class MultipartSink implements ZipSink {
   private createUpload(): Promise<string> {
     this.creating ??= this.s3
       .send(new CreateMultipartUploadCommand({ Bucket: this.options.bucket, Key: this.options.key, ...this.headers() }))
-      .then((out) => out.UploadId!);
+      .then(async (out) => {
+        await this.options.onUploadCreated?.(out.UploadId!);
+        return out.UploadId!;
+      });
     return this.creating;
   }
 

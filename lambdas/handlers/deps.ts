@@ -1,13 +1,15 @@
 import { s3BlobStore } from '../adapters/blob-store';
-import { dynamoClient, s3Client } from '../adapters/aws-clients';
+import { dynamoClient, eventBridgeClient, s3Client } from '../adapters/aws-clients';
 import { dynamoJobStore } from '../adapters/job-store';
+import { eventBridgeStatusPublisher } from '../adapters/status-events';
 import { loadEnv } from '../env';
 
-/** The table and bucket, built once per container. */
+/** The table and bucket, built once per container; status changes go to the bus when the function has one. */
 export function storageDeps() {
-  const env = loadEnv(['TABLE_NAME', 'BUCKET_NAME']);
+  const env = loadEnv(['TABLE_NAME', 'BUCKET_NAME', 'EVENT_BUS_NAME']);
+  const onStatusChange = env.EVENT_BUS_NAME ? eventBridgeStatusPublisher(eventBridgeClient(), env.EVENT_BUS_NAME) : undefined;
   return {
-    store: dynamoJobStore(dynamoClient(), env.TABLE_NAME),
+    store: dynamoJobStore(dynamoClient(), env.TABLE_NAME, onStatusChange),
     blobs: s3BlobStore(s3Client(), env.BUCKET_NAME),
     now: () => new Date(),
   };

@@ -1,12 +1,16 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { attachmentDisposition } from '../adapters/blob-store';
-import { MultipartSink } from '../adapters/multipart-sink';
+import { log } from '../adapters/log';
+import { MultipartSink, type MultipartSinkOptions } from '../adapters/multipart-sink';
 import { chooseMethod } from '../core/compression';
-import { FetchError, openSource, type OpenOptions, type OpenedSource } from '../core/fetch';
+import { FetchError, type OpenOptions, type OpenedSource } from '../core/fetch';
 import { LIMITS } from '../core/jobs/create-request';
 import { objectKeys, type Bin, type BinEntry, type Job, type JobError } from '../core/jobs/model';
 import { EntryNameDeduper, entryBaseName } from '../core/naming';
-import { EntryAbortedError, ZipWriter } from '../core/zip';
+import { lonePayloadLimit } from '../core/packing';
+import { EntryAbortedError, ZipWriter, type EntryControl, type ZipMethod } from '../core/zip';
+import { CheckpointStore, type BuildCheckpoint, type PausedEntry } from './build-zip/checkpoint';
+import { openWithRetry, rangeValidator, resumingBody } from './build-zip/source';
 import type { WorkflowDeps } from './workflow';
 
 export interface BuildZipDeps extends WorkflowDeps {
@@ -22,21 +26,22 @@ export interface ZipRef {
   readonly bin_key: string;
 }
 
-const FETCH_ATTEMPTS = 3;
+export interface BuildZipBudget {
+  /** Epoch ms after which no new work starts: the run checkpoints and returns `{done: false}`. */
+  readonly stopAt: number;
+}
+
+/** Restarts of one entry from byte 0 after a retryable failure (a refused Range included). */
+const ENTRY_RESTARTS = 2;
 const PROGRESS_EVERY_MS = 1000;
 
-/** Opens a source, retrying what may pass (5xx, 429, resets, timeouts) with jittered backoff and Retry-After. */
-async function openWithRetry(deps: BuildZipDeps, url: string, maxBytes: number): Promise<OpenedSource> {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await openSource(url, { ...deps.fetch, maxBytes });
-    } catch (error) {
-      if (!(error instanceof FetchError) || !error.retryable || attempt >= FETCH_ATTEMPTS) throw error;
-      const backoff = 250 * 2 ** attempt * (0.5 + Math.random() / 2);
-      await sleep(Math.min(10_000, Math.max(backoff, error.retryAfterMs ?? 0)));
-    }
-  }
+/**
+ * The time a run keeps for saving its checkpoint: min(60 s, 25% of what it
+ * had at its start). Returns the budget for `buildZip`.
+ */
+export function budgetFromRemaining(remainingMs: number, now = Date.now()): BuildZipBudget {
+  const margin = Math.min(60_000, remainingMs * 0.25);
+  return { stopAt: now + remainingMs - margin };
 }
 
 /** The short, user-facing reason a file was left out. */
@@ -46,18 +51,53 @@ function fileError(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Worth starting the entry over: the source failed in a way that may pass, and not because of its content. */
+function restartable(error: unknown): boolean {
+  const cause = error instanceof EntryAbortedError ? error.cause : error;
+  return cause instanceof FetchError && cause.retryable;
+}
+
+/**
+ * The per-entry cap that keeps a split job's promise: a probed size was
+ * packed, so a source that sends more is cut off ("too large"); a file of
+ * unknown size in a job that allows no oversize ZIP gets what its own ZIP
+ * has room for. Everything else only has the global limit.
+ */
+function entryMaxBytes(job: Job, entry: BinEntry, name: string, method: ZipMethod): number {
+  if (entry.size !== undefined) return Math.min(entry.size, LIMITS.maxZipSize);
+  const cap = job.options.max_zip_size_bytes;
+  if (cap === null || job.options.allow_oversize_zips) return LIMITS.maxZipSize;
+  return Math.max(0, lonePayloadLimit(method, Buffer.byteLength(name, 'utf8'), { cap, patching: true }));
+}
+
 function entryTime(source: OpenedSource, job: Job): Date {
   const modified = source.lastModified ? Date.parse(source.lastModified) : NaN;
   return new Date(Number.isNaN(modified) ? job.created_at : modified);
 }
+
+async function* failing(error: unknown): AsyncGenerator<Buffer> {
+  throw error;
+}
+
+type Outcome = { kind: 'written'; size: number } | { kind: 'paused'; paused: PausedEntry } | { kind: 'failed'; message: string };
 
 /**
  * BuildZip: streams one bin's sources into a ZIP in S3. A file that cannot
  * be fetched fails the ZIP (fail_on_url_error) or is left out and reported;
  * a ZIP none of whose files made it is failed. Storage faults throw, and the
  * workflow records the ZIP as failed.
+ *
+ * Resumable: past `budget.stopAt` it stops between entries (or mid-file in a
+ * STORE entry), saves a checkpoint and returns `{done: false}`; a later call
+ * (the state machine's loop, a retry after a crash, a retry from checkpoint)
+ * continues from the checkpoint while the ZIP is pending or processing.
  */
-export async function buildZip(deps: BuildZipDeps, jobId: string, ref: ZipRef): Promise<{ done: boolean }> {
+export async function buildZip(
+  deps: BuildZipDeps,
+  jobId: string,
+  ref: ZipRef,
+  budget: BuildZipBudget = { stopAt: Number.POSITIVE_INFINITY },
+): Promise<{ done: boolean }> {
   const job = await deps.store.getJob(jobId);
   if (!job) throw new Error(`job ${jobId} not found`);
   const started = await deps.store.updateZip(jobId, ref.sequence, ['pending', 'processing'], {
@@ -67,46 +107,175 @@ export async function buildZip(deps: BuildZipDeps, jobId: string, ref: ZipRef): 
   if (!started) return { done: true }; // already finished by an earlier attempt
   const bin = await deps.blobs.getJson<Bin>(ref.bin_key);
   const key = objectKeys.zip(jobId, ref.zip_id);
+  const checkpoints = new CheckpointStore(deps.s3, deps.bucket, objectKeys.checkpoint(jobId, ref.zip_id));
+  const saved = await checkpoints.load();
+  const progress = saved?.progress;
 
-  const sink = new MultipartSink(deps.s3, { bucket: deps.bucket, key, contentDisposition: attachmentDisposition(bin.filename) });
-  const writer = new ZipWriter(sink);
+  let uploadId = saved?.upload_id;
+  const sinkOptions: MultipartSinkOptions = {
+    bucket: deps.bucket,
+    key,
+    contentDisposition: attachmentDisposition(bin.filename),
+    ...(uploadId !== undefined && { uploadId }),
+    onUploadCreated: async (id) => {
+      uploadId = id;
+      await checkpoints.put({ v: 1, upload_id: id }); // a crash before the next save can still reuse or abort it
+    },
+  };
+  const sink = progress
+    ? MultipartSink.restore(deps.s3, sinkOptions, progress.sink, await checkpoints.loadData(progress.data_key))
+    : new MultipartSink(deps.s3, sinkOptions);
+  const writer = progress ? ZipWriter.resume(sink, progress.writer) : new ZipWriter(sink);
   const names = new EntryNameDeduper();
-  const errors: JobError[] = [];
-  let filesDone = 0;
-  let bytesDone = 0;
+  const claimed: string[] = [];
+  for (const name of progress?.claimed ?? []) claimed.push(names.claim(name));
+  const errors: JobError[] = [...(progress?.errors ?? [])];
+  let filesDone = progress?.files_done ?? 0;
+  let bytesDone = progress?.bytes_done ?? 0;
+  let paused = progress?.paused;
+  let next = progress?.next_entry ?? 0;
+  let dataKey = progress?.data_key;
+  const runs = (progress?.runs ?? 0) + 1;
   let lastProgress = Date.now();
+  let worked = false; // each run does some work before it may stop, so a tiny budget still advances
 
   const recordProgress = async (force: boolean) => {
     if (!force && Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
     lastProgress = Date.now();
     await deps.store.updateZip(jobId, ref.sequence, ['processing'], { files_done: filesDone, bytes_done: bytesDone });
   };
+  if (progress) await recordProgress(true); // a retry from checkpoint reset the counters
 
-  const addEntry = async (entry: BinEntry): Promise<boolean> => {
-    try {
-      const source = await openWithRetry(deps, entry.url, LIMITS.maxZipSize);
-      const name = names.claim(entryBaseName({ filename: entry.filename, contentDispositionName: source.filename, url: source.url }));
-      const result = await writer.addEntry(
-        { name, method: chooseMethod(job.options.compression, name), size: source.contentLength, mtime: entryTime(source, job), maxBytes: LIMITS.maxZipSize },
-        source.body,
-      );
-      if (result.status === 'written') bytesDone += result.size;
-      return true;
-    } catch (error) {
-      const message = fileError(error);
-      if (message === undefined) throw error;
-      errors.push({ url: entry.url, error: message });
-      return false;
+  const timeUp = () => worked && Date.now() >= budget.stopAt;
+  const control = (): EntryControl => ({
+    shouldPause: () => {
+      worked = true;
+      return timeUp();
+    },
+  });
+  const fetchCap = (entry: BinEntry) => entry.size ?? LIMITS.maxZipSize;
+
+  /** Streams entry `index` from byte 0 (restarting it a bounded number of times); `name` when already claimed. */
+  const freshEntry = async (index: number, entry: BinEntry, claimedName?: string): Promise<Outcome> => {
+    let name = claimedName;
+    for (let restarts = 0; ; restarts++) {
+      try {
+        const source = await openWithRetry(deps, entry.url, { maxBytes: fetchCap(entry) });
+        if (name === undefined) {
+          name = names.claim(entryBaseName({ filename: entry.filename, contentDispositionName: source.filename, url: source.url }));
+          claimed.push(name);
+        }
+        const method = chooseMethod(job.options.compression, name);
+        const validator = rangeValidator(source);
+        const body = resumingBody(deps, entry.url, source, 0, fetchCap(entry), validator);
+        const meta = { name, method, size: source.contentLength, mtime: entryTime(source, job), maxBytes: entryMaxBytes(job, entry, name, method) };
+        const result = await writer.addEntry(meta, body, control());
+        worked = true;
+        if (result.status === 'paused') return { kind: 'paused', paused: { entry: index, name, ...(validator !== undefined && { validator }) } };
+        return { kind: 'written', size: result.size };
+      } catch (error) {
+        const message = fileError(error);
+        if (message === undefined) throw error;
+        if (restartable(error) && restarts < ENTRY_RESTARTS) continue;
+        return { kind: 'failed', message };
+      }
     }
   };
 
-  try {
-    for (const entry of bin.entries) {
-      const added = await addEntry(entry);
-      if (added) filesDone++;
-      else if (job.options.fail_on_url_error) break;
+  /** Continues a STORE entry paused by an earlier run: Range from where it stopped, else from byte 0. */
+  const pausedEntry = async (p: PausedEntry): Promise<Outcome> => {
+    const entry = bin.entries[p.entry]!;
+    const from = writer.checkpoint().current!.bytesDone;
+    let opened = false;
+    try {
+      const source = await openWithRetry(deps, entry.url, { maxBytes: fetchCap(entry), rangeStart: from, ...(p.validator && { ifRange: p.validator }) });
+      opened = true;
+      const result = await writer.continueEntry(resumingBody(deps, entry.url, source, from, fetchCap(entry), p.validator), control());
+      worked = true;
+      if (result.status === 'paused') return { kind: 'paused', paused: p };
+      return { kind: 'written', size: result.size };
+    } catch (error) {
+      if (!opened) {
+        // Drops the paused entry's bytes (the writer truncates back to its header).
+        await writer.continueEntry(failing(error)).catch((e: unknown) => {
+          if (!(e instanceof EntryAbortedError)) throw e;
+        });
+      }
+      const message = fileError(error);
+      if (message === undefined) throw error;
+      if (restartable(error)) return freshEntry(p.entry, entry, p.name);
+      return { kind: 'failed', message };
+    }
+  };
+
+  const saveCheckpoint = async () => {
+    const { state, data } = await sink.exportState();
+    const newDataKey = checkpoints.nextDataKey();
+    await checkpoints.putData(newDataKey, data);
+    const cp: BuildCheckpoint = {
+      v: 1,
+      ...(state.uploadId !== undefined && { upload_id: state.uploadId }),
+      progress: {
+        sink: state,
+        data_key: newDataKey,
+        writer: writer.checkpoint(),
+        next_entry: next,
+        ...(paused && { paused }),
+        claimed,
+        errors,
+        files_done: filesDone,
+        bytes_done: bytesDone,
+        runs,
+      },
+    };
+    await checkpoints.put(cp);
+    await checkpoints.deleteData([dataKey]).catch(() => undefined); // garbage only; lifecycle rules catch what this misses
+    dataKey = newDataKey;
+  };
+
+  const cleanUp = () => checkpoints.delete([dataKey]).catch(() => undefined);
+
+  {
+    // A storage fault throws out of here: the upload and the checkpoint stay, so
+    // a Step Functions retry or a retry from checkpoint resumes instead of restarting.
+    let stop = false;
+    while (paused || next < bin.entries.length) {
+      if (timeUp()) break;
+      let outcome: Outcome;
+      if (paused) {
+        outcome = await pausedEntry(paused);
+      } else {
+        outcome = await freshEntry(next, bin.entries[next]!);
+      }
+      worked = true;
+      if (outcome.kind === 'paused') {
+        paused = outcome.paused;
+        next = paused.entry + 1;
+        break;
+      }
+      if (paused) next = paused.entry + 1;
+      else next++;
+      paused = undefined;
+      if (outcome.kind === 'written') {
+        filesDone++;
+        bytesDone += outcome.size;
+      } else {
+        errors.push({ url: bin.entries[next - 1]!.url, error: outcome.message });
+        if (job.options.fail_on_url_error) {
+          stop = true;
+          break;
+        }
+      }
       await recordProgress(false);
     }
+
+    if (!stop && (paused || next < bin.entries.length)) {
+      await saveCheckpoint();
+      await recordProgress(true);
+      log.info('BuildZip paused', { job_id: jobId, zip_id: ref.zip_id, run: runs, next_entry: next, offset: writer.offset, mid_entry: paused !== undefined });
+      return { done: false };
+    }
+
     const failed = filesDone === 0 || (job.options.fail_on_url_error && errors.length > 0);
     if (failed) {
       await sink.abort();
@@ -117,6 +286,7 @@ export async function buildZip(deps: BuildZipDeps, jobId: string, ref: ZipRef): 
         bytes_done: bytesDone,
         updated_at: deps.now().toISOString(),
       });
+      await cleanUp();
       return { done: true };
     }
     await writer.finish();
@@ -130,9 +300,8 @@ export async function buildZip(deps: BuildZipDeps, jobId: string, ref: ZipRef): 
       bytes_done: bytesDone,
       updated_at: deps.now().toISOString(),
     });
+    await cleanUp();
+    log.info('BuildZip done', { job_id: jobId, zip_id: ref.zip_id, runs, size });
     return { done: true };
-  } catch (error) {
-    await sink.abort();
-    throw error;
   }
 }

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { BlobStore } from '../adapters/blob-store';
+import type { IdempotencyStore } from '../adapters/idempotency-store';
 import type { JobStore } from '../adapters/job-store';
 import type { WorkflowStarter } from '../adapters/workflow-starter';
-import { PlanLimitExceededError } from '../core/errors';
+import type { UsageStore } from '../adapters/usage-store';
+import { ConflictError, PlanLimitExceededError, QuotaExceededError } from '../core/errors';
+import { bodyFingerprint, checkIdempotencyKey, hashIdempotencyKey, IDEMPOTENCY_SECONDS } from '../core/idempotency';
 import { createJobRequestSchema, requestedFiles, type CreateJobRequest, type RequestedFile } from '../core/jobs/create-request';
 import { objectKeys, type Job, type Manifest } from '../core/jobs/model';
 import { validateClientFilename } from '../core/naming/entry-names';
 import { checkZipFilename, parseZipFilename } from '../core/naming/zip-names';
-import type { Plan } from '../core/plans';
+import { usageMonth, type Plan } from '../core/plans';
 import { invalidField, parseOrThrow } from '../core/validation';
+import { webhookUrlProblem } from '../core/webhooks/url';
 
 export interface CreateJobDeps {
   readonly store: JobStore;
@@ -16,18 +20,40 @@ export interface CreateJobDeps {
   readonly workflow: WorkflowStarter;
   readonly now: () => Date;
   readonly newId?: () => string;
+  /** Monthly usage; no quota is enforced without it. */
+  readonly usage?: UsageStore;
+  /** The local stack only: webhook URLs may be plain http and private. @default false */
+  readonly allowPrivateAddresses?: boolean;
+  /** Remembers `Idempotency-Key`s; without it the header is refused. */
+  readonly idempotency?: IdempotencyStore;
+}
+
+export interface CreateJobOptions {
+  /** The `Idempotency-Key` header, unchecked. */
+  readonly idempotencyKey?: string;
 }
 
 function enforcePlan(body: CreateJobRequest, files: readonly RequestedFile[], plan: Plan): void {
   const field = body.files ? 'files' : 'urls';
-  if (files.length > plan.maxFilesPerJob) {
-    throw new PlanLimitExceededError(`${field}: at most ${plan.maxFilesPerJob} files per job on plan ${plan.name}`);
+  if (files.length > plan.max_files_per_job) {
+    throw new PlanLimitExceededError(`${field}: at most ${plan.max_files_per_job} files per job on plan ${plan.name}`);
   }
-  if (body.expires_in > plan.maxRetentionSeconds) {
-    throw new PlanLimitExceededError(`expires_in: at most ${plan.maxRetentionSeconds} on plan ${plan.name}`);
+  if (body.expires_in > plan.max_retention_seconds) {
+    throw new PlanLimitExceededError(`expires_in: at most ${plan.max_retention_seconds} on plan ${plan.name}`);
   }
-  if (body.max_zip_size_bytes !== null && body.max_zip_size_bytes > plan.maxZipSizeBytes) {
-    throw new PlanLimitExceededError(`max_zip_size_bytes: at most ${plan.maxZipSizeBytes} on plan ${plan.name}`);
+  if (body.max_zip_size_bytes !== null && body.max_zip_size_bytes > plan.max_zip_size_bytes) {
+    throw new PlanLimitExceededError(`max_zip_size_bytes: at most ${plan.max_zip_size_bytes} on plan ${plan.name}`);
+  }
+}
+
+/** A tenant whose monthly stored GB-days are used up creates no more jobs until the month turns. */
+async function enforceQuota(usage: UsageStore | undefined, tenant: { id: string; plan: Plan }, now: Date): Promise<void> {
+  if (!usage) return;
+  const used = await usage.monthly(tenant.id, usageMonth(now));
+  if (used.stored_gb_days >= tenant.plan.monthly_stored_gb_days) {
+    throw new QuotaExceededError(
+      `monthly stored quota of ${tenant.plan.monthly_stored_gb_days} GB-days on plan ${tenant.plan.name} is used up (${used.stored_gb_days.toFixed(1)} used in ${usageMonth(now)})`,
+    );
   }
 }
 
@@ -47,15 +73,70 @@ function validateNames(body: CreateJobRequest, files: readonly RequestedFile[]):
   }
 }
 
-/** `POST /jobs`: validates, stores the manifest and the job, starts the workflow. */
-export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan: Plan }, input: unknown): Promise<Job> {
+/**
+ * `POST /jobs`: validates, stores the manifest and the job, starts the workflow.
+ *
+ * With an `Idempotency-Key`, the key is claimed for a job id before anything
+ * is created (a conditional put, so concurrent duplicates agree on one id). A
+ * repeat with the same body answers that job; if the job is not there yet (the
+ * first request is still at it, or died), the repeat creates it under the
+ * same id, and the conditional job put lets only one of them succeed.
+ */
+export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan: Plan }, input: unknown, opts: CreateJobOptions = {}): Promise<Job> {
+  const idempotencyKey = checkIdempotencyKey(opts.idempotencyKey);
   const body = parseOrThrow(createJobRequestSchema, input);
   const files = requestedFiles(body);
   enforcePlan(body, files, tenant.plan);
   validateNames(body, files);
+  if (body.webhook_url !== undefined) {
+    const problem = webhookUrlProblem(body.webhook_url, { allowPrivateAddresses: deps.allowPrivateAddresses ?? false });
+    if (problem) throw invalidField('webhook_url', problem);
+  }
 
+  const newId = (deps.newId ?? randomUUID)();
+  if (idempotencyKey === undefined) return createNew(deps, tenant, body, files, newId);
+
+  if (!deps.idempotency) throw new Error('createJob: an Idempotency-Key needs an idempotency store');
+  const keyHash = hashIdempotencyKey(idempotencyKey);
+  const bodyHash = bodyFingerprint(body);
+  const nowSeconds = Math.floor(deps.now().getTime() / 1000);
+  const claim = await deps.idempotency.claim(tenant.id, keyHash, newId, bodyHash, nowSeconds, IDEMPOTENCY_SECONDS);
+  if (claim.body_hash !== bodyHash) {
+    const message = 'already used with a different body in the last 24 hours';
+    throw new ConflictError(`Idempotency-Key: ${message}`, [{ path: 'Idempotency-Key', message }]);
+  }
+  if (!claim.claimed) {
+    const existing = await deps.store.getJob(claim.job_id);
+    if (existing) return repeated(deps, existing);
+  }
+  try {
+    return await createNew(deps, tenant, body, files, claim.job_id);
+  } catch (error) {
+    // A create that made no job frees its key, so that the client can try again.
+    if (claim.claimed && !(await deps.store.getJob(claim.job_id))) await deps.idempotency.release(tenant.id, keyHash, claim.job_id);
+    throw error;
+  }
+}
+
+/**
+ * A repeated create answers the job it made. A job still waiting for its run
+ * has that run started again: harmless (executions are named after the job and
+ * run), and it recovers a first request that died between the two.
+ */
+async function repeated(deps: CreateJobDeps, job: Job): Promise<Job> {
+  if (job.status === 'preparing' || job.status === 'pending') await startRun(deps, job);
+  return job;
+}
+
+async function createNew(
+  deps: CreateJobDeps,
+  tenant: { id: string; plan: Plan },
+  body: CreateJobRequest,
+  files: readonly RequestedFile[],
+  id: string,
+): Promise<Job> {
+  await enforceQuota(deps.usage, tenant, deps.now());
   const { files: _files, urls: _urls, zip_filename, ...options } = body;
-  const id = (deps.newId ?? randomUUID)();
   const now = deps.now();
   const createdAt = now.toISOString();
   const job: Job = {
@@ -77,7 +158,12 @@ export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan:
   };
   const manifest: Manifest = { files };
   await deps.blobs.putJson(job.manifest_key, manifest);
-  await deps.store.createJob(job);
+  if (!(await deps.store.createJob(job))) {
+    // Only a repeated Idempotency-Key reuses an id: a concurrent duplicate created the job first.
+    const winner = await deps.store.getJob(id);
+    if (!winner) throw new Error(`job ${id} exists and does not`);
+    return winner;
+  }
   await startRun(deps, job);
   return job;
 }

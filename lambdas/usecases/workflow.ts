@@ -1,6 +1,8 @@
 import type { BlobStore } from '../adapters/blob-store';
 import type { JobStore } from '../adapters/job-store';
-import { objectKeys, type Bin, type BinRef, type Job, type Manifest, type ZipRecord } from '../core/jobs/model';
+import { FetchError, type ProbeResult } from '../core/fetch';
+import { objectKeys, type Bin, type BinEntry, type BinRef, type Job, type JobError, type Manifest, type ZipRecord } from '../core/jobs/model';
+import { mapConcurrent, packFiles, packItemFor, type ProbeOutcome, type RejectedFile } from '../core/packing';
 import { aggregateJob } from '../core/jobs/status';
 import { jobZipNames } from '../core/jobs/zip-filenames';
 
@@ -21,45 +23,164 @@ async function loadJob(store: JobStore, jobId: string): Promise<Job> {
   return job;
 }
 
+export interface PrepareDeps extends WorkflowDeps {
+  /** Learns a source's size (HEAD, then a Range fallback); split jobs only. */
+  readonly probe?: (url: string) => Promise<ProbeResult>;
+}
+
+export interface Prepared {
+  readonly bins_key: string;
+  readonly bin_count: number;
+}
+
+const PROBE_CONCURRENCY = 32;
+const STORAGE_CONCURRENCY = 16;
+/** Rejections named in the job's errors; the rest are counted, so the job item stays small. */
+const REJECTIONS_SHOWN = 10;
+
 /**
- * Prepare: turns the manifest into bins (one per ZIP), writes each bin and
- * the bins list the Map reads, and records the ZIPs. Safe to run twice: it
+ * Prepare: turns the manifest into bins (one per ZIP; split jobs are probed
+ * and packed), writes each bin and the bins list the Map reads, records the
+ * ZIPs and moves the job on to `processing`. A retry from checkpoint keeps
+ * completed ZIPs and queues the rest as they are. Safe to run twice: it
  * rewrites the same objects and records for the same run.
  */
-export async function prepare(deps: WorkflowDeps, jobId: string): Promise<{ bins_key: string; bin_count: number }> {
+export async function prepare(deps: PrepareDeps, jobId: string): Promise<Prepared> {
   const job = await loadJob(deps.store, jobId);
-  const manifest = await deps.blobs.getJson<Manifest>(job.manifest_key);
-  const groups = [manifest.files.map((file, index) => ({ index, url: file.url, filename: file.filename }))];
-  const names = jobZipNames(job, groups.length);
-  const now = deps.now().toISOString();
-  const bins: Bin[] = groups.map((entries, i) => ({ zip_id: `zip_${i + 1}`, sequence: i + 1, filename: names[i]!, entries }));
+  const existing = await deps.store.listZips(jobId);
+  if (job.retry_from_checkpoint && existing.length > 0) return resumeZips(deps, job, existing);
 
-  const refs: BinRef[] = [];
-  const zips: ZipRecord[] = [];
-  for (const bin of bins) {
-    const binKey = objectKeys.bin(job.id, bin.zip_id);
+  const manifest = await deps.blobs.getJson<Manifest>(job.manifest_key);
+  const packed = job.options.max_zip_size_bytes === null ? wholeJob(manifest) : await packSplitJob(deps, job, manifest);
+  if (!packed.ok) {
+    // The job cannot keep its cap: no ZIP is built and Finalize fails the job with these errors.
+    await dropZips(deps, job, existing, 0);
+    return startBuilds(deps, job, [], 0, rejectionErrors(packed.rejected, manifest));
+  }
+
+  const names = jobZipNames(job, packed.bins.length);
+  const now = deps.now().toISOString();
+  const zips = await mapConcurrent(packed.bins, STORAGE_CONCURRENCY, async (indexes, i): Promise<ZipRecord> => {
+    const zipId = `zip_${i + 1}`;
+    const entries: BinEntry[] = indexes.map((index) => {
+      const file = manifest.files[index]!;
+      const size = packed.sizes?.[index];
+      return { index, url: file.url, filename: file.filename, ...(size !== undefined && { size }) };
+    });
+    const bin: Bin = { zip_id: zipId, sequence: i + 1, filename: names[i]!, entries };
+    const binKey = objectKeys.bin(job.id, zipId);
     await deps.blobs.putJson(binKey, bin);
-    refs.push({ zip_id: bin.zip_id, sequence: bin.sequence, bin_key: binKey });
-    zips.push({
+    return {
       job_id: job.id,
-      id: bin.zip_id,
-      sequence: bin.sequence,
+      id: zipId,
+      sequence: i + 1,
       status: 'pending',
       filename: bin.filename,
-      file_count: bin.entries.length,
+      file_count: entries.length,
       size: null,
-      key: objectKeys.zip(job.id, bin.zip_id),
+      key: objectKeys.zip(job.id, zipId),
       bin_key: binKey,
       errors: [],
       files_done: 0,
       bytes_done: 0,
       updated_at: now,
-    });
-  }
+    };
+  });
   await deps.store.putZips(zips);
+  await dropZips(deps, job, existing, zips.length);
+  return startBuilds(deps, job, zips, zips.length);
+}
+
+type Packed = { ok: true; bins: number[][]; sizes?: readonly (number | undefined)[] } | { ok: false; rejected: RejectedFile[] };
+
+/** A job without a cap: one bin of every file, in order. */
+function wholeJob(manifest: Manifest): Packed {
+  return { ok: true, bins: [manifest.files.map((_, index) => index)] };
+}
+
+async function packSplitJob(deps: PrepareDeps, job: Job, manifest: Manifest): Promise<Packed> {
+  const probe = deps.probe;
+  if (!probe) throw new Error('prepare: a split job needs a probe');
+  // A failed probe is not fatal here: the file gets a bin of its own and the GET in BuildZip decides.
+  const outcomes = await mapConcurrent(manifest.files, PROBE_CONCURRENCY, (file) => probeOnce(probe, file.url));
+  const items = manifest.files.map((file, i) => packItemFor(i, file, outcomes[i]!, job.options.compression));
+  const result = packFiles(items, {
+    maxZipSize: job.options.max_zip_size_bytes!,
+    strategy: job.options.split_strategy,
+    allowOversize: job.options.allow_oversize_zips,
+  });
+  if (!result.ok) return result;
+  return { ok: true, bins: result.bins, sizes: outcomes.map((o) => (o.ok ? o.size : undefined)) };
+}
+
+/** One probe, tried again once when the failure may pass. */
+async function probeOnce(probe: (url: string) => Promise<ProbeResult>, url: string): Promise<ProbeOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { size } = await probe(url);
+      return size === undefined ? { ok: true } : { ok: true, size };
+    } catch (error) {
+      if (attempt >= 2 || !(error instanceof FetchError) || !error.retryable) return { ok: false };
+      await new Promise((r) => setTimeout(r, 250 + Math.random() * 250));
+    }
+  }
+}
+
+function rejectionErrors(rejected: readonly RejectedFile[], manifest: Manifest): JobError[] {
+  const errors: JobError[] = rejected.slice(0, REJECTIONS_SHOWN).map((r) => ({
+    url: manifest.files[r.index]!.url,
+    error: r.reason === 'oversize' ? 'larger than max_zip_size_bytes' : 'size unknown, so it cannot be kept within max_zip_size_bytes',
+  }));
+  if (rejected.length > REJECTIONS_SHOWN) {
+    errors.push({ error: `${rejected.length - REJECTIONS_SHOWN} more files do not fit within max_zip_size_bytes` });
+  }
+  return errors;
+}
+
+/**
+ * A fresh pack replaces the ZIPs of an earlier run: records beyond the new
+ * count go with their objects, and the kept sequences lose their checkpoints
+ * (they describe other bins now).
+ */
+async function dropZips(deps: WorkflowDeps, job: Job, existing: readonly ZipRecord[], keep: number): Promise<void> {
+  if (existing.length === 0) return;
+  const stale = existing.filter((z) => z.sequence > keep);
+  const keys = existing.map((z) => objectKeys.checkpoint(job.id, z.id));
+  for (const z of stale) keys.push(z.bin_key, z.key);
+  await deps.blobs.deleteObjects(keys);
+  await deps.store.deleteZips(job.id, stale.map((z) => z.sequence));
+}
+
+/** Retry from checkpoint: completed ZIPs stay; the others are queued again with their bins and checkpoints. */
+async function resumeZips(deps: WorkflowDeps, job: Job, existing: readonly ZipRecord[]): Promise<Prepared> {
+  const now = deps.now().toISOString();
+  const todo = existing.filter((z) => z.status !== 'completed').sort((a, b) => a.sequence - b.sequence);
+  await mapConcurrent(todo, STORAGE_CONCURRENCY, (z) =>
+    deps.store.updateZip(job.id, z.sequence, ['pending', 'processing', 'failed'], {
+      status: 'pending',
+      errors: [],
+      size: null,
+      files_done: 0,
+      bytes_done: 0,
+      updated_at: now,
+    }),
+  );
+  return startBuilds(deps, job, todo, existing.length);
+}
+
+/** Writes the bins list for this run and moves the job through `pending` to `processing`. */
+async function startBuilds(deps: WorkflowDeps, job: Job, zips: readonly ZipRecord[], zipCount: number, errors: JobError[] = []): Promise<Prepared> {
+  const refs: BinRef[] = zips.map((z) => ({ zip_id: z.id, sequence: z.sequence, bin_key: z.bin_key }));
   const binsKey = objectKeys.binsList(job.id, job.run);
   await deps.blobs.putJson(binsKey, refs);
-  await deps.store.transitionJob(job.id, ['preparing', 'pending', 'processing'], 'processing', { zip_count: zips.length, updated_at: now });
+  const now = deps.now().toISOString();
+  await deps.store.transitionJob(job.id, ['preparing', 'pending', 'processing'], 'pending', {
+    zip_count: zipCount,
+    updated_at: now,
+    // A repeated Prepare finds its own errors already there.
+    ...(errors.length > 0 && { errors: [...job.errors.filter((e) => !errors.some((n) => n.url === e.url && n.error === e.error)), ...errors] }),
+  });
+  await deps.store.transitionJob(job.id, ['pending'], 'processing', { updated_at: now });
   return { bins_key: binsKey, bin_count: refs.length };
 }
 

@@ -1,4 +1,5 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -13,14 +14,18 @@ export interface AccessProps {
   readonly bucket: IBucket;
   readonly tokenSecret: ISecret;
   readonly stateMachine: IStateMachine;
+  /** Job status changes go here. */
+  readonly bus: IEventBus;
 }
 
 /**
  * Who may touch what, in one place, granted by intent. The API functions can
- * never write a ZIP, only the download functions can read the signing keys,
- * and Health touches no data at all.
+ * never write a ZIP, only the download functions (and Notify, whose body
+ * carries download links, and ListJobs, for its cursors) can read the signing
+ * keys, only CreateJob and RetryJob (and the state machine) start runs, only
+ * status-changing functions can put events, and Health touches no data at all.
  */
-export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, stateMachine }: AccessProps): void {
+export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, stateMachine, bus }: AccessProps): void {
   // API: CreateJob stores the manifest and the job, then starts the workflow.
   table.grantReadWriteData(f.CreateJob);
   bucket.grantPut(f.CreateJob, objectsUnder('manifests/'));
@@ -34,6 +39,28 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
     tokenSecret.grantRead(fn);
   }
   bucket.grantRead(f.GetJob, objectsUnder('manifests/'));
+
+  // API: ListJobs reads the table's indexes and signs its cursors with a key
+  // derived from the token keys; it touches no object.
+  table.grantReadData(f.ListJobs);
+  tokenSecret.grantRead(f.ListJobs);
+
+  // API: RetryJob moves a failed job back (conditional write), starts its next run and publishes the change.
+  table.grantReadWriteData(f.RetryJob);
+  stateMachine.grantStartExecution(f.RetryJob);
+  bus.grantPutEventsTo(f.RetryJob);
+
+  // Every keyed request counts against the tenant's rate window (RATE#<tenant> items,
+  // lambdas/adapters/usage-store.ts): the read-only API functions may write those and nothing else.
+  for (const fn of [f.GetJob, f.ListJobs]) {
+    fn.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+      }),
+    );
+  }
 
   // Workflow: every step records its progress in the table.
   for (const fn of [f.Prepare, f.BuildZip, f.MarkZipFailed, f.Finalize, f.MarkFailed]) table.grantReadWriteData(fn);
@@ -50,5 +77,25 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
   f.BuildZip.fn.addToRolePolicy(
     // No CDK grant covers listing an upload's parts (used to resume after a lost checkpoint write).
     new PolicyStatement({ actions: ['s3:ListMultipartUploadParts'], resources: [bucket.arnForObjects(objectsUnder('zips/'))] }),
+  );
+
+  // Job status events: only the functions that change a job's status publish.
+  for (const fn of [f.CreateJob, f.Prepare, f.Finalize, f.MarkFailed]) bus.grantPutEventsTo(fn);
+
+  // Notify reads the job (with its manifest, for the body) and the tenant's
+  // secret, records the delivery, and signs the download links in the body.
+  table.grantReadWriteData(f.Notify);
+  bucket.grantRead(f.Notify, objectsUnder('manifests/'));
+  tokenSecret.grantRead(f.Notify);
+
+  // WebhookSettings resolves API keys (reads) and writes only tenants' webhook items.
+  table.grantReadData(f.WebhookSettings);
+  f.WebhookSettings.fn.addToRolePolicy(
+    // No CDK grant limits writes to one key prefix; the LeadingKeys condition does.
+    new PolicyStatement({
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } },
+    }),
   );
 }

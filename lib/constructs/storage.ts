@@ -48,6 +48,13 @@ export class Storage extends Construct {
       sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
+    // A tenant's jobs of one status, newest first: gsi2pk (TENANT#<tenant>#<status>) is rewritten with every status change.
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'gsi2',
+      partitionKey: { name: 'gsi2pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
 
     const expiration = Duration.days(props.expireObjectsAfterDays ?? 31);
     // Server access logs are out of scope: they would need a second bucket;

@@ -18,12 +18,14 @@ import {
   Succeed,
   TaskInput,
   Timeout,
+  Wait,
+  WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { HouseFunction } from './house-function';
 
-export const workflowFunctionNames = ['Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed'] as const;
+export const workflowFunctionNames = ['Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed', 'Notify'] as const;
 export type WorkflowFunctionName = (typeof workflowFunctionNames)[number];
 
 /** Lambda faults worth retrying: the invocation never reached (or never left) the handler. */
@@ -48,8 +50,9 @@ export interface WorkflowProps {
 
 /**
  * The ZIP workflow: Prepare → BuildZips (Distributed Map over the bins list in
- * S3) → Finalize, with any job-level fault going to MarkFailed. State names are
- * a contract: the local runner overrides tasks by name.
+ * S3) → Finalize, with any job-level fault going to MarkFailed; both end in
+ * Notify (the webhook, retried through WebhookBackoff). State names are a
+ * contract: the local runner overrides tasks (and waits, in tests) by name.
  */
 export class Workflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -81,10 +84,26 @@ export class Workflow extends Construct {
     const jobId = JsonPath.stringAt('$.job_id');
     const caught = { errors: [Errors.ALL], resultPath: '$.error' };
 
+    // Notify: one webhook attempt per call; between attempts the state machine
+    // waits (hours of backoff cost no Lambda time). A delivery that fails, or a
+    // Notify that crashes, never changes how the run ends: JobOutcome decides
+    // that from whether MarkFailed ran.
+    const jobOutcome = new Choice(this, 'JobOutcome')
+      .when(
+        Condition.isPresent('$.failed'),
+        new Fail(this, 'JobFailed', { error: 'JobFailed', cause: 'The job failed; its record holds the error' }),
+      )
+      .otherwise(new Succeed(this, 'JobDone'));
+    const notify = invoke('Notify', { payload: TaskInput.fromObject({ job_id: jobId }), resultPath: '$.notify' });
+    notify.addCatch(jobOutcome, { errors: [Errors.ALL], resultPath: '$.notify_error' });
+    const backoff = new Wait(this, 'WebhookBackoff', { time: WaitTime.secondsPath('$.notify.wait_seconds') });
+    notify.next(new Choice(this, 'WebhookDone').when(Condition.booleanEquals('$.notify.done', true), jobOutcome).otherwise(backoff.next(notify)));
+
     const markFailed = invoke('MarkFailed', {
       payload: TaskInput.fromObject({ job_id: jobId, error: JsonPath.objectAt('$.error') }),
+      resultPath: '$.failed',
     });
-    markFailed.next(new Fail(this, 'JobFailed', { error: 'JobFailed', cause: 'The job failed; its record holds the error' }));
+    markFailed.next(notify);
 
     const prepare = invoke('Prepare', { payload: TaskInput.fromObject({ job_id: jobId }), resultPath: '$.prepared' });
     prepare.addCatch(markFailed, caught);
@@ -117,6 +136,7 @@ export class Workflow extends Construct {
 
     const finalize = invoke('Finalize', { payload: TaskInput.fromObject({ job_id: jobId }), resultPath: '$.finalized' });
     finalize.addCatch(markFailed, caught);
+    finalize.next(notify);
 
     const logs = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,

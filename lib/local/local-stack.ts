@@ -9,9 +9,11 @@ import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import { DEFAULT_PLAN, type Plan } from '../../lambdas/core/plans';
 import { functionSpecs, apiRoutes, type FunctionName } from '../functions';
 import { apiGatewayServer } from './api-gateway';
 import { AwsServiceError, startJsonServices } from './aws-json-services';
+import { LocalEventBus, type LocalBusEvent } from './event-bus';
 import { seedApiKey } from './seed';
 import { stateMachineDefinition } from './state-machine-definition';
 import { LocalStepFunctions, type LocalLambda } from './step-functions';
@@ -23,14 +25,20 @@ export interface LocalStackOptions {
   readonly apiKey: string;
   readonly dataDir: string;
   readonly allowPrivateAddresses: boolean;
+  /** Plans the API enforces (as the deployed stack's `plans`); default: the standard plan. */
+  readonly plans?: readonly Plan[];
   /** Per-function Lambda time limits, to force a time budget in tests. */
   readonly lambdaTimeoutsMs?: Partial<Record<FunctionName, number>>;
+  /** Wait states (by name, e.g. `WebhookBackoff`) that wait this many ms instead: for tests. */
+  readonly waitTimeOverridesMs?: Readonly<Record<string, number>>;
 }
 
 export interface LocalStack {
   readonly url: string;
   readonly apiKey: string;
   readonly stepFunctions: LocalStepFunctions;
+  /** Everything put on the stack's event bus since start, in order. */
+  readonly events: readonly LocalBusEvent[];
   /** Stops serving; running executions are journalled and resume on the next start. */
   close(): Promise<void>;
 }
@@ -40,6 +48,7 @@ const TABLE_NAME = 'zipjobs';
 const BUCKET_NAME = 'zipjobs-local';
 const STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:zipjobs-local`;
 const TOKEN_SECRET_ARN = `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:zipjobs-token-local`;
+const EVENT_BUS_NAME = 'zipjobs-local';
 
 const listen = (server: Server, port: number) =>
   new Promise<number>((ok, fail) => {
@@ -91,7 +100,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const secret = tokenSecret(dataDir);
   let stepFunctions: LocalStepFunctions | undefined;
+  const bus = new LocalEventBus(EVENT_BUS_NAME);
   const services = await startJsonServices({
+    'AWSEvents.PutEvents': (input) => bus.putEvents(input),
     'AWSStepFunctions.StartExecution': (input) => stepFunctions!.startExecution(input),
     'AWSStepFunctions.DescribeExecution': (input) => stepFunctions!.describeExecution(String(input.executionArn)),
     'secretsmanager.GetSecretValue': (input) => {
@@ -109,11 +120,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Port}`,
     AWS_ENDPOINT_URL_SFN: services.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: services.url,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: services.url,
+    EVENT_BUS_NAME,
     TABLE_NAME,
     BUCKET_NAME,
     STATE_MACHINE_ARN,
     TOKEN_SECRET_ARN,
     ALLOW_PRIVATE_ADDRESSES: String(options.allowPrivateAddresses),
+    PLANS: JSON.stringify(options.plans ?? [DEFAULT_PLAN]),
   });
 
   // Lets the CLI (`npm run zipjobs -- keys …`) reach this stack's stand-ins.
@@ -160,6 +174,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const lambdas = new Map<string, LocalLambda>();
   for (const [logicalId, name] of functionsByLogicalId(template)) lambdas.set(localFunctionArn(logicalId), (payload) => invoke(name, payload));
+  // The API listens before executions (journalled ones included) start, so
+  // that Notify, at its first load, knows the URL for links in webhook bodies.
+  const api = apiGatewayServer(apiRoutes, async (route) => {
+    return (event: APIGatewayProxyEvent) => invoke(route.fn, event) as Promise<APIGatewayProxyResult>;
+  });
+  const apiPort = await listen(api, options.port);
+  process.env.API_BASE_URL = `http://127.0.0.1:${apiPort}`;
+
   const definition = stateMachineDefinition(template, { [bucketId]: BUCKET_NAME, [tableId]: TABLE_NAME });
   stepFunctions = new LocalStepFunctions(definition, {
     stateMachineArn: STATE_MACHINE_ARN,
@@ -167,17 +189,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     readJson: async (Bucket, Key) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToString()),
     journalPath: join(dataDir, 'executions.json'),
     onExecutionError: (name, error) => console.error(`execution ${name} failed:`, error),
+    waitTimeOverrides: options.waitTimeOverridesMs,
   });
-
-  const api = apiGatewayServer(apiRoutes, async (route) => {
-    return (event: APIGatewayProxyEvent) => invoke(route.fn, event) as Promise<APIGatewayProxyResult>;
-  });
-  const apiPort = await listen(api, options.port);
 
   return {
     url: `http://127.0.0.1:${apiPort}`,
     apiKey: options.apiKey,
     stepFunctions,
+    events: bus.events,
     async close() {
       rmSync(join(dataDir, 'endpoints.json'), { force: true });
       await new Promise<void>((ok) => api.close(() => ok()));

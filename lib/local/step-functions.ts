@@ -27,6 +27,8 @@ export interface LocalStepFunctionsOptions {
   /** Where running executions are journalled, so a restart resumes them. */
   readonly journalPath?: string;
   readonly onExecutionError?: (name: string, error: unknown) => void;
+  /** Wait states (by name) that wait this many milliseconds instead of their own time: for tests. */
+  readonly waitTimeOverrides?: Readonly<Record<string, number>>;
 }
 
 type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
@@ -131,7 +133,9 @@ export class LocalStepFunctions {
     this.saveJournal();
     const done = (async () => {
       try {
-        const run = this.machine.run(JSON.parse(execution.input), { overrides: { taskResourceLocalHandlers: this.overrides } });
+        const run = this.machine.run(JSON.parse(execution.input), {
+          overrides: { taskResourceLocalHandlers: this.overrides, waitTimeOverrides: { ...this.options.waitTimeOverrides } },
+        });
         execution.output = JSON.stringify(await run.result);
         execution.status = 'SUCCEEDED';
       } catch (error) {

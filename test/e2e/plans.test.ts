@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN, type Plan } from '../../lambdas/core/plans';
 import { seedApiKey } from '../../lib/local/seed';
-import { LocalApi } from './support/local-api';
+import { LocalApi, type ApiResponse } from './support/local-api';
 
 const tiny: Plan = {
   ...DEFAULT_PLAN,
@@ -45,7 +45,7 @@ describe('plans', () => {
 
   it("limits a tenant's requests per minute with 429 and Retry-After, leaving other tenants alone", async () => {
     const statuses: number[] = [];
-    let limited: Awaited<ReturnType<LocalApi['request']>> | undefined;
+    let limited: ApiResponse | undefined;
     for (let i = 0; i < 8; i++) {
       const res = await api.request('GET', '/jobs/00000000-0000-4000-8000-000000000000', { key: 'tiny-key' });
       statuses.push(res.status);

@@ -47,11 +47,11 @@ describe('IAM, least privilege per function', () => {
     expect(granted(statementsOf('CreateJob'), 'states:StartExecution')).toEqual([`\${${machineId}}`]);
   });
 
-  it('keeps the signing keys away from everything but GetJob and Download', () => {
-    for (const name of ['CreateJob', 'Health', 'Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed'] as const) {
+  it('keeps the signing keys away from everything but GetJob, Download and Notify (links in webhook bodies)', () => {
+    for (const name of ['CreateJob', 'Health', 'Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed', 'WebhookSettings'] as const) {
       expect(statementsOf(name).flatMap((s) => s.actions).filter((a) => a.startsWith('secretsmanager:')), name).toEqual([]);
     }
-    for (const name of ['GetJob', 'Download'] as const) {
+    for (const name of ['GetJob', 'Download', 'Notify'] as const) {
       expect(granted(statementsOf(name), 'secretsmanager:GetSecretValue'), name).toHaveLength(1);
     }
   });

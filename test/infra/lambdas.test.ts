@@ -60,7 +60,7 @@ describe('HouseFunction environment checks', () => {
   });
 
   it('fails on a variable the spec does not list', () => {
-    expect(build('MarkFailed', { TABLE_NAME: 't', BUCKET_NAME: 'b' })).toThrow(/BUCKET_NAME is not in the spec/);
+    expect(build('MarkFailed', { TABLE_NAME: 't', BUCKET_NAME: 'b', STATE_MACHINE_ARN: 's' })).toThrow(/STATE_MACHINE_ARN is not in the spec/);
   });
 
   it('fails on a literal the schema rejects', () => {

@@ -39,20 +39,22 @@ describe('state machine', () => {
   });
 
   it('has exactly the named states the local runner relies on', () => {
-    expect(Object.keys(definition.States).sort()).toEqual(['BuildZips', 'Finalize', 'JobFailed', 'MarkFailed', 'Prepare']);
+    expect(Object.keys(definition.States).sort()).toEqual(
+      ['BuildZips', 'Finalize', 'JobDone', 'JobFailed', 'JobOutcome', 'MarkFailed', 'Notify', 'Prepare', 'WebhookBackoff', 'WebhookDone'].sort(),
+    );
     expect(Object.keys(processor.States).sort()).toEqual(['BuildZip', 'MarkZipFailed', 'ZipBuilt', 'ZipDone', 'ZipFailed']);
   });
 
-  it('runs Prepare → BuildZips → Finalize, and any job-level fault → MarkFailed → JobFailed', () => {
+  it('runs Prepare → BuildZips → Finalize → Notify, and any job-level fault → MarkFailed → Notify → JobFailed', () => {
     const { Prepare, BuildZips, Finalize, MarkFailed, JobFailed } = definition.States as Record<string, State>;
     expect(definition.StartAt).toBe('Prepare');
     expect(Prepare).toMatchObject({ Next: 'BuildZips', ResultPath: '$.prepared', Parameters: { 'job_id.$': '$.job_id' } });
     expect(Prepare!.Catch).toEqual(catchesTo('MarkFailed'));
     expect(BuildZips).toMatchObject({ Next: 'Finalize', ResultPath: null });
     expect(BuildZips!.Catch).toEqual(catchesTo('MarkFailed'));
-    expect(Finalize).toMatchObject({ End: true, ResultPath: '$.finalized', Parameters: { 'job_id.$': '$.job_id' } });
+    expect(Finalize).toMatchObject({ Next: 'Notify', ResultPath: '$.finalized', Parameters: { 'job_id.$': '$.job_id' } });
     expect(Finalize!.Catch).toEqual(catchesTo('MarkFailed'));
-    expect(MarkFailed).toMatchObject({ Next: 'JobFailed', Parameters: { 'job_id.$': '$.job_id', 'error.$': '$.error' } });
+    expect(MarkFailed).toMatchObject({ Next: 'Notify', ResultPath: '$.failed', Parameters: { 'job_id.$': '$.job_id', 'error.$': '$.error' } });
     expect(JobFailed!.Type).toBe('Fail');
   });
 
@@ -90,7 +92,7 @@ describe('state machine', () => {
 
   it('invokes every task directly, with a timeout above its function’s and jittered retries', () => {
     const tasks = { ...definition.States, ...processor.States };
-    const names = ['Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed'] as const;
+    const names = ['Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed', 'Notify'] as const;
     expect(Object.entries(tasks).filter(([, s]) => s.Type === 'Task').map(([n]) => n).sort()).toEqual([...names].sort());
     for (const name of names) {
       const task = tasks[name]!;
@@ -111,5 +113,25 @@ describe('state machine', () => {
         },
       ]);
     }
+  });
+
+  it('notifies in a loop: Notify → WebhookDone → WebhookBackoff (computed wait) → Notify, never failing the run', () => {
+    const { Notify, WebhookDone, WebhookBackoff, JobOutcome, JobDone } = definition.States as Record<string, State>;
+    expect(Notify).toMatchObject({ Resource: fnArn('Notify'), ResultPath: '$.notify', Parameters: { 'job_id.$': '$.job_id' }, Next: 'WebhookDone' });
+    // A Notify that crashes ends the run as the job did, not as a failure of its own.
+    expect(Notify!.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.notify_error', Next: 'JobOutcome' }]);
+    expect(WebhookDone).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.notify.done', BooleanEquals: true, Next: 'JobOutcome' }],
+      Default: 'WebhookBackoff',
+    });
+    // The wait between attempts is the state machine's, computed by Notify (backoff with jitter): no Lambda sleeps.
+    expect(WebhookBackoff).toEqual({ Type: 'Wait', SecondsPath: '$.notify.wait_seconds', Next: 'Notify' });
+    expect(JobOutcome).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.failed', IsPresent: true, Next: 'JobFailed' }],
+      Default: 'JobDone',
+    });
+    expect(JobDone).toEqual({ Type: 'Succeed' });
   });
 });

@@ -13,8 +13,10 @@ import { WireCounter } from './wire';
 import { bareHostname, resolveTarget, type LookupFn, type ResolvedAddress } from './target';
 
 export interface HopOptions {
-  method: 'GET' | 'HEAD';
+  method: 'GET' | 'HEAD' | 'POST';
   headers: Record<string, string>;
+  /** Request body (POST only). */
+  body?: Buffer;
   /** Every resolved address must pass, or the hop fails with `blocked address`. */
   isAllowedAddress: (ip: string) => boolean;
   lookup: LookupFn;
@@ -138,6 +140,6 @@ export async function sendHop(url: URL, options: HopOptions): Promise<Hop> {
       cleanup();
       reject(signal?.aborted ? abortReason(signal) : toFetchError(err));
     });
-    sent.end();
+    sent.end(options.body);
   });
 }

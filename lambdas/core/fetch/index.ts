@@ -4,5 +4,6 @@ export { parseContentDisposition } from './content-disposition';
 export { FetchError, type FetchErrorKind } from './errors';
 export { openSource, type OpenOptions, type OpenedSource } from './open';
 export { probe, type ProbeOptions, type ProbeResult } from './probe';
+export { postOnce, type PostOptions, type PostResult } from './post';
 export type { RequestOptions } from './redirects';
 export { systemLookup, type LookupFn, type ResolvedAddress } from './target';

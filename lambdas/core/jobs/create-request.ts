@@ -72,6 +72,8 @@ export const createJobRequestSchema = z
       allow_oversize_zips: bool.default(true),
       fail_on_zip_error: bool.default(true),
       compression: z.enum(['auto', 'store', 'deflate'], { error: 'must be "auto", "store" or "deflate"' }).default('auto'),
+      // The scheme and address rules depend on the deployment: see webhookUrlProblem.
+      webhook_url: z.string({ error: 'must be a string' }).optional(),
     },
     { error: 'the body must be a JSON object' },
   )

@@ -1,4 +1,5 @@
 import type { CreateJobRequest, RequestedFile } from './create-request';
+import type { WebhookDelivery } from '../webhooks/delivery';
 
 export type JobStatus = 'preparing' | 'pending' | 'processing' | 'completed' | 'failed';
 export type ZipStatus = 'pending' | 'processing' | 'completed' | 'failed';
@@ -34,6 +35,10 @@ export interface Job {
   readonly manifest_key: string;
   /** Incremented by every start of the workflow (create, retry). */
   readonly run: number;
+  /** Set by a retry with from_checkpoint: Prepare keeps completed ZIPs and resumes the rest instead of packing again. */
+  readonly retry_from_checkpoint?: boolean;
+  /** The webhook delivery of the current run, once Notify has tried one (none without a URL). */
+  readonly webhook?: WebhookDelivery;
 }
 
 export interface ZipRecord {

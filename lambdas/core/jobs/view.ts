@@ -1,5 +1,6 @@
 import type { RequestedFile } from './create-request';
 import { isTerminal, type Job, type ZipRecord } from './model';
+import { jobZipNames } from './zip-filenames';
 
 /** Builds the download link for one completed ZIP, or null when there is none to give. */
 export type DownloadLink = (zip: ZipRecord) => string | null;
@@ -39,6 +40,31 @@ export function jobSummary(job: Job, zips: readonly ZipRecord[], firstZipName: s
   };
 }
 
+/**
+ * A `GET /jobs` entry from the job item alone, so a listing reads no ZIP
+ * records: the first ZIP's name follows from the job's options and ZIP count
+ * (the names Prepare gave), and a single completed ZIP's size is the job's
+ * total. Matches `jobSummary` once Prepare has recorded the ZIP count.
+ */
+export function jobListEntry(job: Job) {
+  return {
+    id: job.id,
+    status: job.status,
+    url_count: job.url_count,
+    file_count: job.file_count,
+    zip_filename: jobZipNames(job, Math.max(1, job.zip_count))[0]!,
+    zip_size: job.zip_count === 1 && job.status === 'completed' ? job.total_size : null,
+    multi_zip: job.zip_count > 1,
+    zip_count: job.zip_count,
+    total_size: job.total_size,
+    max_zip_size_bytes: job.options.max_zip_size_bytes,
+    fail_on_url_error: job.options.fail_on_url_error,
+    created_at: job.created_at,
+    completed_at: job.completed_at,
+    expires_at: job.expires_at,
+  };
+}
+
 /** `GET /jobs/:id` (API.md "Get a job"); single-ZIP jobs mirror zips[0] at the top level. */
 export function jobDetail(
   job: Job,
@@ -67,5 +93,9 @@ export function jobDetail(
       files_total: job.url_count,
       bytes_done: ordered.reduce((n, z) => n + z.bytes_done, 0),
     },
+    // (extension) null until a webhook is first attempted, and for jobs with no URL to notify.
+    webhook: job.webhook
+      ? { id: job.webhook.id, status: job.webhook.status, attempts: job.webhook.attempts, last_error: job.webhook.last_error }
+      : null,
   };
 }

@@ -1,12 +1,21 @@
-import { planNamed } from '../../core/plans';
+import { dynamoClient } from '../../adapters/aws-clients';
+import { dynamoIdempotencyStore } from '../../adapters/idempotency-store';
+import { dynamoUsageStore } from '../../adapters/usage-store';
+import { loadEnv } from '../../env';
 import { createJob } from '../../usecases/create-job';
 import { apiHandler } from '../http/api-handler';
 import { success } from '../http/responses';
 import { storageDeps, workflowStarter } from './deps';
 
-const deps = { ...storageDeps(), workflow: workflowStarter() };
+const deps = {
+  ...storageDeps(),
+  workflow: workflowStarter(),
+  usage: dynamoUsageStore(dynamoClient(), loadEnv(['TABLE_NAME']).TABLE_NAME),
+  idempotency: dynamoIdempotencyStore(dynamoClient(), loadEnv(['TABLE_NAME']).TABLE_NAME),
+  allowPrivateAddresses: loadEnv(['ALLOW_PRIVATE_ADDRESSES']).ALLOW_PRIVATE_ADDRESSES === 'true',
+};
 
-export const handler = apiHandler(deps.store, async ({ body, tenant }) => {
-  const job = await createJob(deps, { id: tenant.id, plan: planNamed(tenant.plan) }, body ?? {});
+export const handler = apiHandler(deps.store, async ({ body, headers, tenant }) => {
+  const job = await createJob(deps, tenant, body ?? {}, { idempotencyKey: headers['idempotency-key'] });
   return success(201, { job_id: job.id });
 });

@@ -1,10 +1,13 @@
+import type { Context } from 'aws-lambda';
 import { s3Client } from '../../adapters/aws-clients';
 import { loadEnv } from '../../env';
-import { buildZip } from '../../usecases/build-zip';
+import { budgetFromRemaining, buildZip } from '../../usecases/build-zip';
 import { storageDeps } from '../deps';
 import { jobInput, zipRef } from './deps';
 
 const env = loadEnv(['BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES']);
+/** Local stack and tests only: a shorter idle timeout for sources (default 30 s). */
+const idleTimeoutMs = Number(process.env.ZIPJOBS_SOURCE_IDLE_TIMEOUT_MS) || 30_000;
 const deps = {
   ...storageDeps(),
   s3: s3Client(),
@@ -12,15 +15,17 @@ const deps = {
   fetch: {
     allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES === 'true',
     connectTimeoutMs: 10_000,
-    headersTimeoutMs: 30_000,
-    idleTimeoutMs: 30_000,
+    headersTimeoutMs: Math.min(30_000, Math.max(idleTimeoutMs, 1_000)),
+    idleTimeoutMs,
     userAgent: 'zipjobs/0.1 (+https://github.com/zipjobs)',
   },
 };
 const input = jobInput.extend({ zip: zipRef });
 
-export const handler = async (event: unknown) => {
+export const handler = async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const { job_id, zip } = input.parse(event);
-  const { done } = await buildZip(deps, job_id, zip);
+  // Stops taking new work with min(60 s, 25%) of the run left, to save a checkpoint.
+  const budget = context ? budgetFromRemaining(context.getRemainingTimeInMillis()) : undefined;
+  const { done } = await buildZip(deps, job_id, zip, budget);
   return { job_id, zip, done };
 };

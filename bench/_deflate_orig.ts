@@ -1,0 +1,84 @@
+/**
+ * Streaming raw deflate over an async source, as an async generator of
+ * compressed chunks. The consumer's pace (awaiting the sink) propagates back
+ * to the source through the zlib stream's backpressure, so memory stays flat.
+ */
+import { createDeflateRaw, type DeflateRaw } from 'node:zlib';
+
+export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+/** windowBits and memLevel are pinned: layout.deflateBound assumes zlib's defaults. */
+const WINDOW_BITS = 15;
+const MEM_LEVEL = 8;
+const OUTPUT_CHUNK = 64 * 1024;
+/**
+ * Each write to a zlib stream is a round trip to the thread pool: network
+ * chunks of a few KiB would spend more time there than compressing. Small
+ * chunks are therefore gathered (copied) into batches of this size first.
+ */
+const BATCH = 1024 * 1024;
+
+function drainedOrClosed(z: DeflateRaw): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      z.off('drain', done);
+      z.off('close', done);
+      resolve();
+    };
+    z.on('drain', done);
+    z.on('close', done);
+  });
+}
+
+/**
+ * Compresses `source`, calling `onInput` for every input chunk before it is
+ * compressed (to count, CRC and enforce limits: if it throws, that error ends
+ * the generator). Errors of the source surface from the generator as well.
+ */
+export async function* deflateRaw(
+  source: ByteSource,
+  level: number,
+  onInput: (chunk: Uint8Array) => void,
+): AsyncGenerator<Buffer> {
+  const z = createDeflateRaw({ level, windowBits: WINDOW_BITS, memLevel: MEM_LEVEL, chunkSize: OUTPUT_CHUNK });
+  const feed = async (chunk: Uint8Array): Promise<void> => {
+    if (!z.write(chunk)) await drainedOrClosed(z);
+  };
+  // The feeder never rejects: its failures destroy the stream, which the
+  // consumer loop below rethrows. It is not awaited on exit, so a source
+  // stuck in a slow read cannot hold up an aborted entry.
+  void (async () => {
+    let batch: Buffer | undefined;
+    let used = 0;
+    const flush = async (): Promise<void> => {
+      if (batch && used > 0) await feed(batch.subarray(0, used));
+      batch = undefined; // zlib may still read the flushed one: never reuse it
+      used = 0;
+    };
+    try {
+      for await (const chunk of source) {
+        if (z.destroyed) return;
+        onInput(chunk);
+        if (chunk.length >= BATCH) {
+          await flush();
+          await feed(chunk);
+        } else if (chunk.length > 0) {
+          if (used + chunk.length > BATCH) await flush();
+          batch ??= Buffer.allocUnsafe(BATCH);
+          batch.set(chunk, used);
+          used += chunk.length;
+        }
+        if (z.destroyed) return;
+      }
+      await flush();
+      z.end();
+    } catch (err) {
+      z.destroy(err as Error);
+    }
+  })();
+  try {
+    for await (const out of z) yield out as Buffer;
+  } finally {
+    z.destroy();
+  }
+}

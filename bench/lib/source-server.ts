@@ -1,0 +1,51 @@
+/**
+ * The benchmarks' source: a local HTTP server, run in its own process (`fork`
+ * it; it sends `{ url }` over IPC once listening) so that serving bytes does
+ * not compete with the pipeline under test for its event loop.
+ *
+ *   GET/HEAD /random/<bytes>   incompressible bytes (a 16 MiB random block, repeated)
+ *   GET/HEAD /text/<bytes>     text (a 16 MiB generated text block, repeated)
+ *   HEAD     /probe/<i>        a 200 with Content-Length only (Prepare's probing)
+ */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBlock, repeated, textBlock } from './data';
+
+async function send(res: ServerResponse, block: Buffer, size: number): Promise<void> {
+  for (const chunk of repeated(block, size, 256 * 1024)) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) {
+      await new Promise<void>((ok) => {
+        const done = () => {
+          res.off('drain', done).off('close', done);
+          ok();
+        };
+        res.on('drain', done).on('close', done);
+      });
+    }
+  }
+  res.end();
+}
+
+const server = createServer((req, res) => {
+  const match = /^\/(random|text|probe)\/(\d+)$/.exec(req.url ?? '');
+  if (!match) return void res.writeHead(404).end();
+  const [, kind, n] = match;
+  if (kind === 'probe') {
+    // A plausible spread of sizes: 1 KiB … ~64 MiB, deterministic per path.
+    const size = 1024 + ((Number(n) * 2_654_435_761) % (64 * 1024 * 1024));
+    return void res.writeHead(200, { 'Content-Length': size, 'Content-Type': 'application/octet-stream' }).end();
+  }
+  const size = Number(n);
+  res.writeHead(200, { 'Content-Length': size, 'Content-Type': kind === 'text' ? 'text/plain' : 'application/octet-stream' });
+  if (req.method === 'HEAD') return void res.end();
+  send(res, kind === 'text' ? textBlock() : randomBlock(), size).catch(() => res.destroy());
+});
+server.keepAliveTimeout = 5_000;
+randomBlock();
+textBlock();
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  process.send?.({ url: `http://127.0.0.1:${port}` });
+});
+process.on('disconnect', () => process.exit(0));

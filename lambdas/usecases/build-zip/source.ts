@@ -1,0 +1,99 @@
+/**
+ * Fetching one entry's bytes for BuildZip: opening with bounded retries
+ * (honouring Retry-After), and a body that survives a retryable failure
+ * mid-transfer by asking for the rest with Range (+ If-Range), a bounded
+ * number of times. A source that cannot resume fails with the original error
+ * (or `range-not-honoured`), and the caller restarts the entry from byte 0.
+ */
+import { FetchError, openSource, type OpenOptions, type OpenedSource } from '../../core/fetch';
+
+export interface SourceDeps {
+  readonly fetch: Omit<OpenOptions, 'maxBytes'>;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** Attempts to open a source (1 + retries). */
+export const OPEN_ATTEMPTS = 3;
+/** Range re-requests after a mid-body failure, per opened entry. */
+export const BODY_REOPENS = 3;
+/** Longest wait between attempts, even if Retry-After asks for more. */
+export const MAX_RETRY_WAIT_MS = 10_000;
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Jittered exponential backoff, at least the server's Retry-After, at most MAX_RETRY_WAIT_MS. */
+export function retryDelay(attempt: number, error: FetchError): number {
+  const backoff = 250 * 2 ** attempt * (0.5 + Math.random() / 2);
+  return Math.min(MAX_RETRY_WAIT_MS, Math.max(backoff, error.retryAfterMs ?? 0));
+}
+
+/** A resumable request never retries a refused range (starting over is the caller's call). */
+const retryable = (error: unknown): error is FetchError =>
+  error instanceof FetchError && error.retryable && error.kind !== 'range-not-honoured';
+
+export interface OpenRequest {
+  readonly maxBytes: number;
+  readonly rangeStart?: number;
+  readonly ifRange?: string;
+}
+
+export async function openWithRetry(deps: SourceDeps, url: string, req: OpenRequest): Promise<OpenedSource> {
+  const sleep = deps.sleep ?? defaultSleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openSource(url, {
+        ...deps.fetch,
+        maxBytes: req.maxBytes,
+        ...(req.rangeStart ? { rangeStart: req.rangeStart, ...(req.ifRange && { ifRange: req.ifRange }) } : {}),
+      });
+    } catch (error) {
+      if (!retryable(error) || attempt >= OPEN_ATTEMPTS) throw error;
+      await sleep(retryDelay(attempt, error));
+    }
+  }
+}
+
+/** What to send as If-Range: a strong ETag, else Last-Modified (weak ETags are not allowed there). */
+export function rangeValidator(source: OpenedSource): string | undefined {
+  if (source.etag && !source.etag.startsWith('W/')) return source.etag;
+  return source.lastModified;
+}
+
+/**
+ * The bytes of `first` (which starts at byte `startAt` of the resource), then,
+ * after a retryable failure, of Range requests for the rest. Closing the
+ * iterator early (a pause) releases the connection.
+ */
+export async function* resumingBody(
+  deps: SourceDeps,
+  url: string,
+  first: OpenedSource,
+  startAt: number,
+  maxBytes: number,
+  validator: string | undefined,
+): AsyncGenerator<Buffer> {
+  const sleep = deps.sleep ?? defaultSleep;
+  let current = first;
+  let position = startAt;
+  let reopens = 0;
+  try {
+    for (;;) {
+      try {
+        for await (const chunk of current.body as AsyncIterable<Buffer>) {
+          position += chunk.length;
+          yield chunk;
+        }
+        return;
+      } catch (error) {
+        const canResume = retryable(error) && (first.acceptsRanges || position === 0) && reopens < BODY_REOPENS;
+        if (!canResume) throw error;
+        reopens++;
+        current.body.destroy();
+        await sleep(retryDelay(reopens, error));
+        current = await openWithRetry(deps, url, { maxBytes, rangeStart: position, ...(validator && { ifRange: validator }) });
+      }
+    }
+  } finally {
+    current.body.destroy();
+  }
+}

@@ -1,0 +1,60 @@
+import type { JobStore } from '../adapters/job-store';
+import type { WorkflowStarter } from '../adapters/workflow-starter';
+import { InvalidRequestError } from '../core/errors';
+import type { Job, JobStatus } from '../core/jobs/model';
+import { retryJobRequestSchema } from '../core/jobs/retry-request';
+import { parseOrThrow } from '../core/validation';
+import { startRun } from './create-job';
+import { ownJob } from './read-job';
+
+export interface RetryJobDeps {
+  readonly store: JobStore;
+  readonly workflow: WorkflowStarter;
+  readonly now: () => Date;
+}
+
+const notFailed = (status: JobStatus) =>
+  new InvalidRequestError(`only failed jobs can be retried (this job is ${status})`, [{ path: 'status', message: 'only failed jobs can be retried' }]);
+
+/**
+ * `POST /jobs/:id/retry`: a failed job starts its next run. The move out of
+ * `failed` is conditional, so of two concurrent retries one starts a run and
+ * the other is told the job is no longer failed. Without `from_checkpoint` a
+ * split job goes back to `preparing` (probed and packed again); Prepare reads
+ * `retry_from_checkpoint` to keep completed ZIPs and resume the others.
+ */
+export async function retryJob(deps: RetryJobDeps, tenantId: string, jobId: string, input: unknown): Promise<Job> {
+  const { from_checkpoint } = parseOrThrow(retryJobRequestSchema, input ?? {});
+  const { job } = await ownJob(deps.store, tenantId, jobId);
+  if (job.status !== 'failed') throw notFailed(job.status);
+
+  const repack = job.options.max_zip_size_bytes !== null && !from_checkpoint;
+  const now = deps.now().toISOString();
+  const next: Job = {
+    ...job,
+    status: repack ? 'preparing' : 'pending',
+    run: job.run + 1,
+    retry_from_checkpoint: from_checkpoint,
+    // The previous run's outcome goes; Finalize records the new one.
+    errors: [],
+    completed_at: null,
+    file_count: null,
+    total_size: null,
+    updated_at: now,
+  };
+  const moved = await deps.store.transitionJob(job.id, ['failed'], next.status, {
+    run: next.run,
+    retry_from_checkpoint: next.retry_from_checkpoint,
+    errors: next.errors,
+    completed_at: next.completed_at,
+    file_count: next.file_count,
+    total_size: next.total_size,
+    updated_at: now,
+  });
+  if (!moved) {
+    const current = await deps.store.getJob(job.id);
+    throw notFailed(current?.status ?? job.status);
+  }
+  await startRun(deps, next);
+  return next;
+}

@@ -1,0 +1,128 @@
+/** Split jobs against sources that make probing hard: refused HEAD, no length, no ranges, liars. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalApi } from './support/local-api';
+import { SyntheticSources, expectZipEntries } from './support/synthetic-sources';
+
+const CAP = 104_857_600;
+let api: LocalApi;
+const sources = new SyntheticSources();
+
+beforeAll(async () => {
+  await sources.start();
+  api = await LocalApi.start();
+});
+
+afterAll(async () => {
+  await api?.stop();
+  await sources.stop();
+});
+
+describe('probing a split job', () => {
+  it('learns sizes through a refused HEAD and a HEAD without length, and gives a file of unknown size its own ZIP', async () => {
+    const files = [
+      { url: sources.set('/probe/a.txt', { size: 5000, head: 'refused' }) },
+      { url: sources.set('/probe/b.txt', { size: 7000, head: 'no-length' }) },
+      { url: sources.set('/probe/c.bin', { size: 3000, head: 'no-length', ranges: false, chunked: true }) },
+      { url: sources.set('/probe/d.txt', { size: 1000, headDelayMs: 1500 }) },
+    ];
+    const created = await api.request('POST', '/jobs', { body: { files, zip_filename: 'abc.zip', max_zip_size_bytes: CAP } });
+    expect(created.status).toBe(201);
+    const early = await api.request('GET', `/jobs/${created.body.job_id}`);
+    expect(early.body.status).toBe('preparing');
+
+    const job = await api.waitForJob(created.body.job_id);
+    expect(job).toMatchObject({
+      status: 'completed',
+      multi_zip: true,
+      zip_count: 3,
+      file_count: 4,
+      zip_size: null,
+      download_url: null,
+      zip_filename: 'abc_1.zip',
+      errors: [],
+    });
+    expect(job.zips.map((z: { filename: string; file_count: number }) => [z.filename, z.file_count])).toEqual([
+      ['abc_1.zip', 2],
+      ['abc_2.zip', 1],
+      ['abc_3.zip', 1],
+    ]);
+    expect(job.total_size).toBe(job.zips.reduce((n: number, z: { size: number }) => n + z.size, 0));
+
+    const expected = [['a.txt', 'b.txt'], ['c.bin'], ['d.txt']];
+    for (const [i, zip] of job.zips.entries()) {
+      const { bytes } = await api.download(zip.download_url);
+      expect(bytes.length).toBe(zip.size);
+      expect(bytes.length).toBeLessThanOrEqual(CAP);
+      await expectZipEntries(bytes, expected[i]!.map((name) => ({ name, bytes: sources.bytes(`/probe/${name}`) })));
+    }
+    // HEAD first; a Range GET only where HEAD told nothing; then one GET per file to build.
+    expect(sources.requests.filter((r) => r.includes('/probe/a.txt'))).toEqual(['HEAD /probe/a.txt', 'GET /probe/a.txt', 'GET /probe/a.txt']);
+    expect(sources.requests.filter((r) => r.includes('/probe/d.txt'))).toEqual(['HEAD /probe/d.txt', 'GET /probe/d.txt']);
+  });
+
+  it('fails a file whose source sends more than it announced with "too large", whether or not the GET says so', async () => {
+    const honest = sources.set('/liar/announced.bin', { size: 1000, extra: 500 });
+    const chunked = sources.set('/liar/chunked.bin', { size: 1000, extra: 500, chunked: true });
+    const ok = sources.set('/liar/ok.txt', { size: 100 });
+    const created = await api.request('POST', '/jobs', {
+      body: { urls: [honest, chunked, ok], max_zip_size_bytes: CAP, fail_on_url_error: false },
+    });
+    const job = await api.waitForJob(created.body.job_id);
+    expect(job).toMatchObject({ status: 'completed', file_count: 1, zip_count: 1 });
+    expect(job.errors).toEqual([
+      { url: honest, error: 'too large' },
+      { url: chunked, error: 'too large' },
+    ]);
+    const { bytes } = await api.download(job.zips[0].download_url);
+    await expectZipEntries(bytes, [{ name: 'ok.txt', bytes: sources.bytes('/liar/ok.txt') }]);
+  });
+
+  it('fails the ZIP by default when a source lies', async () => {
+    const liar = sources.set('/liar/strict.bin', { size: 10, extra: 1 });
+    const created = await api.request('POST', '/jobs', { body: { urls: [liar], max_zip_size_bytes: CAP } });
+    const job = await api.waitForJob(created.body.job_id);
+    expect(job.status).toBe('failed');
+    expect(job.errors).toEqual([{ url: liar, error: 'too large' }]);
+  });
+});
+
+describe('allow_oversize_zips: false', () => {
+  it('fails the job at Prepare, naming the file larger than the cap, without fetching anything', async () => {
+    const small = sources.set('/strict/small.txt', { size: 10 });
+    const huge = sources.set('/strict/huge.bin', { size: CAP + 1 });
+    const created = await api.request('POST', '/jobs', { body: { urls: [small, huge], max_zip_size_bytes: CAP, allow_oversize_zips: false } });
+    const job = await api.waitForJob(created.body.job_id);
+    expect(job).toMatchObject({ status: 'failed', zip_count: 0, zips: [], download_url: null });
+    expect(job.errors).toEqual([{ url: huge, error: 'larger than max_zip_size_bytes' }]);
+    expect(sources.count('GET', '/strict/small.txt') + sources.count('GET', '/strict/huge.bin')).toBe(0);
+  });
+
+  it('a file just under the cap whose ZIP would not be is oversize too', async () => {
+    const almost = sources.set('/strict/almost.bin', { size: CAP - 100 });
+    const created = await api.request('POST', '/jobs', { body: { urls: [almost], max_zip_size_bytes: CAP, allow_oversize_zips: false } });
+    const job = await api.waitForJob(created.body.job_id);
+    expect(job.status).toBe('failed');
+    expect(job.errors).toEqual([{ url: almost, error: 'larger than max_zip_size_bytes' }]);
+  });
+
+  it('fails the job naming a file whose size cannot be learned', async () => {
+    const known = sources.set('/strict/known.txt', { size: 10 });
+    const unknown = sources.set('/strict/unknown.bin', { size: 10, head: 'no-length', ranges: false, chunked: true });
+    const created = await api.request('POST', '/jobs', { body: { urls: [known, unknown], max_zip_size_bytes: CAP, allow_oversize_zips: false } });
+    const job = await api.waitForJob(created.body.job_id);
+    expect(job).toMatchObject({ status: 'failed', zip_count: 0 });
+    expect(job.errors).toEqual([{ url: unknown, error: 'size unknown, so it cannot be kept within max_zip_size_bytes' }]);
+  });
+
+  it('leaves a file whose probe failed to BuildZip: skipped and reported under fail_on_url_error false', async () => {
+    const ok = sources.set('/strict/fine.txt', { size: 10 });
+    const missing = `${sources.url}/strict/missing.txt`;
+    const created = await api.request('POST', '/jobs', {
+      body: { urls: [ok, missing], max_zip_size_bytes: CAP, allow_oversize_zips: false, fail_on_url_error: false, fail_on_zip_error: false },
+    });
+    const job = await api.waitForJob(created.body.job_id);
+    expect(job).toMatchObject({ status: 'completed', zip_count: 2, file_count: 1 });
+    expect(job.zips.map((z: { status: string }) => z.status)).toEqual(['completed', 'failed']);
+    expect(job.errors).toEqual([{ url: missing, error: 'HTTP 404' }]);
+  });
+});

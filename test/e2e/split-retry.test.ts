@@ -1,0 +1,98 @@
+/**
+ * What Prepare does when a failed split job runs again (the retry endpoint
+ * sets `run` and `retry_from_checkpoint`; here the test does that itself and
+ * starts the run on the local state machine).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storageDeps } from '../../lambdas/handlers/deps';
+import { objectKeys, type BinRef } from '../../lambdas/core/jobs/model';
+import { LocalApi } from './support/local-api';
+import { SyntheticSources, expectZipEntries } from './support/synthetic-sources';
+
+const CAP = 104_857_600;
+let api: LocalApi;
+let deps: ReturnType<typeof storageDeps>;
+const sources = new SyntheticSources();
+
+beforeAll(async () => {
+  await sources.start();
+  api = await LocalApi.start();
+  deps = storageDeps();
+});
+
+afterAll(async () => {
+  await api?.stop();
+  await sources.stop();
+});
+
+/**
+ * A split job of three ZIPs whose middle one fails: its file is missing, so
+ * its probe fails (a bin of its own) and so does its GET.
+ */
+async function failedJob(prefix: string): Promise<{ id: string; urls: string[]; job: Record<string, any> }> {
+  const unknown = { size: 500, head: 'no-length', ranges: false, chunked: true } as const;
+  const urls = [sources.set(`${prefix}/one.txt`, unknown), `${sources.url}${prefix}/two.txt`, sources.set(`${prefix}/three.txt`, unknown)];
+  const created = await api.request('POST', '/jobs', { body: { urls, zip_filename: 'r.zip', max_zip_size_bytes: CAP } });
+  const job = await api.waitForJob(created.body.job_id);
+  expect(job.status).toBe('failed');
+  expect(job.zips.map((z: { status: string }) => z.status)).toEqual(['completed', 'failed', 'completed']);
+  return { id: created.body.job_id, urls, job };
+}
+
+/** What the retry endpoint does, then the new run. */
+async function retry(id: string, fromCheckpoint: boolean): Promise<Record<string, any>> {
+  const moved = await deps.store.transitionJob(id, ['failed'], 'pending', {
+    run: 2,
+    retry_from_checkpoint: fromCheckpoint,
+    errors: [],
+    completed_at: null,
+    file_count: null,
+    total_size: null,
+    updated_at: new Date().toISOString(),
+  });
+  expect(moved).toBe(true);
+  await api.stack.stepFunctions.startExecution({ stateMachineArn: process.env.STATE_MACHINE_ARN, name: `${id}-2`, input: JSON.stringify({ job_id: id }) });
+  return api.waitForJob(id);
+}
+
+describe('Prepare on a retry', () => {
+  it('from checkpoint: completed ZIPs stay as they are; only the failed one is queued and rebuilt', async () => {
+    const { id, job: before } = await failedJob('/ckpt');
+    sources.set('/ckpt/two.txt', { size: 700 });
+    const gets = (name: string) => sources.count('GET', `/ckpt/${name}`);
+    const [oneGets, threeGets] = [gets('one.txt'), gets('three.txt')];
+
+    const job = await retry(id, true);
+    expect(job).toMatchObject({ status: 'completed', zip_count: 3, file_count: 3, errors: [] });
+    expect(job.zips.map((z: { filename: string; status: string }) => [z.filename, z.status])).toEqual([
+      ['r_1.zip', 'completed'],
+      ['r_2.zip', 'completed'],
+      ['r_3.zip', 'completed'],
+    ]);
+    for (const i of [0, 2]) expect(job.zips[i].size).toBe(before.zips[i].size);
+    expect([gets('one.txt'), gets('three.txt')]).toEqual([oneGets, threeGets]);
+    expect(await deps.blobs.getJson<BinRef[]>(objectKeys.binsList(id, 2))).toEqual([{ zip_id: 'zip_2', sequence: 2, bin_key: objectKeys.bin(id, 'zip_2') }]);
+    const { bytes } = await api.download(job.zips[1].download_url);
+    await expectZipEntries(bytes, [{ name: 'two.txt', bytes: sources.bytes('/ckpt/two.txt') }]);
+  });
+
+  it('fresh: probes and packs again, and drops the ZIPs the new packing no longer has', async () => {
+    const { id, urls } = await failedJob('/fresh');
+    // Now every size is known and small: one ZIP holds all three.
+    for (const name of ['one.txt', 'two.txt', 'three.txt']) sources.set(`/fresh/${name}`, { size: 300 });
+
+    const job = await retry(id, false);
+    expect(job).toMatchObject({ status: 'completed', zip_count: 1, multi_zip: false, file_count: 3, zip_filename: 'r.zip', errors: [] });
+    expect(job.zips).toHaveLength(1);
+    expect(await deps.store.listZips(id)).toHaveLength(1);
+    for (const zipId of ['zip_2', 'zip_3']) {
+      await expect(deps.blobs.getJson(objectKeys.bin(id, zipId))).rejects.toThrow();
+      await expect(deps.blobs.getJson(objectKeys.zip(id, zipId))).rejects.toThrow();
+    }
+    const { bytes } = await api.download(job.download_url);
+    await expectZipEntries(
+      bytes,
+      urls.map((url) => ({ name: url.split('/').pop()!, bytes: sources.bytes(new URL(url).pathname) })),
+    );
+  });
+});
