@@ -104,6 +104,13 @@ export const functionSpecs = {
     memoryMb: 256,
     description: 'Workflow: one signed webhook attempt for a finished job; the state machine waits between attempts',
   },
+  ExpireJobs: {
+    entry: 'lambdas/handlers/workflow/expire-jobs.ts',
+    env: ['TABLE_NAME', 'BUCKET_NAME'],
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    description: "Table stream: deletes an expired job's objects, and its ZIP records when the job record itself expires",
+  },
   WebhookSettings: {
     entry: 'lambdas/handlers/api/webhook-settings.ts',
     env: ['TABLE_NAME', 'ALLOW_PRIVATE_ADDRESSES'],

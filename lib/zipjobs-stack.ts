@@ -2,6 +2,8 @@ import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { grantLeastPrivilege } from './constructs/access';
 import { Api, API_STAGE } from './constructs/api';
 import { Events } from './constructs/events';
@@ -71,9 +73,23 @@ export class ZipjobsStack extends Stack {
       RetryJob: house('RetryJob', { TABLE_NAME: table.tableName, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ...publishes }),
       Download: house('Download', signing),
       Health: house('Health', {}),
+      ExpireJobs: house('ExpireJobs', { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName }),
       WebhookSettings: house('WebhookSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false' }),
     };
     grantLeastPrivilege({ functions, table, bucket, tokenSecret, stateMachine, bus });
+    // Expiry: DynamoDB's TTL removes a job's EXPIRY marker at expires_at (and the job record
+    // 30 days later); the stream hands those removals to ExpireJobs.
+    const removalOf = (sk: string) => FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE'), dynamodb: { Keys: { sk: { S: FilterRule.isEqual(sk) } } } });
+    functions.ExpireJobs.fn.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 25,
+        retryAttempts: 10,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        filters: [removalOf('EXPIRY'), removalOf('JOB')],
+      }),
+    );
 
     const api = new Api(this, 'Api', {
       routes: apiRoutes,

@@ -8,9 +8,11 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export function runChild<T>(script: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<T> {
-  const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
+  // A bundled script (.mjs, an absolute path) runs on plain Node, as in Lambda.
+  const bundled = script.endsWith('.mjs');
+  const path = bundled ? script : fileURLToPath(new URL(`../${script}`, import.meta.url));
   const child = fork(path, args, {
-    execArgv: ['--import', 'tsx', '--expose-gc', '--no-warnings'],
+    execArgv: bundled ? ['--no-warnings'] : ['--import', 'tsx', '--expose-gc', '--no-warnings'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -28,11 +30,19 @@ export function runChild<T>(script: string, args: readonly string[] = [], env: N
 
 /** Sends the result to the parent and exits (servers and sockets left open do not keep the child alive). */
 export function report(run: () => Promise<unknown>): void {
+  const send = (message: object, code: number): void => {
+    // Run directly (not forked by run.ts): print the result instead.
+    if (!process.send) {
+      console.log(JSON.stringify(message, null, 2));
+      process.exit(code);
+    }
+    process.send(message, () => process.exit(code));
+  };
   run().then(
-    (value) => process.send!({ value }, () => process.exit(0)),
+    (value) => send({ value }, 0),
     (err: unknown) => {
       console.error(err);
-      process.send!({ error: err instanceof Error ? err.message : String(err) }, () => process.exit(1));
+      send({ error: err instanceof Error ? err.message : String(err) }, 1);
     },
   );
 }

@@ -2,8 +2,7 @@
  * The pipelines the throughput and memory benchmarks time. Each moves one
  * source URL's bytes somewhere and resolves with the bytes it read:
  *
- * - `buildZipJob`: the real BuildZip use case (real fetcher, ZipWriter and
- *   MultipartSink); only its job store and bin reader are in-memory fakes.
+ * - `buildZipJob` (./build-zip-job): the real BuildZip use case.
  * - `writerToNull` / `archiverTo*`: the same fetch → writer → sink chain with
  *   the writer's output discarded, or with archiver in the writer's place.
  * - `rawToS3` / `rawToNull` / `zlibToNull`: the ceilings, a plain `http.get`
@@ -13,34 +12,15 @@ import { get, type IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDeflateRaw } from 'node:zlib';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ZipArchive } from 'archiver';
-import type { BlobStore } from '../../lambdas/adapters/blob-store';
-import type { JobStore } from '../../lambdas/adapters/job-store';
 import { MultipartSink } from '../../lambdas/adapters/multipart-sink';
-import { openSource, type OpenOptions } from '../../lambdas/core/fetch';
+import { openSource } from '../../lambdas/core/fetch';
 import type { SourceBody } from '../../lambdas/core/fetch/body';
-import type { Bin, Job } from '../../lambdas/core/jobs/model';
 import { ZipWriter, type ZipSink } from '../../lambdas/core/zip';
-import { buildZip } from '../../lambdas/usecases/build-zip';
+import { FETCH, entryName, type Method } from './build-zip-job';
 import { MiB } from './data';
-
-/** BuildZip's fetch options, as lambdas/handlers/workflow/build-zip.ts sets them (private addresses allowed, as in the local stack). */
-export const FETCH: Omit<OpenOptions, 'maxBytes'> = {
-  allowPrivateAddresses: true,
-  connectTimeoutMs: 10_000,
-  headersTimeoutMs: 30_000,
-  idleTimeoutMs: 30_000,
-  userAgent: 'zipjobs/0.1 (+https://github.com/zipjobs)',
-};
 
 /** The level BuildZip deflates at: it passes no level, so ZipWriter's default. */
 export const BUILD_ZIP_LEVEL = 6;
@@ -48,41 +28,10 @@ export const BUILD_ZIP_LEVEL = 6;
 export const PART_SIZE = 10 * MiB;
 export const QUEUE_SIZE = 4;
 
-export type Method = 'store' | 'deflate';
+export { buildZipJob, discardingS3, FETCH, type Method } from './build-zip-job';
 const MTIME = new Date('2025-01-01T00:00:00Z');
-const entryName = (method: Method) => (method === 'store' ? 'data.bin' : 'data.txt');
 
 let jobCounter = 0;
-
-/**
- * Runs the real buildZip for a one-file bin. `s3` is either an S3 client on
- * the S3 stand-in or `discardingS3()`; returns the ZIP's key and size.
- */
-export async function buildZipJob(s3: S3Client, bucket: string, url: string, method: Method): Promise<{ key: string; size: number; bytesIn: number }> {
-  const id = `bench-${process.pid}-${++jobCounter}`;
-  const now = new Date();
-  const job = {
-    id,
-    tenant_id: 'bench',
-    status: 'processing',
-    options: { compression: method, fail_on_url_error: true, max_zip_size_bytes: null, allow_oversize_zips: false },
-    url_count: 1,
-    created_at: now.toISOString(),
-  } as unknown as Job;
-  const bin: Bin = { zip_id: 'zip_1', sequence: 1, filename: 'bench.zip', entries: [{ index: 0, url, filename: entryName(method) }] };
-  let zip: { size?: number | null; bytes_done?: number; status?: string; errors?: unknown } = {};
-  const store = {
-    getJob: async () => job,
-    updateZip: async (_job: string, _seq: number, _from: unknown, changes: typeof zip) => {
-      zip = { ...zip, ...changes };
-      return true;
-    },
-  } as unknown as JobStore;
-  const blobs = { getJson: async () => bin } as unknown as BlobStore;
-  await buildZip({ store, blobs, now: () => new Date(), s3, bucket, fetch: FETCH }, id, { zip_id: 'zip_1', sequence: 1, bin_key: 'bin' });
-  if (zip.status !== 'completed') throw new Error(`buildZip ended ${zip.status}: ${JSON.stringify(zip.errors)}`);
-  return { key: `zips/${id}/zip_1.zip`, size: zip.size ?? 0, bytesIn: zip.bytes_done ?? 0 };
-}
 
 /** A patching ZipSink that keeps nothing: the writer's output, discarded. */
 export function nullSink(): ZipSink & { bytes: number } {
@@ -171,26 +120,3 @@ export async function zlibToNull(url: string, level = BUILD_ZIP_LEVEL): Promise<
   return n;
 }
 
-/**
- * An in-process S3 client that accepts a multipart upload and drops its
- * bytes: MultipartSink still fills, holds and "uploads" its parts.
- */
-export function discardingS3(): S3Client & { received: number } {
-  const fake = {
-    received: 0,
-    async send(command: unknown) {
-      if (command instanceof CreateMultipartUploadCommand) return { UploadId: 'discard' };
-      if (command instanceof UploadPartCommand) {
-        fake.received += (command.input.Body as Buffer).length;
-        return { ETag: `"${command.input.PartNumber}"` };
-      }
-      if (command instanceof PutObjectCommand) {
-        fake.received += (command.input.Body as Buffer).length;
-        return {};
-      }
-      if (command instanceof CompleteMultipartUploadCommand || command instanceof AbortMultipartUploadCommand) return {};
-      throw new Error(`discardingS3: unexpected ${(command as object).constructor.name}`);
-    },
-  };
-  return fake as unknown as S3Client & { received: number };
-}

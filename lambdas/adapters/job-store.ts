@@ -29,6 +29,10 @@ export interface ApiKeyRecord {
 export interface JobStore {
   getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
   putApiKey(record: ApiKeyRecord): Promise<void>;
+  /** The item whose TTL deletion (at `expiresAt`) triggers the job's cleanup. */
+  putExpiryMarker(jobId: string, expiresAt: string): Promise<void>;
+  /** Deletes the job's remaining records (its ZIPs, the marker); the job record goes by its own TTL. */
+  deleteJobRecords(jobId: string): Promise<void>;
   /** Every key record (a table scan: for the operator's CLI, not for requests). */
   listApiKeys(): Promise<ApiKeyRecord[]>;
   /** Fails with `false` when a job with that id already exists. */
@@ -172,6 +176,23 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
 
     async putApiKey(record) {
       await client.send(new PutCommand({ TableName: table, Item: { pk: `KEY#${record.key_hash}`, sk: 'KEY', type: 'key', ...record } }));
+    },
+
+    async putExpiryMarker(jobId, expiresAt) {
+      await client.send(
+        new PutCommand({ TableName: table, Item: { pk: `JOB#${jobId}`, sk: 'EXPIRY', type: 'expiry', ttl: Math.ceil(Date.parse(expiresAt) / 1000) } }),
+      );
+    },
+
+    async deleteJobRecords(jobId) {
+      const keys = (await queryAll(jobId, '')).filter((i) => i.sk !== 'JOB').map((i) => ({ DeleteRequest: { Key: { pk: i.pk, sk: i.sk } } }));
+      for (let i = 0; i < keys.length; i += 25) {
+        let requests: Record<string, unknown>[] | undefined = keys.slice(i, i + 25);
+        while (requests && requests.length > 0) {
+          const out = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+          requests = out.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
+        }
+      }
     },
 
     async listApiKeys() {

@@ -10,7 +10,7 @@ import { EntryNameDeduper, entryBaseName } from '../core/naming';
 import { lonePayloadLimit } from '../core/packing';
 import { EntryAbortedError, ZipWriter, type EntryControl, type ZipMethod } from '../core/zip';
 import { CheckpointStore, type BuildCheckpoint, type PausedEntry } from './build-zip/checkpoint';
-import { openWithRetry, rangeValidator, resumingBody } from './build-zip/source';
+import { ENTRY_RETRIES, openWithRetry, rangeValidator, resumingBody, type RetryAllowance } from './build-zip/source';
 import type { WorkflowDeps } from './workflow';
 
 export interface BuildZipDeps extends WorkflowDeps {
@@ -31,8 +31,6 @@ export interface BuildZipBudget {
   readonly stopAt: number;
 }
 
-/** Restarts of one entry from byte 0 after a retryable failure (a refused Range included). */
-const ENTRY_RESTARTS = 2;
 const PROGRESS_EVERY_MS = 1000;
 
 /**
@@ -111,15 +109,17 @@ export async function buildZip(
   const saved = await checkpoints.load();
   const progress = saved?.progress;
 
-  let uploadId = saved?.upload_id;
+  const uploadId = saved?.upload_id;
+  let lastSaved = saved;
   const sinkOptions: MultipartSinkOptions = {
     bucket: deps.bucket,
     key,
     contentDisposition: attachmentDisposition(bin.filename),
     ...(uploadId !== undefined && { uploadId }),
+    // Recorded at once, so that a crash before the next save can reuse (or abort) the upload.
     onUploadCreated: async (id) => {
-      uploadId = id;
-      await checkpoints.put({ v: 1, upload_id: id }); // a crash before the next save can still reuse or abort it
+      lastSaved = { ...(lastSaved ?? { v: 1 }), upload_id: id };
+      await checkpoints.put(lastSaved);
     },
   };
   const sink = progress
@@ -156,18 +156,20 @@ export async function buildZip(
   const fetchCap = (entry: BinEntry) => entry.size ?? LIMITS.maxZipSize;
 
   /** Streams entry `index` from byte 0 (restarting it a bounded number of times); `name` when already claimed. */
-  const freshEntry = async (index: number, entry: BinEntry, claimedName?: string): Promise<Outcome> => {
+  const freshEntry = async (index: number, entry: BinEntry, claimedName?: string, allowance: RetryAllowance = { left: ENTRY_RETRIES }): Promise<Outcome> => {
     let name = claimedName;
-    for (let restarts = 0; ; restarts++) {
+    for (;;) {
+      let opened = false;
       try {
         const source = await openWithRetry(deps, entry.url, { maxBytes: fetchCap(entry) });
+        opened = true;
         if (name === undefined) {
           name = names.claim(entryBaseName({ filename: entry.filename, contentDispositionName: source.filename, url: source.url }));
           claimed.push(name);
         }
         const method = chooseMethod(job.options.compression, name);
         const validator = rangeValidator(source);
-        const body = resumingBody(deps, entry.url, source, 0, fetchCap(entry), validator);
+        const body = resumingBody(deps, entry.url, source, 0, fetchCap(entry), validator, allowance);
         const meta = { name, method, size: source.contentLength, mtime: entryTime(source, job), maxBytes: entryMaxBytes(job, entry, name, method) };
         const result = await writer.addEntry(meta, body, control());
         worked = true;
@@ -176,7 +178,11 @@ export async function buildZip(
       } catch (error) {
         const message = fileError(error);
         if (message === undefined) throw error;
-        if (restartable(error) && restarts < ENTRY_RESTARTS) continue;
+        // Opening has its own retries; a restart is for a transfer that broke off.
+        if (opened && restartable(error) && allowance.left > 0) {
+          allowance.left--;
+          continue;
+        }
         return { kind: 'failed', message };
       }
     }
@@ -187,10 +193,11 @@ export async function buildZip(
     const entry = bin.entries[p.entry]!;
     const from = writer.checkpoint().current!.bytesDone;
     let opened = false;
+    const allowance: RetryAllowance = { left: ENTRY_RETRIES };
     try {
       const source = await openWithRetry(deps, entry.url, { maxBytes: fetchCap(entry), rangeStart: from, ...(p.validator && { ifRange: p.validator }) });
       opened = true;
-      const result = await writer.continueEntry(resumingBody(deps, entry.url, source, from, fetchCap(entry), p.validator), control());
+      const result = await writer.continueEntry(resumingBody(deps, entry.url, source, from, fetchCap(entry), p.validator, allowance), control());
       worked = true;
       if (result.status === 'paused') return { kind: 'paused', paused: p };
       return { kind: 'written', size: result.size };
@@ -203,7 +210,8 @@ export async function buildZip(
       }
       const message = fileError(error);
       if (message === undefined) throw error;
-      if (restartable(error)) return freshEntry(p.entry, entry, p.name);
+      const refused = error instanceof FetchError && error.kind === 'range-not-honoured';
+      if ((opened || refused) && restartable(error)) return freshEntry(p.entry, entry, p.name, allowance);
       return { kind: 'failed', message };
     }
   };
@@ -229,6 +237,7 @@ export async function buildZip(
       },
     };
     await checkpoints.put(cp);
+    lastSaved = cp;
     await checkpoints.deleteData([dataKey]).catch(() => undefined); // garbage only; lifecycle rules catch what this misses
     dataKey = newDataKey;
   };

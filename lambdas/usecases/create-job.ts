@@ -158,6 +158,8 @@ async function createNew(
   };
   const manifest: Manifest = { files };
   await deps.blobs.putJson(job.manifest_key, manifest);
+  // Before the job: a marker without its job cleans up nothing, a job without its marker would keep its objects.
+  await deps.store.putExpiryMarker(job.id, job.expires_at);
   if (!(await deps.store.createJob(job))) {
     // Only a repeated Idempotency-Key reuses an id: a concurrent duplicate created the job first.
     const winner = await deps.store.getJob(id);

@@ -32,9 +32,13 @@ const isExpired = (job: Job, now: Date) => Date.parse(job.expires_at) <= now.get
 /** `GET /jobs/:id`. */
 export async function getJob(deps: ReadJobDeps, tenantId: string, jobId: string, baseUrl: string) {
   const { job, zips } = await ownJob(deps.store, tenantId, jobId);
-  const manifest = await deps.blobs.getJson<Manifest>(job.manifest_key);
-  const keys = await deps.signingKeys();
   const expired = isExpired(job, deps.now());
+  // An expired job's objects, its manifest among them, are deleted: its record stays as history without the file list.
+  const manifest = await deps.blobs.getJson<Manifest>(job.manifest_key).catch((error: { name?: string }) => {
+    if (expired && error.name === 'NoSuchKey') return { files: [] } satisfies Manifest;
+    throw error;
+  });
+  const keys = await deps.signingKeys();
   const expiry = Math.floor(Date.parse(job.expires_at) / 1000);
   const link = (zip: ZipRecord) =>
     zip.status === 'completed' && !expired

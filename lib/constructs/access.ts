@@ -26,6 +26,10 @@ export interface AccessProps {
  * status-changing functions can put events, and Health touches no data at all.
  */
 export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, stateMachine, bus }: AccessProps): void {
+  // Expiry: reads the job and its ZIPs, deletes the expired job's objects and, at the end of its history, its ZIP records.
+  table.grantReadWriteData(f.ExpireJobs);
+  for (const prefix of ['zips/', 'manifests/', 'bins/', 'checkpoints/'] as const) bucket.grantDelete(f.ExpireJobs, objectsUnder(prefix));
+
   // API: CreateJob stores the manifest and the job, then starts the workflow.
   table.grantReadWriteData(f.CreateJob);
   bucket.grantPut(f.CreateJob, objectsUnder('manifests/'));

@@ -17,7 +17,8 @@ import { LocalEventBus, type LocalBusEvent } from './event-bus';
 import { seedApiKey } from './seed';
 import { stateMachineDefinition } from './state-machine-definition';
 import { LocalStepFunctions, type LocalLambda } from './step-functions';
-import { functionsByLogicalId, localFunctionArn, LOCAL_ACCOUNT, LOCAL_REGION, onlyResource, synthesizeTemplate } from './template';
+import { LocalTtlStream } from './ttl-stream';
+import { functionsByLogicalId, localFunctionArn, LOCAL_ACCOUNT, LOCAL_REGION, onlyResource, resourcesOfType, synthesizeTemplate } from './template';
 
 export interface LocalStackOptions {
   /** API port on 127.0.0.1; 0 picks a free one. */
@@ -27,6 +28,8 @@ export interface LocalStackOptions {
   readonly allowPrivateAddresses: boolean;
   /** Plans the API enforces (as the deployed stack's `plans`); default: the standard plan. */
   readonly plans?: readonly Plan[];
+  /** How often expired items are removed (DynamoDB's TTL); default 60 s. */
+  readonly ttlSweepIntervalMs?: number;
   /** Per-function Lambda time limits, to force a time budget in tests. */
   readonly lambdaTimeoutsMs?: Partial<Record<FunctionName, number>>;
   /** Wait states (by name, e.g. `WebhookBackoff`) that wait this many ms instead: for tests. */
@@ -37,6 +40,8 @@ export interface LocalStack {
   readonly url: string;
   readonly apiKey: string;
   readonly stepFunctions: LocalStepFunctions;
+  /** DynamoDB TTL and the table stream; `sweep(at)` expires what is due at `at` (epoch ms). */
+  readonly ttl: LocalTtlStream;
   /** Everything put on the stack's event bus since start, in order. */
   readonly events: readonly LocalBusEvent[];
   /** Stops serving; running executions are journalled and resume on the next start. */
@@ -173,7 +178,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   const lambdas = new Map<string, LocalLambda>();
-  for (const [logicalId, name] of functionsByLogicalId(template)) lambdas.set(localFunctionArn(logicalId), (payload) => invoke(name, payload));
+  const functionNames = functionsByLogicalId(template);
+  for (const [logicalId, name] of functionNames) lambdas.set(localFunctionArn(logicalId), (payload) => invoke(name, payload));
+
+  // The stack's stream consumers (event source mappings), fed by the local TTL.
+  const consumers = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => {
+    const props = mapping.Properties as { FunctionName: { Ref: string }; FilterCriteria?: { Filters?: { Pattern: string }[] } };
+    const name = functionNames.get(props.FunctionName.Ref);
+    if (!name) throw new Error(`local stack: no handler for the stream consumer ${props.FunctionName.Ref}`);
+    return { filters: (props.FilterCriteria?.Filters ?? []).map((f) => JSON.parse(f.Pattern) as unknown), handle: (event: unknown) => invoke(name, event) };
+  });
+  const ttl = new LocalTtlStream(dynamoClient, TABLE_NAME, consumers);
+  ttl.start(options.ttlSweepIntervalMs ?? 60_000);
   // The API listens before executions (journalled ones included) start, so
   // that Notify, at its first load, knows the URL for links in webhook bodies.
   const api = apiGatewayServer(apiRoutes, async (route) => {
@@ -196,9 +212,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     url: `http://127.0.0.1:${apiPort}`,
     apiKey: options.apiKey,
     stepFunctions,
+    ttl,
     events: bus.events,
     async close() {
       rmSync(join(dataDir, 'endpoints.json'), { force: true });
+      await ttl.stop();
       await new Promise<void>((ok) => api.close(() => ok()));
       api.closeAllConnections();
       await new Promise<void>((ok) => services.server.close(() => ok()));

@@ -15,12 +15,18 @@ import {
 let template: Template;
 let statementsOf: (name: FunctionName) => Statement[];
 let roleOf: (name: FunctionName) => string;
+/** A role's statements as synthesized (with their conditions). */
+let rawStatements: (name: FunctionName) => Record<string, any>[];
 
 beforeAll(() => {
   template = synthTemplate();
   const ids = functionIds(template);
   roleOf = (name) => roleOfFunction(template, ids[name]);
   statementsOf = (name) => roleStatements(template, roleOf(name));
+  rawStatements = (name) =>
+    Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleOf(name)))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
 });
 
 /** Resources a statement grants `action` on (Allow statements only). */
@@ -34,24 +40,26 @@ const keysGranted = (statements: Statement[], action: string) =>
 /** Does some granted key pattern reach objects under this prefix? */
 const reaches = (patterns: string[], prefix: string) => patterns.some((p) => globMatches(p, `${prefix}any.zip`));
 
-const apiFunctions = ['CreateJob', 'GetJob', 'Download', 'Health'] as const;
+const apiFunctions = ['CreateJob', 'GetJob', 'ListJobs', 'RetryJob', 'Download', 'Health'] as const;
 
 describe('IAM, least privilege per function', () => {
-  it('lets only CreateJob start the workflow (besides the state machine, for its map children)', () => {
+  it('lets only CreateJob and RetryJob start the workflow (besides the state machine, for its map children)', () => {
     const [machineId] = Object.keys(resourcesOf(template, 'AWS::StepFunctions::StateMachine'));
     const machineRole = resourcesOf(template, 'AWS::StepFunctions::StateMachine')[machineId!]!.Properties.RoleArn['Fn::GetAtt'][0];
     const starters = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('states:StartExecution'))
       .flatMap((p) => p.Properties.Roles.map((r: { Ref: string }) => r.Ref));
-    expect(starters.sort()).toEqual([roleOf('CreateJob'), machineRole].sort());
-    expect(granted(statementsOf('CreateJob'), 'states:StartExecution')).toEqual([`\${${machineId}}`]);
+    expect(starters.sort()).toEqual([roleOf('CreateJob'), roleOf('RetryJob'), machineRole].sort());
+    for (const name of ['CreateJob', 'RetryJob'] as const) {
+      expect(granted(statementsOf(name), 'states:StartExecution'), name).toEqual([`\${${machineId}}`]);
+    }
   });
 
-  it('keeps the signing keys away from everything but GetJob, Download and Notify (links in webhook bodies)', () => {
-    for (const name of ['CreateJob', 'Health', 'Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed', 'WebhookSettings'] as const) {
+  it('keeps the signing keys away from everything but GetJob, Download, Notify (links in webhook bodies) and ListJobs (cursors)', () => {
+    for (const name of ['CreateJob', 'RetryJob', 'Health', 'Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed', 'WebhookSettings'] as const) {
       expect(statementsOf(name).flatMap((s) => s.actions).filter((a) => a.startsWith('secretsmanager:')), name).toEqual([]);
     }
-    for (const name of ['GetJob', 'Download', 'Notify'] as const) {
+    for (const name of ['GetJob', 'Download', 'Notify', 'ListJobs'] as const) {
       expect(granted(statementsOf(name), 'secretsmanager:GetSecretValue'), name).toHaveLength(1);
     }
   });
@@ -67,6 +75,29 @@ describe('IAM, least privilege per function', () => {
     for (const name of ['GetJob', 'Download'] as const) {
       expect(keysGranted(statementsOf(name), 's3:GetObject'), name).toContain('zips/*');
     }
+  });
+
+  it('lets ListJobs read the table and its indexes, write only rate windows, and touch no object or workflow', () => {
+    const statements = statementsOf('ListJobs');
+    const tableId = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table'))[0]!;
+    expect(granted(statements, 'dynamodb:Query')).toEqual(expect.arrayContaining([`\${${tableId}.Arn}`, `\${${tableId}.Arn}/index/*`]));
+    // The per-tenant rate limit counts every keyed request, reads included (GetJob alike).
+    for (const name of ['ListJobs', 'GetJob'] as const) {
+      const writes = rawStatements(name).filter((s) => [s.Action].flat().some((a: string) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
+      expect(writes, name).toHaveLength(1);
+      expect(writes[0].Action, name).toBe('dynamodb:UpdateItem');
+      expect(writes[0].Condition, name).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } });
+    }
+    const actions = statements.flatMap((s) => s.actions);
+    expect(actions.filter((a) => /^(s3|states|events):/.test(a))).toEqual([]);
+  });
+
+  it('lets RetryJob write the table, start runs of the one state machine and publish, but touch no object', () => {
+    const statements = statementsOf('RetryJob');
+    const tableId = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table'))[0]!;
+    expect(granted(statements, 'dynamodb:UpdateItem')).toContain(`\${${tableId}.Arn}`);
+    expect(granted(statements, 'dynamodb:GetItem')).toContain(`\${${tableId}.Arn}`);
+    expect(statements.flatMap((s) => s.actions).filter((a) => a.startsWith('s3:'))).toEqual([]);
   });
 
   it('gives Health no data access at all', () => {
@@ -87,5 +118,21 @@ describe('IAM, least privilege per function', () => {
       expect(statementsOf(name).flatMap((s) => s.actions).filter((a) => a.startsWith('s3:')), name).toEqual([]);
     }
     expect(keysGranted(statementsOf('Prepare'), 's3:PutObject')).toEqual(['bins/*']);
+  });
+});
+
+describe('expiry cleanup', () => {
+  it('ExpireJobs is fed only TTL removals of expiry markers and job records, reporting per-record failures', async () => {
+    const { Match } = await import('aws-cdk-lib/assertions');
+    template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'KEYS_ONLY' } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: {
+        Filters: Match.arrayEquals([
+          { Pattern: JSON.stringify({ eventName: ['REMOVE'], dynamodb: { Keys: { sk: { S: ['EXPIRY'] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['REMOVE'], dynamodb: { Keys: { sk: { S: ['JOB'] } } } }) },
+        ]),
+      },
+    });
   });
 });

@@ -50,7 +50,7 @@ describe('bucket', () => {
 });
 
 describe('table', () => {
-  it('has the keys, the GSI, TTL, point-in-time recovery, encryption and protection', () => {
+  it('has the keys, the GSIs, TTL, point-in-time recovery, encryption and protection', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
@@ -64,6 +64,15 @@ describe('table', () => {
             IndexName: 'gsi1',
             KeySchema: [
               { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            // A tenant's jobs of one status, in the same newest-first order.
+            IndexName: 'gsi2',
+            KeySchema: [
+              { AttributeName: 'gsi2pk', KeyType: 'HASH' },
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },

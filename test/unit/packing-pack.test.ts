@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ARCHIVE_OVERHEAD, entryBudget, nameBudget, packFiles, type PackItem, type PackOptions } from '../../lambdas/core/packing';
+import { ARCHIVE_OVERHEAD, entryBudget, mapConcurrent, nameBudget, packFiles, packItemFor, type PackItem, type PackOptions } from '../../lambdas/core/packing';
 import { predictZipSize } from '../../lambdas/core/zip';
 
 const MiB = 1024 * 1024;
@@ -179,5 +179,38 @@ describe('packFiles: examples', () => {
       expect(performance.now() - started).toBeLessThan(1000);
       expect(out.flat()).toHaveLength(20_000);
     }
+  });
+});
+
+describe('packItemFor: the method to budget', () => {
+  const file = (filename: string | null) => ({ url: 'https://e.com/v.mp4', filename });
+  it.each([
+    ['auto', 'clip.mp4', 'store'],
+    ['auto', 'notes.txt', 'deflate'],
+    // The name (so the method) is only known after the GET: budget the worse one.
+    ['auto', null, 'deflate'],
+    ['store', null, 'store'],
+    ['deflate', 'clip.mp4', 'deflate'],
+  ] as const)('compression %s, filename %s → %s', (compression, filename, method) => {
+    expect(packItemFor(3, file(filename), { ok: true, size: 10 }, compression)).toMatchObject({ index: 3, size: 10, method });
+  });
+
+  it('a failed probe is an unknown size that BuildZip settles', () => {
+    expect(packItemFor(0, file(null), { ok: false }, 'auto')).toEqual({ index: 0, method: 'deflate', url: 'https://e.com/v.mp4', probeFailed: true });
+  });
+});
+
+describe('mapConcurrent', () => {
+  it('keeps input order and never runs more than the limit at once', async () => {
+    let running = 0;
+    let peak = 0;
+    const out = await mapConcurrent(Array.from({ length: 50 }, (_, i) => i), 7, async (n) => {
+      peak = Math.max(peak, ++running);
+      await new Promise((r) => setTimeout(r, n % 3));
+      running--;
+      return n * 2;
+    });
+    expect(out).toEqual(Array.from({ length: 50 }, (_, i) => i * 2));
+    expect(peak).toBe(7);
   });
 });

@@ -7,20 +7,27 @@ const deps = storageDeps();
 const store = { ...deps, objects: deps.blobs };
 
 /**
- * The table's stream, filtered to TTL deletions of jobs' expiry markers
- * (`JOB#<id>` / `EXPIRY`): deletes each expired job's objects. Failures are
+ * The table's stream, filtered to TTL deletions: a job's expiry marker
+ * (`JOB#<id>` / `EXPIRY`, at expires_at) deletes its objects; the job record
+ * itself (30 days later) takes its remaining records with it. Failures are
  * reported per record so only those are retried.
  */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const failures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
     const pk = record.dynamodb?.Keys?.pk?.S ?? '';
-    if (record.eventName !== 'REMOVE' || record.dynamodb?.Keys?.sk?.S !== 'EXPIRY' || !pk.startsWith('JOB#')) continue;
+    const sk = record.dynamodb?.Keys?.sk?.S;
+    if (record.eventName !== 'REMOVE' || !pk.startsWith('JOB#') || (sk !== 'EXPIRY' && sk !== 'JOB')) continue;
+    const jobId = pk.slice('JOB#'.length);
     try {
-      const deleted = await deleteExpiredJobObjects(store, pk.slice('JOB#'.length));
-      log.info('expired job cleaned up', { job_id: pk.slice(4), objects: deleted });
+      if (sk === 'EXPIRY') {
+        const deleted = await deleteExpiredJobObjects(store, jobId);
+        log.info('expired job cleaned up', { job_id: jobId, objects: deleted });
+      } else {
+        await deps.store.deleteJobRecords(jobId);
+      }
     } catch (error) {
-      log.error('expired job cleanup failed', { job_id: pk.slice(4), error });
+      log.error('expired job cleanup failed', { job_id: jobId, error });
       failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
     }
   }

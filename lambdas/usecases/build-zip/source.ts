@@ -14,8 +14,17 @@ export interface SourceDeps {
 
 /** Attempts to open a source (1 + retries). */
 export const OPEN_ATTEMPTS = 3;
-/** Range re-requests after a mid-body failure, per opened entry. */
-export const BODY_REOPENS = 3;
+/**
+ * Second chances per entry after a failure mid-body: a Range re-request or a
+ * restart from byte 0 each take one, so a source that keeps stalling costs
+ * at most (1 + this) idle timeouts.
+ */
+export const ENTRY_RETRIES = 3;
+
+/** An entry's remaining second chances, shared by its Range resumes and its restarts. */
+export interface RetryAllowance {
+  left: number;
+}
 /** Longest wait between attempts, even if Retry-After asks for more. */
 export const MAX_RETRY_WAIT_MS = 10_000;
 
@@ -71,11 +80,11 @@ export async function* resumingBody(
   startAt: number,
   maxBytes: number,
   validator: string | undefined,
+  allowance: RetryAllowance,
 ): AsyncGenerator<Buffer> {
   const sleep = deps.sleep ?? defaultSleep;
   let current = first;
   let position = startAt;
-  let reopens = 0;
   try {
     for (;;) {
       try {
@@ -85,11 +94,11 @@ export async function* resumingBody(
         }
         return;
       } catch (error) {
-        const canResume = retryable(error) && (first.acceptsRanges || position === 0) && reopens < BODY_REOPENS;
+        const canResume = retryable(error) && (first.acceptsRanges || position === 0) && allowance.left > 0;
         if (!canResume) throw error;
-        reopens++;
+        allowance.left--;
         current.body.destroy();
-        await sleep(retryDelay(reopens, error));
+        await sleep(retryDelay(ENTRY_RETRIES - allowance.left, error));
         current = await openWithRetry(deps, url, { maxBytes, rangeStart: position, ...(validator && { ifRange: validator }) });
       }
     }
