@@ -1,118 +1,132 @@
 /**
- * ZIP writer throughput, ours vs archiver, in one run (`npx tsx bench/writer.ts`):
- * 1 GiB of incompressible data as one STORE entry, and 10,000 × 10 KiB STORE
- * entries, each into a sink that discards bytes. MB/s counts input bytes (1 MB = 10^6).
- * The data is generated once; every run re-yields views of the same buffer.
+ * The writer alone, ours vs archiver vs bare zlib, from memory into a sink
+ * that discards (no network, no fetcher): the writer's own cost.
+ *
+ *   npx tsx bench/writer.ts [runs]
+ *
+ * - 1 GiB of incompressible data as one STORE entry;
+ * - 10,000 × 10 KiB STORE entries (per-entry overhead);
+ * - 128 MiB of text as one DEFLATE entry at levels 1 and 6, against a bare
+ *   zlib deflateRaw stream of the same chunks at the same level.
+ *
+ * Sources yield 64 KiB views of one shared buffer (what a socket delivers);
+ * cases are interleaved run by run. MB/s counts input bytes (10^6).
  */
-import { randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
-import { crc32 } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { createDeflateRaw, crc32, deflateRawSync } from 'node:zlib';
 import { ZipArchive } from 'archiver';
 import { ZipWriter } from '../lambdas/core/zip/index';
-import type { ZipSink } from '../lambdas/core/zip/sink';
+import { log, report, settle } from './lib/child';
+import { GiB, KiB, MiB, randomBlock, repeated, textBlock } from './lib/data';
+import { nullSink } from './lib/pipelines';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
-const GiB = 1024 * MiB;
-const CHUNK = 64 * KiB;
+export interface WriterResult {
+  runs: number;
+  crc32MBps: number;
+  /** MB/s of each run, per case. */
+  cases: Record<string, number[]>;
+  /** Compressed/original size of the text at each level. */
+  textRatio: Record<string, number>;
+}
+
+const runs = Number(process.argv[2] ?? 3);
 const SMALL_COUNT = 10_000;
 const SMALL_SIZE = 10 * KiB;
+const TEXT_SIZE = 128 * MiB;
 const mtime = new Date('2025-01-01T00:00:00Z');
 
-const pool = randomBytes(16 * MiB);
-const chunks = Array.from({ length: pool.length / CHUNK }, (_, i) => pool.subarray(i * CHUNK, (i + 1) * CHUNK));
 const smallFiles = Array.from({ length: SMALL_COUNT }, (_, i) => {
-  const at = (i * 4099) % (pool.length - SMALL_SIZE);
-  return pool.subarray(at, at + SMALL_SIZE);
+  const at = (i * 4099) % (randomBlock().length - SMALL_SIZE);
+  return randomBlock().subarray(at, at + SMALL_SIZE);
 });
 
-function* bigData(size: number): Generator<Buffer> {
-  for (let i = 0; i < size / CHUNK; i++) yield chunks[i % chunks.length]!;
+async function ours(add: (w: ZipWriter) => Promise<void>, level?: number): Promise<void> {
+  const w = new ZipWriter(nullSink(), { deflateLevel: level });
+  await add(w);
+  await w.finish();
 }
 
-/** A patching sink that keeps nothing: our production path (no data descriptors) minus the I/O. */
-function nullSink(): ZipSink & { bytes: number } {
-  const sink = {
-    bytes: 0,
-    async write(chunk: Uint8Array) {
-      sink.bytes += chunk.length;
-    },
-    patching: { hold() {}, async patch() {}, async truncate() {} },
-  };
-  return sink;
-}
-
-async function oursBig(size: number): Promise<number> {
-  const w = new ZipWriter(nullSink());
-  await w.addEntry({ name: 'big.bin', method: 'store', size, mtime }, bigData(size));
-  return w.finish();
-}
-
-async function oursSmall(): Promise<number> {
-  const w = new ZipWriter(nullSink());
-  for (let i = 0; i < SMALL_COUNT; i++) {
-    await w.addEntry({ name: `files/${i % 100}/f-${i}.bin`, method: 'store', size: SMALL_SIZE, mtime }, [smallFiles[i]!]);
-  }
-  return w.finish();
-}
-
-/** Runs archiver into a discarding Writable; `fill` appends the entries. */
-async function archiver(fill: (a: ZipArchive) => void): Promise<number> {
-  const archive = new ZipArchive({ store: true });
-  let bytes = 0;
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      bytes += chunk.length;
-      cb();
-    },
-  });
-  archive.pipe(sink);
+/** archiver into a discarding Writable; `fill` appends the entries. */
+async function archiver(fill: (a: ZipArchive) => void, options: { store: boolean; level?: number }): Promise<void> {
+  const archive = new ZipArchive({ store: options.store, zlib: { level: options.level ?? 6 } });
+  const sink = new Writable({ write: (_c, _e, cb) => cb() });
+  const done = pipeline(archive, sink);
   fill(archive);
   await archive.finalize();
-  await finished(sink);
-  return bytes;
+  await done;
 }
 
-const archiverBig = (size: number): Promise<number> =>
-  archiver((a) => a.append(Readable.from(bigData(size), { objectMode: false }), { name: 'big.bin', date: mtime }));
+const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
 
-const archiverSmall = (): Promise<number> =>
-  archiver((a) => smallFiles.forEach((data, i) => a.append(data, { name: `files/${i % 100}/f-${i}.bin`, date: mtime })));
-
-async function measure(inputBytes: number, run: () => Promise<number>): Promise<{ mbps: number; seconds: number; out: number }> {
-  const t0 = performance.now();
-  const out = await run();
-  const seconds = (performance.now() - t0) / 1000;
-  return { mbps: inputBytes / 1e6 / seconds, seconds, out };
+function cases(size: number): Record<string, { bytes: number; run: () => Promise<void> }> {
+  const big = () => repeated(randomBlock(), size);
+  const text = () => repeated(textBlock(), TEXT_SIZE);
+  const out: Record<string, { bytes: number; run: () => Promise<void> }> = {
+    'STORE 1 GiB: ours': { bytes: size, run: () => ours(async (w) => void (await w.addEntry({ name: 'big.bin', method: 'store', size, mtime }, big()))) },
+    'STORE 1 GiB: archiver': {
+      bytes: size,
+      run: () => archiver((a) => a.append(Readable.from(big(), { objectMode: false }), { name: 'big.bin', date: mtime }), { store: true }),
+    },
+    'STORE 10,000 × 10 KiB: ours': {
+      bytes: SMALL_COUNT * SMALL_SIZE,
+      run: () =>
+        ours(async (w) => {
+          for (let i = 0; i < SMALL_COUNT; i++) {
+            await w.addEntry({ name: `files/${i % 100}/f-${i}.bin`, method: 'store', size: SMALL_SIZE, mtime }, [smallFiles[i]!]);
+          }
+        }),
+    },
+    'STORE 10,000 × 10 KiB: archiver': {
+      bytes: SMALL_COUNT * SMALL_SIZE,
+      run: () => archiver((a) => smallFiles.forEach((data, i) => a.append(data, { name: `files/${i % 100}/f-${i}.bin`, date: mtime })), { store: true }),
+    },
+  };
+  for (const level of [1, 6]) {
+    out[`DEFLATE L${level} 128 MiB text: ours`] = {
+      bytes: TEXT_SIZE,
+      run: () => ours(async (w) => void (await w.addEntry({ name: 'a.txt', method: 'deflate', mtime }, text())), level),
+    };
+    out[`DEFLATE L${level} 128 MiB text: bare zlib`] = {
+      bytes: TEXT_SIZE,
+      run: () => pipeline(Readable.from(text(), { objectMode: false }), createDeflateRaw({ level }), discard()),
+    };
+    out[`DEFLATE L${level} 128 MiB text: archiver`] = {
+      bytes: TEXT_SIZE,
+      run: () => archiver((a) => a.append(Readable.from(text(), { objectMode: false }), { name: 'a.txt', date: mtime }), { store: false, level }),
+    };
+  }
+  return out;
 }
 
-function crcCeiling(size: number): number {
+function crcMBps(size: number): number {
   const t0 = performance.now();
   let c = 0;
-  for (const chunk of bigData(size)) c = crc32(chunk, c);
+  for (const chunk of repeated(randomBlock(), size)) c = crc32(chunk, c);
   return size / 1e6 / ((performance.now() - t0) / 1000);
 }
 
-async function main(): Promise<void> {
-  // Warm up both code paths so the JIT does not count against either side.
-  await oursBig(64 * MiB);
-  await archiverBig(64 * MiB);
+report(async (): Promise<WriterResult> => {
+  textBlock();
+  const sample = textBlock().subarray(0, 8 * MiB);
+  const textRatio = Object.fromEntries([1, 6].map((level) => [`L${level}`, deflateRawSync(sample, { level }).length / sample.length]));
 
-  const rows: [string, Awaited<ReturnType<typeof measure>>, Awaited<ReturnType<typeof measure>>][] = [];
-  rows.push(['1 GiB STORE, 1 entry', await measure(GiB, () => oursBig(GiB)), await measure(GiB, () => archiverBig(GiB))]);
-  const smallBytes = SMALL_COUNT * SMALL_SIZE;
-  rows.push([`${SMALL_COUNT} × 10 KiB STORE`, await measure(smallBytes, oursSmall), await measure(smallBytes, archiverSmall)]);
+  // Warm-up: every case once at a small size, so the JIT is not timed.
+  for (const c of Object.values(cases(64 * MiB))) await c.run();
 
-  console.log(`Node ${process.version}; zlib.crc32 alone over 1 GiB: ${crcCeiling(GiB).toFixed(0)} MB/s`);
-  console.log('case                      ours MB/s   archiver MB/s   ours/archiver');
-  for (const [name, ours, theirs] of rows) {
-    console.log(
-      `${name.padEnd(26)}${ours.mbps.toFixed(0).padStart(9)}   ${theirs.mbps.toFixed(0).padStart(13)}   ${(ours.mbps / theirs.mbps).toFixed(2).padStart(13)}` +
-        `   (${ours.seconds.toFixed(2)} s vs ${theirs.seconds.toFixed(2)} s)`,
-    );
+  const all = cases(GiB);
+  const names = Object.keys(all);
+  const out: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < runs; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + r) % names.length]!;
+      settle();
+      const t0 = performance.now();
+      await all[name]!.run();
+      const mbps = all[name]!.bytes / 1e6 / ((performance.now() - t0) / 1000);
+      out[name]!.push(mbps);
+      log(`writer run ${r + 1}/${runs}  ${name.padEnd(34)} ${mbps.toFixed(0).padStart(6)} MB/s`);
+    }
   }
-  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (16 MiB of it is the shared test data)`);
-}
-
-await main();
+  return { runs, crc32MBps: crcMBps(GiB), cases: out, textRatio };
+});

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { App, Tags } from 'aws-cdk-lib';
+import { plansSchema } from '../lambdas/core/plans';
 import { ZipjobsStack } from '../lib/zipjobs-stack';
 
 // Environment-agnostic on purpose (no account, no lookups): `cdk synth` works
@@ -9,10 +11,14 @@ const app = new App();
 // `-c dev=true` arrives as the string "true"; cdk.json context as a boolean.
 const dev = [true, 'true'].includes(app.node.tryGetContext('dev'));
 const publicBaseUrl: unknown = app.node.tryGetContext('publicBaseUrl');
+// `-c plans=plans.json`: a JSON array of plans (lambdas/core/plans.ts); checked here so a bad file fails the synth.
+const plansFile: unknown = app.node.tryGetContext('plans');
+const plans = typeof plansFile === 'string' && plansFile !== '' ? plansSchema.parse(JSON.parse(readFileSync(plansFile, 'utf8'))) : undefined;
 
 new ZipjobsStack(app, 'Zipjobs', {
   description: 'zipjobs: ZIP archives from lists of URLs',
   dev,
+  plans,
   publicBaseUrl: typeof publicBaseUrl === 'string' && publicBaseUrl !== '' ? publicBaseUrl : undefined,
 });
 Tags.of(app).add('project', 'zipjobs');

@@ -19,14 +19,14 @@ export interface FunctionSpec {
 export const functionSpecs = {
   CreateJob: {
     entry: 'lambdas/handlers/api/create-job.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'STATE_MACHINE_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME'],
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'STATE_MACHINE_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME', 'PLANS'],
     timeoutSeconds: 29,
     memoryMb: 512,
     description: 'POST /jobs: validate, store the manifest and the job, start the workflow',
   },
   GetJob: {
     entry: 'lambdas/handlers/api/get-job.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN', 'PUBLIC_BASE_URL'],
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN', 'PUBLIC_BASE_URL', 'PLANS'],
     timeoutSeconds: 29,
     memoryMb: 512,
     description: 'GET /jobs/{id}: the job with its ZIPs and signed download links',
@@ -34,14 +34,14 @@ export const functionSpecs = {
   ListJobs: {
     entry: 'lambdas/handlers/api/list-jobs.ts',
     // TOKEN_SECRET_ARN: cursors are signed with a key derived from the token keys.
-    env: ['TABLE_NAME', 'TOKEN_SECRET_ARN'],
+    env: ['TABLE_NAME', 'TOKEN_SECRET_ARN', 'PLANS'],
     timeoutSeconds: 29,
     memoryMb: 512,
     description: "GET /jobs: a page of the tenant's jobs, newest first, with a signed cursor to the next",
   },
   RetryJob: {
     entry: 'lambdas/handlers/api/retry-job.ts',
-    env: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'EVENT_BUS_NAME'],
+    env: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'EVENT_BUS_NAME', 'PLANS'],
     timeoutSeconds: 29,
     memoryMb: 256,
     description: 'POST /jobs/{id}/retry: move a failed job back to pending and start its next run',
@@ -113,7 +113,7 @@ export const functionSpecs = {
   },
   WebhookSettings: {
     entry: 'lambdas/handlers/api/webhook-settings.ts',
-    env: ['TABLE_NAME', 'ALLOW_PRIVATE_ADDRESSES'],
+    env: ['TABLE_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'PLANS'],
     timeoutSeconds: 29,
     memoryMb: 256,
     description: "GET/PUT /settings/webhook, POST /settings/webhook/rotate: the tenant's default webhook URL and signing secret",

@@ -11,7 +11,8 @@ import { HouseFunction, type FunctionEnvironment } from './constructs/house-func
 import { Secrets } from './constructs/secrets';
 import { Storage } from './constructs/storage';
 import { Workflow } from './constructs/workflow';
-import { apiRoutes, type FunctionName } from './functions';
+import { plansSchema, type Plan } from '../lambdas/core/plans';
+import { apiRoutes, functionSpecs, type FunctionName } from './functions';
 
 export interface ZipjobsStackProps extends StackProps {
   /** Development stack: data, secrets and logs are destroyed with the stack. @default false */
@@ -26,6 +27,8 @@ export interface ZipjobsStackProps extends StackProps {
   readonly logRetention?: RetentionDays;
   /** Base URL for download links (e.g. a custom domain); derived from each request when absent. */
   readonly publicBaseUrl?: string;
+  /** Plans API keys may name (see lambdas/core/plans.ts). @default the standard plan only */
+  readonly plans?: readonly Plan[];
 }
 
 /** zipjobs: wires the constructs together; each concern lives in lib/constructs. */
@@ -41,8 +44,12 @@ export class ZipjobsStack extends Stack {
     const { bus } = new Events(this, 'Events');
     this.eventBus = bus;
 
-    const house = <N extends FunctionName>(name: N, environment: FunctionEnvironment<N>) =>
-      new HouseFunction(this, name, { name, environment, dev, logRetention });
+    // Every keyed API function enforces the plans, so each gets them when the stack configures any.
+    const planEnv = props.plans ? { PLANS: JSON.stringify(plansSchema.parse(props.plans)) } : {};
+    const house = <N extends FunctionName>(name: N, environment: FunctionEnvironment<N>) => {
+      const withPlans = (functionSpecs[name].env as readonly string[]).includes('PLANS') ? { ...planEnv, ...environment } : environment;
+      return new HouseFunction(this, name, { name, environment: withPlans, dev, logRetention });
+    };
     const data = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName };
     // A deployed fetcher never reaches private addresses; only the local stack may.
     const fetcher = { ...data, ALLOW_PRIVATE_ADDRESSES: 'false' } as const;

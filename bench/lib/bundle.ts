@@ -18,6 +18,15 @@ export interface Bundle {
   readonly mapBytes: number;
   /** Source files in the bundle, relative to the repository root. */
   readonly inputs: readonly string[];
+  /** Output bytes by origin: an npm package (`@aws-sdk/*` grouped as one), or `project` for the repository's own code. */
+  readonly bytesByOrigin: Readonly<Record<string, number>>;
+}
+
+function origin(input: string): string {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (!m) return 'project';
+  const pkg = m[1]!;
+  return pkg.startsWith('@aws-sdk/') || pkg.startsWith('@smithy/') || pkg.startsWith('@aws-crypto/') ? 'AWS SDK' : pkg;
 }
 
 export async function bundleLikeCdk(entry: string, outdir: string): Promise<Bundle> {
@@ -39,10 +48,17 @@ export async function bundleLikeCdk(entry: string, outdir: string): Promise<Bund
     metafile: true,
     logLevel: 'error',
   });
+  const bytesByOrigin: Record<string, number> = {};
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      bytesByOrigin[origin(input)] = (bytesByOrigin[origin(input)] ?? 0) + bytesInOutput;
+    }
+  }
   return {
     file,
     bytes: statSync(file).size,
     mapBytes: statSync(`${file}.map`).size,
     inputs: Object.keys(result.metafile.inputs),
+    bytesByOrigin,
   };
 }

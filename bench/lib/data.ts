@@ -20,7 +20,12 @@ export function randomBlock(): Buffer {
   return random;
 }
 
-/** Words drawn from a skewed vocabulary, with punctuation and line breaks: deflates about 3:1 at level 6, like prose or logs. */
+/**
+ * Prose-like text: words of 1–4 common English syllables from a 2,000-word
+ * vocabulary, Zipf-distributed (as word frequencies are), with sentences,
+ * commas and 76-column lines. Deflates to about 35% at level 1 and 30% at
+ * level 6, like real prose or documentation, at a similar speed.
+ */
 export function textBlock(): Buffer {
   if (text) return text;
   let seed = 0x2545f491;
@@ -30,24 +35,42 @@ export function textBlock(): Buffer {
     seed ^= seed << 5;
     return (seed >>> 0) / 0x100000000;
   };
-  const letters = 'etaoinshrdlcumwfgypbvkjxqz';
-  const vocabulary = Array.from({ length: 20_000 }, () => {
-    const len = 2 + Math.floor(next() * next() * 10);
+  const syllables = 'the an er in re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur'.split(' ');
+  const vocabulary = Array.from({ length: 2000 }, () => {
     let w = '';
-    for (let i = 0; i < len; i++) w += letters[Math.floor(next() * next() * letters.length)];
+    for (let n = 1 + Math.floor(next() * 3.2); n > 0; n--) w += syllables[Math.floor(syllables.length * next() ** 1.5)];
     return w;
   });
+  const cumulative = new Float64Array(vocabulary.length);
+  let total = 0;
+  vocabulary.forEach((_, i) => (cumulative[i] = total += 1 / (i + 1)));
+  const pick = (): string => {
+    const r = next() * total;
+    let lo = 0;
+    let hi = vocabulary.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < r) lo = mid + 1;
+      else hi = mid;
+    }
+    return vocabulary[lo]!;
+  };
   const out = Buffer.allocUnsafe(BLOCK);
   let pos = 0;
-  let line = 0;
+  let column = 0;
+  let capital = true;
   while (pos < BLOCK) {
-    // Zipf-like: low indexes are much more frequent.
-    const word = vocabulary[Math.floor(vocabulary.length * next() ** 3)]!;
-    const sep = next() < 0.08 ? '. ' : next() < 0.05 ? ', ' : ' ';
-    line += word.length + sep.length;
-    const piece = line > 72 ? `${word}\n` : word + sep;
-    if (line > 72) line = 0;
+    let word = pick();
+    if (capital) word = word[0]!.toUpperCase() + word.slice(1);
+    const r = next();
+    capital = r < 0.07;
+    const piece = word + (capital ? '. ' : r < 0.12 ? ', ' : ' ');
+    if (column + piece.length > 76) {
+      pos += out.write('\n', pos, 'latin1');
+      column = 0;
+    }
     pos += out.write(piece, pos, 'latin1');
+    column += piece.length;
   }
   text = out;
   return text;

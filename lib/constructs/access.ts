@@ -56,7 +56,7 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
 
   // Every keyed request counts against the tenant's rate window (RATE#<tenant> items,
   // lambdas/adapters/usage-store.ts): the read-only API functions may write those and nothing else.
-  for (const fn of [f.GetJob, f.ListJobs]) {
+  for (const fn of [f.GetJob, f.ListJobs, f.WebhookSettings]) {
     fn.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:UpdateItem'],

@@ -56,7 +56,7 @@ describe('POST /jobs handler', () => {
     expect(manifest).toMatchObject({ Bucket: 'jobs-bucket', Key: `manifests/${jobId}.json` });
     expect(JSON.parse(String(manifest.Body))).toEqual({ files: [{ url: 'https://example.com/a.pdf', filename: null }] });
 
-    const item = dynamo.commandCalls(PutCommand)[0]!.args[0].input;
+    const item = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input).find((i) => i.Item?.sk === 'JOB')!;
     expect(item.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(item.Item).toMatchObject({ pk: `JOB#${jobId}`, tenant_id: 'acme', status: 'pending', url_count: 1, options: { metadata: { order: '42' }, expires_in: 86400 } });
 

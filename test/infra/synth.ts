@@ -25,6 +25,14 @@ export interface SynthOptions {
  * these tests are about the infrastructure.
  */
 export function synthTemplate(props: ZipjobsStackProps = {}, options: SynthOptions = {}): Template {
+  return Template.fromStack(buildStack(props, options));
+}
+
+/**
+ * The stack, built the same way but not yet synthesized: for tests that add
+ * aspects (cdk-nag) before synthesis, e.g. through `Annotations.fromStack`.
+ */
+export function buildStack(props: ZipjobsStackProps = {}, options: SynthOptions = {}): ZipjobsStack {
   const entries = new Set(Object.values(functionSpecs).map((spec) => join(repoRoot, spec.entry)));
   const existsSync = fs.existsSync;
   fs.existsSync = (path) => (typeof path === 'string' && entries.has(path)) || existsSync(path);
@@ -33,7 +41,7 @@ export function synthTemplate(props: ZipjobsStackProps = {}, options: SynthOptio
       context: { 'aws:cdk:bundling-stacks': [] },
       builtinCloudFormationValidation: options.cfnValidation ?? false,
     });
-    return Template.fromStack(new ZipjobsStack(app, 'Zipjobs', props));
+    return new ZipjobsStack(app, 'Zipjobs', props);
   } finally {
     fs.existsSync = existsSync;
   }

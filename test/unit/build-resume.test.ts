@@ -1,0 +1,189 @@
+/**
+ * The BuildZip use case across runs, with in-memory S3 and job store and a
+ * local source server: a run that hits its budget checkpoints, a run that
+ * crashes (a storage fault) leaves that checkpoint usable, and the next run
+ * resumes from it (mid-file, with Range) to the same archive.
+ */
+process.env.ZIPJOBS_QUIET = 'true';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BlobStore } from '../../lambdas/adapters/blob-store';
+import type { JobStore } from '../../lambdas/adapters/job-store';
+import { objectKeys, type Bin } from '../../lambdas/core/jobs/model';
+import { buildZip, type BuildZipDeps } from '../../lambdas/usecases/build-zip';
+import type { BuildCheckpoint } from '../../lambdas/usecases/build-zip/checkpoint';
+import { FaultServer } from '../e2e/support/fault-server';
+import { readZipWithYauzl } from '../support/zip-readers';
+
+class FakeS3 {
+  readonly objects = new Map<string, Buffer>();
+  readonly uploads = new Map<string, Map<number, Buffer>>();
+  failUploads = false;
+  created = 0;
+
+  async send(command: any): Promise<unknown> {
+    const input = command.input;
+    if (command instanceof GetObjectCommand) {
+      const body = this.objects.get(input.Key);
+      if (!body) throw Object.assign(new Error('missing'), { name: 'NoSuchKey' });
+      return { Body: { transformToString: async () => body.toString('utf8'), transformToByteArray: async () => new Uint8Array(body) } };
+    }
+    if (command instanceof PutObjectCommand) {
+      this.objects.set(input.Key, Buffer.from(typeof input.Body === 'string' ? Buffer.from(input.Body) : input.Body));
+      return {};
+    }
+    if (command instanceof DeleteObjectsCommand) {
+      for (const o of input.Delete.Objects) this.objects.delete(o.Key);
+      return {};
+    }
+    if (command instanceof CreateMultipartUploadCommand) {
+      const id = `upload-${++this.created}`;
+      this.uploads.set(id, new Map());
+      return { UploadId: id };
+    }
+    if (command instanceof UploadPartCommand) {
+      if (this.failUploads) throw new Error('S3 is down');
+      const body = Buffer.from(input.Body);
+      this.uploads.get(input.UploadId)!.set(input.PartNumber, body);
+      return { ETag: `"${input.PartNumber}:${body.length}"` };
+    }
+    if (command instanceof CompleteMultipartUploadCommand) {
+      const parts = this.uploads.get(input.UploadId)!;
+      const bodies = input.MultipartUpload.Parts.map((p: { PartNumber: number; ETag: string }) => {
+        const body = parts.get(p.PartNumber)!;
+        expect(p.ETag).toBe(`"${p.PartNumber}:${body.length}"`);
+        return body;
+      });
+      this.objects.set(input.Key, Buffer.concat(bodies));
+      return {};
+    }
+    if (command instanceof AbortMultipartUploadCommand) return {};
+    throw new Error(`unexpected ${command.constructor.name}`);
+  }
+}
+
+const sources = new FaultServer();
+beforeAll(() => sources.start());
+afterAll(() => sources.stop());
+
+function setup(s3: FakeS3, bin: Bin) {
+  const zips = new Map<number, Record<string, unknown>>([[1, { status: 'pending' }]]);
+  const job = {
+    id: 'job-1',
+    created_at: '2026-01-01T00:00:00.000Z',
+    options: { compression: 'store', fail_on_url_error: true, max_zip_size_bytes: null, allow_oversize_zips: false },
+  };
+  const store = {
+    getJob: async () => job,
+    updateZip: async (_j: string, seq: number, from: readonly string[], changes: Record<string, unknown>) => {
+      const z = zips.get(seq)!;
+      if (!from.includes(z.status as string)) return false;
+      Object.assign(z, changes);
+      return true;
+    },
+  } as unknown as JobStore;
+  const blobs = { getJson: async () => bin } as unknown as BlobStore;
+  const deps: BuildZipDeps = {
+    store,
+    blobs,
+    now: () => new Date(),
+    s3: s3 as unknown as S3Client,
+    bucket: 'b',
+    fetch: { allowPrivateAddresses: true, connectTimeoutMs: 5000, headersTimeoutMs: 5000, idleTimeoutMs: 5000, userAgent: 'test' },
+  } as BuildZipDeps;
+  return { deps, zips };
+}
+
+describe('BuildZip across runs', () => {
+  it('checkpoints at its budget, survives a crashed run, and resumes mid-file to a whole archive', async () => {
+    const MiB = 1024 * 1024;
+    const lastModified = 'Wed, 21 Oct 2026 07:28:00 GMT';
+    const a = randomBytes(22 * MiB);
+    const b = randomBytes(2 * MiB);
+    const c = Buffer.from('tail');
+    const bin: Bin = {
+      zip_id: 'z1',
+      sequence: 1,
+      filename: 'out.zip',
+      entries: [
+        { index: 0, url: sources.set('/u/a.bin', { body: a, lastModified }), filename: 'a.bin' },
+        { index: 1, url: sources.set('/u/b.bin', { body: b, lastModified, etag: '"b1"', delayMs: 40 }), filename: 'b.bin' },
+        { index: 2, url: sources.set('/u/c.txt', { body: c, lastModified }), filename: 'a.bin' },
+      ],
+    };
+    const s3 = new FakeS3();
+    const { deps, zips } = setup(s3, bin);
+    const ref = { zip_id: 'z1', sequence: 1, bin_key: 'bins/x' };
+    const cpKey = objectKeys.checkpoint('job-1', 'z1');
+
+    // Run 1: out of time as soon as b.bin streams.
+    const outOfTimeInB = {
+      get stopAt() {
+        return sources.requestsFor('/u/b.bin').length > 0 ? 0 : Number.POSITIVE_INFINITY;
+      },
+    };
+    const first = await buildZip(deps, 'job-1', ref, outOfTimeInB);
+    expect(first).toEqual({ done: false });
+    const cp = JSON.parse(s3.objects.get(cpKey)!.toString()) as BuildCheckpoint;
+    expect(cp.upload_id).toBe('upload-1');
+    expect(cp.progress!.paused).toEqual({ entry: 1, name: 'b.bin', validator: '"b1"' });
+    expect(cp.progress!.claimed).toEqual(['a.bin', 'b.bin']);
+    expect(cp.progress!.sink.parts.filter((p) => p.etag).map((p) => p.number)).toEqual([1, 2]);
+    expect(s3.objects.has(cp.progress!.data_key)).toBe(true);
+    expect(zips.get(1)).toMatchObject({ status: 'processing', files_done: 1, bytes_done: a.length });
+
+    // Run 2: S3 fails on the way; the error escapes (the state machine retries) and the checkpoint stays.
+    s3.failUploads = true;
+    await expect(buildZip(deps, 'job-1', ref)).rejects.toThrow();
+    expect(s3.objects.get(cpKey)!.toString()).toBe(JSON.stringify(cp));
+
+    // Run 3: resumes from run 1's checkpoint, with Range for the rest of b.bin.
+    s3.failUploads = false;
+    expect(await buildZip(deps, 'job-1', ref)).toEqual({ done: true });
+    expect(s3.created).toBe(1);
+    const ranges = sources.requestsFor('/u/b.bin').filter((r) => r.range);
+    expect(ranges.length).toBeGreaterThanOrEqual(2);
+    expect(ranges.every((r) => r.ifRange === '"b1"')).toBe(true);
+    expect(zips.get(1)).toMatchObject({ status: 'completed', file_count: 3, files_done: 3, bytes_done: a.length + b.length + c.length });
+    expect([...s3.objects.keys()].filter((k) => k.startsWith('checkpoints/'))).toEqual([]);
+
+    const entries = await readZipWithYauzl(s3.objects.get(objectKeys.zip('job-1', 'z1'))!);
+    expect(entries.map((e) => e.name)).toEqual(['a.bin', 'b.bin', 'a (1).bin']);
+    expect(entries[0]!.data.equals(a)).toBe(true);
+    expect(entries[1]!.data.equals(b)).toBe(true);
+    expect(entries[2]!.data.equals(c)).toBe(true);
+  }, 60_000);
+
+  it('restarts a paused entry from byte 0 when the source no longer honours Range', async () => {
+    const body = randomBytes(1024 * 1024);
+    const path = '/v/file.bin';
+    const bin: Bin = {
+      zip_id: 'z2',
+      sequence: 1,
+      filename: 'out.zip',
+      entries: [{ index: 0, url: sources.set(path, { body, etag: '"v1"', delayMs: 30 }), filename: 'file.bin' }],
+    };
+    const s3 = new FakeS3();
+    const { deps } = setup(s3, bin);
+    const ref = { zip_id: 'z2', sequence: 1, bin_key: 'bins/y' };
+    expect(await buildZip(deps, 'job-1', ref, { stopAt: Date.now() + 200 })).toEqual({ done: false });
+    sources.set(path, { body, etag: '"v1"', ranges: false }); // the server changed: whole file only
+    expect(await buildZip(deps, 'job-1', ref)).toEqual({ done: true });
+    const served = sources.requestsFor(path);
+    expect(served.at(-2)!.range).toMatch(/^bytes=\d+-$/); // refused (200), so…
+    expect(served.at(-1)!.range).toBeUndefined(); // …from the start
+    const entries = await readZipWithYauzl(s3.objects.get(objectKeys.zip('job-1', 'z2'))!);
+    expect(entries.map((e) => e.name)).toEqual(['file.bin']);
+    expect(entries[0]!.data.equals(body)).toBe(true);
+  }, 60_000);
+});
