@@ -29,6 +29,8 @@ export interface ApiKeyRecord {
 export interface JobStore {
   getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
   putApiKey(record: ApiKeyRecord): Promise<void>;
+  /** Flags a completed ZIP as counted in the tenant's usage; false if it already was. */
+  markUsageCounted(jobId: string, sequence: number): Promise<boolean>;
   /** The item whose TTL deletion (at `expiresAt`) triggers the job's cleanup. */
   putExpiryMarker(jobId: string, expiresAt: string): Promise<void>;
   /** Deletes the job's remaining records (its ZIPs, the marker); the job record goes by its own TTL. */
@@ -176,6 +178,25 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
 
     async putApiKey(record) {
       await client.send(new PutCommand({ TableName: table, Item: { pk: `KEY#${record.key_hash}`, sk: 'KEY', type: 'key', ...record } }));
+    },
+
+    async markUsageCounted(jobId, sequence) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: `JOB#${jobId}`, sk: zipSortKey(sequence) },
+            UpdateExpression: 'SET usage_counted = :yes',
+            ConditionExpression: 'attribute_not_exists(usage_counted) AND #status = :completed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':yes': true, ':completed': 'completed' },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (conditionFailed(error)) return false;
+        throw error;
+      }
     },
 
     async putExpiryMarker(jobId, expiresAt) {

@@ -1,4 +1,6 @@
 import type { BlobStore } from '../adapters/blob-store';
+import type { UsageStore } from '../adapters/usage-store';
+import { storedGbDays, usageMonth } from '../core/plans';
 import type { JobStore } from '../adapters/job-store';
 import { FetchError, type ProbeResult } from '../core/fetch';
 import { objectKeys, type Bin, type BinEntry, type BinRef, type Job, type JobError, type Manifest, type ZipRecord } from '../core/jobs/model';
@@ -185,11 +187,12 @@ async function startBuilds(deps: WorkflowDeps, job: Job, zips: readonly ZipRecor
 }
 
 /** Finalize: the job's end state from its ZIPs (conditional, so a repeat changes nothing). */
-export async function finalize(deps: WorkflowDeps, jobId: string): Promise<{ status: string }> {
+export async function finalize(deps: WorkflowDeps & { usage?: UsageStore }, jobId: string): Promise<{ status: string }> {
   const job = await loadJob(deps.store, jobId);
   const zips = await deps.store.listZips(jobId);
   const outcome = aggregateJob(zips, job.options.fail_on_zip_error);
   const now = deps.now().toISOString();
+  if (deps.usage) await countStoredUsage(deps.store, deps.usage, job, zips, deps.now());
   await deps.store.transitionJob(jobId, ['pending', 'processing'], outcome.status, {
     file_count: outcome.file_count,
     total_size: outcome.total_size,
@@ -198,6 +201,19 @@ export async function finalize(deps: WorkflowDeps, jobId: string): Promise<{ sta
     updated_at: now,
   });
   return { status: outcome.status };
+}
+
+/**
+ * Adds each newly completed ZIP to the tenant's stored GB-days for the month
+ * (size × days kept). A flag on the ZIP, set conditionally first, makes a
+ * repeated Finalize or a retry count nothing twice (a crash in between
+ * undercounts, which is the harmless side).
+ */
+async function countStoredUsage(store: JobStore, usage: UsageStore, job: Job, zips: readonly ZipRecord[], now: Date): Promise<void> {
+  for (const zip of zips) {
+    if (zip.status !== 'completed' || zip.size === null || !(await store.markUsageCounted(job.id, zip.sequence))) continue;
+    await usage.addStored(job.tenant_id, usageMonth(now), storedGbDays(zip.size, job.options.expires_in));
+  }
 }
 
 /** A Step Functions error as a catcher hands it over. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN, type Plan } from '../../lambdas/core/plans';
 import { seedApiKey } from '../../lib/local/seed';
 import { LocalApi, type ApiResponse } from './support/local-api';
+import { SourceServer } from './support/source-server';
 
 const tiny: Plan = {
   ...DEFAULT_PLAN,
@@ -12,17 +13,23 @@ const tiny: Plan = {
   requests_per_minute: 5,
 };
 const spent: Plan = { ...DEFAULT_PLAN, name: 'spent', monthly_stored_gb_days: 0 };
+// One small ZIP kept a day uses this up.
+const metered: Plan = { ...DEFAULT_PLAN, name: 'metered', monthly_stored_gb_days: 1e-9 };
+const sources = new SourceServer();
 
 let api: LocalApi;
 
 beforeAll(async () => {
-  api = await LocalApi.start({ plans: [DEFAULT_PLAN, tiny, spent] });
+  await sources.start();
+  api = await LocalApi.start({ plans: [DEFAULT_PLAN, tiny, spent, metered] });
+  await seedApiKey(process.env.TABLE_NAME!, 'metered-key', 'metered-tenant', 'metered');
   await seedApiKey(process.env.TABLE_NAME!, 'tiny-key', 'tiny-tenant', 'tiny');
   await seedApiKey(process.env.TABLE_NAME!, 'spent-key', 'spent-tenant', 'spent');
 });
 
 afterAll(async () => {
   await api?.stop();
+  await sources.stop();
 });
 
 describe('plans', () => {
@@ -35,6 +42,17 @@ describe('plans', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('PLAN_LIMIT_EXCEEDED');
     expect(res.body.error.message).toMatch(new RegExp(`^${field}: `));
+  });
+
+  it('counts each built ZIP against the monthly stored quota, then refuses new jobs', async () => {
+    const url = sources.set('/metered.txt', { body: Buffer.alloc(4096, 7) });
+    const first = await api.request('POST', '/jobs', { body: { urls: [url] }, key: 'metered-key' });
+    expect(first.status).toBe(201);
+    const job = await api.waitForJob(first.body.job_id, undefined, undefined, 'metered-key');
+    expect(job.status).toBe('completed');
+    const second = await api.request('POST', '/jobs', { body: { urls: [url] }, key: 'metered-key' });
+    expect(second.status).toBe(403);
+    expect(second.body.error.code).toBe('QUOTA_EXCEEDED');
   });
 
   it('refuses a tenant whose monthly stored quota is used up with 403 QUOTA_EXCEEDED', async () => {

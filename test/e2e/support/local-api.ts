@@ -46,10 +46,10 @@ export class LocalApi {
   }
 
   /** Polls the job until it reaches one of `statuses` (default: a terminal one). */
-  async waitForJob(jobId: string, statuses = ['completed', 'failed'], timeoutMs = 60_000): Promise<Record<string, any>> {
+  async waitForJob(jobId: string, statuses = ['completed', 'failed'], timeoutMs = 60_000, key?: string): Promise<Record<string, any>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const res = await this.request('GET', `/jobs/${jobId}`);
+      const res = await this.request('GET', `/jobs/${jobId}`, { key });
       if (res.status !== 200) throw new Error(`GET /jobs/${jobId} answered ${res.status}: ${JSON.stringify(res.body)}`);
       if (statuses.includes(res.body.status)) return res.body;
       if (Date.now() > deadline) throw new Error(`job ${jobId} still ${res.body.status} after ${timeoutMs} ms`);
