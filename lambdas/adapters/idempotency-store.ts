@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionFailed } from './dynamo-conditions';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Which job an `Idempotency-Key` stands for, and the body it was first sent with. */
@@ -23,8 +23,6 @@ export interface IdempotencyStore {
 // DynamoDB's TTL deletes late (and dynalite never), so an item past its `ttl` counts as absent.
 const key = (tenantId: string, keyHash: string) => ({ pk: `IDEMP#${tenantId}#${keyHash}`, sk: 'IDEMP' });
 
-const conditionFailed = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
 export function dynamoIdempotencyStore(client: DynamoDBDocumentClient, table: string): IdempotencyStore {
   return {
@@ -43,7 +41,7 @@ export function dynamoIdempotencyStore(client: DynamoDBDocumentClient, table: st
           );
           return { job_id: jobId, body_hash: bodyHash, claimed: true };
         } catch (error) {
-          if (!conditionFailed(error)) throw error;
+          if (!isConditionFailed(error)) throw error;
         }
         const out = await client.send(new GetCommand({ TableName: table, Key: key(tenantId, keyHash), ConsistentRead: true }));
         const item = out.Item;
@@ -63,7 +61,7 @@ export function dynamoIdempotencyStore(client: DynamoDBDocumentClient, table: st
           }),
         );
       } catch (error) {
-        if (!conditionFailed(error)) throw error;
+        if (!isConditionFailed(error)) throw error;
       }
     },
   };

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionFailed } from './dynamo-conditions';
 import {
   BatchWriteCommand,
   GetCommand,
@@ -90,10 +90,6 @@ function setExpression(changes: Record<string, unknown>, names: Record<string, s
     });
 }
 
-function conditionFailed(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
-}
-
 /**
  * `onStatusChange` hears every job status change this store makes (creation
  * included): the one place status events are raised, whichever use case moves the job.
@@ -146,7 +142,7 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
       );
       return out.Attributes ?? {};
     } catch (error) {
-      if (conditionFailed(error)) return undefined;
+      if (isConditionFailed(error)) return undefined;
       throw error;
     }
   }
@@ -194,7 +190,7 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
         );
         return true;
       } catch (error) {
-        if (conditionFailed(error)) return false;
+        if (isConditionFailed(error)) return false;
         throw error;
       }
     },
@@ -254,7 +250,7 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
           }),
         );
       } catch (error) {
-        if (conditionFailed(error)) return false;
+        if (isConditionFailed(error)) return false;
         throw error;
       }
       remember(job);

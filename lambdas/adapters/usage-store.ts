@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionFailed } from './dynamo-conditions';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface MonthlyUsage {
@@ -48,7 +48,7 @@ export function dynamoUsageStore(client: DynamoDBDocumentClient, table: string):
         );
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+        if (isConditionFailed(error)) return false;
         throw error;
       }
     },

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionFailed } from './dynamo-conditions';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WebhookDelivery } from '../core/webhooks/delivery';
 import { jobKey } from './job-store';
@@ -29,8 +29,6 @@ export interface WebhookStore {
 // pk TENANT#<id> / sk WEBHOOK: a separate item per concern, so nothing else about the tenant is overwritten.
 const tenantKey = (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'WEBHOOK' });
 
-const conditionFailed = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
 function settingsOf(item: Record<string, unknown>): TenantWebhook {
   const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
@@ -56,7 +54,7 @@ export function dynamoWebhookStore(client: DynamoDBDocumentClient, table: string
         );
         return fresh;
       } catch (error) {
-        if (!conditionFailed(error)) throw error;
+        if (!isConditionFailed(error)) throw error;
         // Someone else created them first: theirs win, so every caller signs with the same secret.
         const stored = await getTenant(fresh.tenant_id);
         if (!stored) throw error;
@@ -77,7 +75,7 @@ export function dynamoWebhookStore(client: DynamoDBDocumentClient, table: string
         );
         return true;
       } catch (error) {
-        if (conditionFailed(error)) return false;
+        if (isConditionFailed(error)) return false;
         throw error;
       }
     },

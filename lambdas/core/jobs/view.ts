@@ -18,6 +18,18 @@ function zipView(zip: ZipRecord, link: DownloadLink) {
   };
 }
 
+/** What the job item alone says, in every view of it. */
+function jobFacts(job: Job) {
+  return {
+    total_size: job.total_size,
+    max_zip_size_bytes: job.options.max_zip_size_bytes,
+    fail_on_url_error: job.options.fail_on_url_error,
+    created_at: job.created_at,
+    completed_at: job.completed_at,
+    expires_at: job.expires_at,
+  };
+}
+
 /** The fields shared by `GET /jobs` and `GET /jobs/:id` (API.md "List jobs"). */
 export function jobSummary(job: Job, zips: readonly ZipRecord[], firstZipName: string) {
   const multi = zips.length > 1;
@@ -31,12 +43,7 @@ export function jobSummary(job: Job, zips: readonly ZipRecord[], firstZipName: s
     zip_size: single?.status === 'completed' ? single.size : null,
     multi_zip: multi,
     zip_count: zips.length,
-    total_size: job.total_size,
-    max_zip_size_bytes: job.options.max_zip_size_bytes,
-    fail_on_url_error: job.options.fail_on_url_error,
-    created_at: job.created_at,
-    completed_at: job.completed_at,
-    expires_at: job.expires_at,
+    ...jobFacts(job),
   };
 }
 
@@ -56,12 +63,7 @@ export function jobListEntry(job: Job) {
     zip_size: job.zip_count === 1 && job.status === 'completed' ? job.total_size : null,
     multi_zip: job.zip_count > 1,
     zip_count: job.zip_count,
-    total_size: job.total_size,
-    max_zip_size_bytes: job.options.max_zip_size_bytes,
-    fail_on_url_error: job.options.fail_on_url_error,
-    created_at: job.created_at,
-    completed_at: job.completed_at,
-    expires_at: job.expires_at,
+    ...jobFacts(job),
   };
 }
 
