@@ -29,13 +29,20 @@ try {
   process.exit(2);
 }
 
-const stack = await startLocalStack({
-  plans,
-  port,
-  apiKey: env.ZIPJOBS_API_KEY || 'local-dev-key',
-  dataDir: env.ZIPJOBS_DATA_DIR || '.zipjobs',
-  allowPrivateAddresses: allow === 'true',
-});
+const stack = await (async () => {
+  try {
+    return await startLocalStack({
+      plans,
+      port,
+      apiKey: env.ZIPJOBS_API_KEY || 'local-dev-key',
+      dataDir: env.ZIPJOBS_DATA_DIR || '.zipjobs',
+      allowPrivateAddresses: allow === 'true',
+    });
+  } catch (error) {
+    console.error(`zipjobs could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+})();
 
 console.log(`zipjobs local stack listening on ${stack.url}`);
 console.log(`API key: ${stack.apiKey}`);

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import dynalite from 'dynalite';
@@ -18,6 +18,7 @@ import { seedApiKey } from './seed';
 import { stateMachineDefinition } from './state-machine-definition';
 import { LocalStepFunctions, type LocalLambda } from './step-functions';
 import { LocalTtlStream } from './ttl-stream';
+import { LocalScheduler } from './scheduler';
 import { functionsByLogicalId, localFunctionArn, LOCAL_ACCOUNT, LOCAL_REGION, onlyResource, resourcesOfType, synthesizeTemplate } from './template';
 
 export interface LocalStackOptions {
@@ -44,6 +45,8 @@ export interface LocalStack {
   readonly ttl: LocalTtlStream;
   /** Everything put on the stack's event bus since start, in order. */
   readonly events: readonly LocalBusEvent[];
+  /** EventBridge Scheduler's stand-in: fires schedules on their expressions. */
+  readonly scheduler: LocalScheduler;
   /** Stops serving; running executions are journalled and resume on the next start. */
   close(): Promise<void>;
 }
@@ -160,6 +163,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     .catch((error: unknown) => {
       if (!(error instanceof ResourceInUseException)) throw error;
     });
+  // dynalite cannot add an index to an existing table: a data folder from an older version must be recreated.
+  const existing = await dynamoClient.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+  const have = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  const missing = ((props.GlobalSecondaryIndexes as { IndexName: string }[] | undefined) ?? []).filter((i) => !have.has(i.IndexName));
+  if (missing.length > 0) {
+    throw new Error(`the data folder ${dataDir} was made by an older zipjobs (its table lacks ${missing.map((i) => i.IndexName).join(', ')}): remove it or choose another ZIPJOBS_DATA_DIR`);
+  }
   const s3 = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET_NAME })).catch((error: { name?: string }) => {
     if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
@@ -180,6 +190,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const lambdas = new Map<string, LocalLambda>();
   const functionNames = functionsByLogicalId(template);
   for (const [logicalId, name] of functionNames) lambdas.set(localFunctionArn(logicalId), (payload) => invoke(name, payload));
+
+  // EventBridge Scheduler: its REST API on a server of its own; schedules fire RunSchedule in this process.
+  const scheduler = new LocalScheduler({
+    invoke: async (arn, payload) => {
+      const target = lambdas.get(arn);
+      if (!target) throw new Error(`no local function ${arn}`);
+      return target(payload);
+    },
+    statePath: join(dataDir, 'schedules.json'),
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+  });
+  const runScheduleId = [...functionNames].find(([, name]) => name === 'RunSchedule')?.[0];
+  if (!runScheduleId) throw new Error('local stack: the template has no RunSchedule function');
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SCHEDULER: await scheduler.listen(),
+    SCHEDULE_GROUP_NAME: 'zipjobs-local',
+    SCHEDULER_ROLE_ARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/zipjobs-scheduler-local`,
+    RUN_SCHEDULE_FUNCTION_ARN: localFunctionArn(runScheduleId),
+  });
 
   // The stack's stream consumers (event source mappings), fed by the local TTL.
   const consumers = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => {
@@ -207,6 +237,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     onExecutionError: (name, error) => console.error(`execution ${name} failed:`, error),
     waitTimeOverrides: options.waitTimeOverridesMs,
   });
+  // Saved schedules fire only now that their runs can start executions.
+  scheduler.start();
 
   return {
     url: `http://127.0.0.1:${apiPort}`,
@@ -214,8 +246,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stepFunctions,
     ttl,
     events: bus.events,
+    scheduler,
     async close() {
       rmSync(join(dataDir, 'endpoints.json'), { force: true });
+      await scheduler.close();
       await ttl.stop();
       await new Promise<void>((ok) => api.close(() => ok()));
       api.closeAllConnections();
