@@ -1,3 +1,4 @@
+import type { BlobStore } from '../adapters/blob-store';
 import type { JobStore } from '../adapters/job-store';
 import { objectKeys } from '../core/jobs/model';
 
@@ -7,12 +8,26 @@ export interface ObjectRemover {
 }
 
 /**
+ * A ZIP's checkpoint objects: the JSON and the binary part it names (whose
+ * key changes with every save, so it has to be read to be known).
+ */
+export async function checkpointObjectKeys(blobs: Pick<BlobStore, 'getJson'>, jobId: string, zipId: string): Promise<string[]> {
+  const key = objectKeys.checkpoint(jobId, zipId);
+  const checkpoint = await blobs.getJson<{ progress?: { data_key?: string } }>(key).catch(() => undefined);
+  const dataKey = checkpoint?.progress?.data_key;
+  return dataKey ? [key, dataKey] : [key];
+}
+
+/**
  * After a job expires, its stored objects go: the ZIPs, the manifest, the
  * bins and lists and checkpoints. Every key is derived from the job and its
  * ZIP records, so nothing needs listing. The job record stays for history
  * until its own TTL. Safe to run twice.
  */
-export async function deleteExpiredJobObjects(deps: { store: JobStore; objects: ObjectRemover; now: () => Date }, jobId: string): Promise<number> {
+export async function deleteExpiredJobObjects(
+  deps: { store: JobStore; objects: ObjectRemover; blobs: Pick<BlobStore, 'getJson'>; now: () => Date },
+  jobId: string,
+): Promise<number> {
   const found = await deps.store.getJobWithZips(jobId);
   if (!found) return 0;
   const { job, zips } = found;
@@ -22,7 +37,7 @@ export async function deleteExpiredJobObjects(deps: { store: JobStore; objects: 
   for (const zip of zips) {
     keys.add(zip.key);
     keys.add(zip.bin_key);
-    keys.add(objectKeys.checkpoint(job.id, zip.id));
+    for (const key of await checkpointObjectKeys(deps.blobs, job.id, zip.id)) keys.add(key);
   }
   await deps.objects.deleteObjects([...keys]);
   return keys.size;

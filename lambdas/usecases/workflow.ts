@@ -7,6 +7,7 @@ import { objectKeys, type Bin, type BinEntry, type BinRef, type Job, type JobErr
 import { mapConcurrent, packFiles, packItemFor, type ProbeOutcome, type RejectedFile } from '../core/packing';
 import { aggregateJob } from '../core/jobs/status';
 import { jobZipNames } from '../core/jobs/zip-filenames';
+import { checkpointObjectKeys } from './expire-job';
 
 export interface WorkflowDeps {
   readonly store: JobStore;
@@ -147,7 +148,7 @@ function rejectionErrors(rejected: readonly RejectedFile[], manifest: Manifest):
 async function dropZips(deps: WorkflowDeps, job: Job, existing: readonly ZipRecord[], keep: number): Promise<void> {
   if (existing.length === 0) return;
   const stale = existing.filter((z) => z.sequence > keep);
-  const keys = existing.map((z) => objectKeys.checkpoint(job.id, z.id));
+  const keys = (await Promise.all(existing.map((z) => checkpointObjectKeys(deps.blobs, job.id, z.id)))).flat();
   for (const z of stale) keys.push(z.bin_key, z.key);
   await deps.blobs.deleteObjects(keys);
   await deps.store.deleteZips(job.id, stale.map((z) => z.sequence));

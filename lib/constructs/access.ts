@@ -29,6 +29,8 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
   // Expiry: reads the job and its ZIPs, deletes the expired job's objects and, at the end of its history, its ZIP records.
   table.grantReadWriteData(f.ExpireJobs);
   for (const prefix of ['zips/', 'manifests/', 'bins/', 'checkpoints/'] as const) bucket.grantDelete(f.ExpireJobs, objectsUnder(prefix));
+  // A checkpoint names its binary part, which changes with every save.
+  bucket.grantRead(f.ExpireJobs, objectsUnder('checkpoints/'));
 
   // API: CreateJob stores the manifest and the job, then starts the workflow.
   table.grantReadWriteData(f.CreateJob);
@@ -69,9 +71,12 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
   // Workflow: every step records its progress in the table.
   for (const fn of [f.Prepare, f.BuildZip, f.MarkZipFailed, f.Finalize, f.MarkFailed]) table.grantReadWriteData(fn);
 
-  // Prepare turns the manifest into bins.
+  // Prepare turns the manifest into bins; a fresh re-pack (retry) drops the earlier run's
+  // surplus ZIPs, bins and checkpoints (reading a checkpoint to find its binary part).
   bucket.grantRead(f.Prepare, objectsUnder('manifests/'));
   bucket.grantPut(f.Prepare, objectsUnder('bins/'));
+  bucket.grantRead(f.Prepare, objectsUnder('checkpoints/'));
+  for (const prefix of ['zips/', 'bins/', 'checkpoints/'] as const) bucket.grantDelete(f.Prepare, objectsUnder(prefix));
 
   // BuildZip streams a bin into a multipart upload and checkpoints its progress.
   bucket.grantRead(f.BuildZip, objectsUnder('bins/'));
