@@ -25,6 +25,7 @@ export interface MemoryResult {
   seconds: number;
   rssBeforeBytes: number;
   peakSampledRssBytes: number;
+  atPeak: { heapTotalBytes: number; heapUsedBytes: number; externalBytes: number; arrayBuffersBytes: number };
   vmHwmBytes: number;
   samples: number;
 }

@@ -25,6 +25,12 @@ export const envSchema = z.object({
   EVENT_BUS_NAME: z.string().min(1).optional(),
   /** Base URL of the API for links sent outside a request (webhook bodies): PUBLIC_BASE_URL or the stage URL. */
   API_BASE_URL: z.string().url(),
+  /** The stack's EventBridge Scheduler group, holding one schedule per zipjobs schedule. */
+  SCHEDULE_GROUP_NAME: z.string().min(1),
+  /** The role EventBridge Scheduler assumes to invoke RunSchedule (the schedules API passes it). */
+  SCHEDULER_ROLE_ARN: z.string().min(1),
+  /** The RunSchedule function, every schedule's target. */
+  RUN_SCHEDULE_FUNCTION_ARN: z.string().min(1),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -118,6 +118,21 @@ export const functionSpecs = {
     memoryMb: 256,
     description: "GET/PUT /settings/webhook, POST /settings/webhook/rotate: the tenant's default webhook URL and signing secret",
   },
+  Schedules: {
+    entry: 'lambdas/handlers/api/schedules.ts',
+    env: ['TABLE_NAME', 'PLANS', 'SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'RUN_SCHEDULE_FUNCTION_ARN'],
+    timeoutSeconds: 29,
+    memoryMb: 256,
+    description: "POST/GET /schedules, GET/PATCH/DELETE /schedules/{id}: the tenant's schedules and their EventBridge Scheduler triggers",
+  },
+  RunSchedule: {
+    entry: 'lambdas/handlers/workflow/run-schedule.ts',
+    // CreateJob's environment: a run is a normal job creation.
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'STATE_MACHINE_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME', 'PLANS'],
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    description: "EventBridge Scheduler target: one run of a schedule, creating a job from its template for the schedule's tenant",
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionSpecs;
@@ -139,4 +154,9 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/settings/webhook', fn: 'WebhookSettings' },
   { method: 'PUT', path: '/settings/webhook', fn: 'WebhookSettings' },
   { method: 'POST', path: '/settings/webhook/rotate', fn: 'WebhookSettings' },
+  { method: 'POST', path: '/schedules', fn: 'Schedules' },
+  { method: 'GET', path: '/schedules', fn: 'Schedules' },
+  { method: 'GET', path: '/schedules/{id}', fn: 'Schedules' },
+  { method: 'PATCH', path: '/schedules/{id}', fn: 'Schedules' },
+  { method: 'DELETE', path: '/schedules/{id}', fn: 'Schedules' },
 ];

@@ -7,7 +7,9 @@ import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { grantLeastPrivilege } from './constructs/access';
 import { Api, API_STAGE } from './constructs/api';
 import { Events } from './constructs/events';
+import { addNagSuppressions } from './constructs/nag';
 import { HouseFunction, type FunctionEnvironment } from './constructs/house-function';
+import { Schedules } from './constructs/schedules';
 import { Secrets } from './constructs/secrets';
 import { Storage } from './constructs/storage';
 import { Workflow } from './constructs/workflow';
@@ -38,6 +40,8 @@ export class ZipjobsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ZipjobsStackProps = {}) {
     super(scope, id, props);
+    // cdk-nag (AwsSolutions) suppressions, each justified, applied to the finished tree at synthesis.
+    addNagSuppressions(this);
     const { dev = false, logRetention } = props;
     const { table, bucket } = new Storage(this, 'Storage', { dev, expireObjectsAfterDays: props.expireObjectsAfterDays });
     const { tokenSecret } = new Secrets(this, 'Secrets', { dev });
@@ -70,6 +74,9 @@ export class ZipjobsStack extends Stack {
       Notify: house('Notify', { ...signing, API_BASE_URL: apiBaseUrl, ALLOW_PRIVATE_ADDRESSES: 'false' }),
     };
     const { stateMachine } = new Workflow(this, 'Workflow', { bucket, functions: workflowFunctions, dev, logRetention });
+    // Scheduled archives: each run is a normal job creation, so RunSchedule gets CreateJob's environment.
+    const runSchedule = house('RunSchedule', { ...data, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ALLOW_PRIVATE_ADDRESSES: 'false', ...publishes });
+    const schedules = new Schedules(this, 'Scheduling', { runSchedule, table, bucket, stateMachine, bus });
 
     // Typed as the full registry: a spec without a function is a compile error.
     const functions: { readonly [N in FunctionName]: HouseFunction<N> } = {
@@ -82,8 +89,16 @@ export class ZipjobsStack extends Stack {
       Health: house('Health', {}),
       ExpireJobs: house('ExpireJobs', { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName }),
       WebhookSettings: house('WebhookSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false' }),
+      RunSchedule: runSchedule,
+      Schedules: house('Schedules', {
+        TABLE_NAME: table.tableName,
+        SCHEDULE_GROUP_NAME: schedules.groupName,
+        SCHEDULER_ROLE_ARN: schedules.schedulerRole.roleArn,
+        RUN_SCHEDULE_FUNCTION_ARN: runSchedule.fn.functionArn,
+      }),
     };
     grantLeastPrivilege({ functions, table, bucket, tokenSecret, stateMachine, bus });
+    schedules.grantManage(functions.Schedules, table);
     // Expiry: DynamoDB's TTL removes a job's EXPIRY marker at expires_at (and the job record
     // 30 days later); the stream hands those removals to ExpireJobs.
     const removalOf = (sk: string) => FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE'), dynamodb: { Keys: { sk: { S: FilterRule.isEqual(sk) } } } });

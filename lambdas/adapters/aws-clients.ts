@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +16,7 @@ let dynamo: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
 let secrets: SecretsManagerClient | undefined;
 let events: EventBridgeClient | undefined;
+let scheduler: SchedulerClient | undefined;
 
 export function s3Client(): S3Client {
   // Checksums only where required: multipart parts are patched and uploaded
@@ -43,4 +45,9 @@ export function secretsClient(): SecretsManagerClient {
 export function eventBridgeClient(): EventBridgeClient {
   events ??= new EventBridgeClient({});
   return events;
+}
+
+export function schedulerClient(): SchedulerClient {
+  scheduler ??= new SchedulerClient({});
+  return scheduler;
 }

@@ -4,6 +4,7 @@ import {
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
+  MethodLoggingLevel,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -59,15 +60,34 @@ export class Api extends Construct {
         tracingEnabled: true,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        // Execution logs for every method, errors only and never request data
+        // (bodies carry URLs and webhook secrets); per-method CloudWatch metrics.
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
       },
+    });
+
+    // Every method declares its path parameters as required, checked by the
+    // gateway. Bodies have no gateway model: the handlers validate them (zod)
+    // and answer in the API's envelope, so body validation is a no-op here.
+    const validator = this.restApi.addRequestValidator('Validator', {
+      validateRequestParameters: true,
+      validateRequestBody: true,
     });
 
     for (const route of props.routes) {
       const fn = props.functions[route.fn]?.fn;
       if (!fn) throw new Error(`route ${route.method} ${route.path}: no function ${route.fn}`);
+      const requestParameters = Object.fromEntries(
+        [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [`method.request.path.${name}`, true]),
+      );
       this.restApi.root
         .resourceForPath(route.path)
-        .addMethod(route.method, new LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }));
+        .addMethod(route.method, new LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }), {
+          requestValidator: validator,
+          requestParameters,
+        });
     }
 
     // Every method is public (the handlers check keys), so "missing

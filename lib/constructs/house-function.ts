@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
-import type { IGrantable, IPrincipal } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal, type IGrantable, type IPrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -94,7 +94,15 @@ export class HouseFunction<N extends FunctionName = FunctionName> extends Constr
     const definedEnvironment = Object.fromEntries(
       Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
+    // Its own role instead of AWSLambdaBasicExecutionRole, which may create and
+    // write any log group: this one writes to the function's log group only.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `zipjobs ${props.name}`,
+    });
+    this.logGroup.grantWrite(role);
     this.fn = new NodejsFunction(this, 'Function', {
+      role,
       entry: join(repoRoot, spec.entry),
       handler: 'handler',
       description: spec.description,

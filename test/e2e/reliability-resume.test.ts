@@ -61,7 +61,7 @@ describe('resumable BuildZip', () => {
           lastModified,
           etag: '"big-v1"',
           chunkSize: 256 * 1024,
-          ...(slow && { delayMs: 25 }),
+          ...(slow && { delayMs: 40 }),
         }),
         filename: 'photos/big.jpg',
       },
@@ -89,7 +89,7 @@ describe('resumable BuildZip', () => {
     const onceRuns = runsOf(once.job.id);
     const resumedRuns = runsOf(resumed.job.id);
     expect(onceRuns.paused).toHaveLength(0);
-    expect(resumedRuns.paused.length).toBeGreaterThanOrEqual(3);
+    expect(resumedRuns.paused.length).toBeGreaterThanOrEqual(2); // the big file alone streams for ~4 s of 1.1 s runs
     expect(resumedRuns.paused.some((l) => l.mid_entry === true)).toBe(true);
     expect(resumedRuns.done[0]!.runs).toBe(resumedRuns.paused.length + 1);
     console.info(`forced-resume build: ${resumedRuns.done[0]!.runs} BuildZip invocations`);

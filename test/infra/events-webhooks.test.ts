@@ -20,7 +20,7 @@ beforeAll(() => {
 const names = Object.keys(functionSpecs) as FunctionName[];
 const allows = (statements: Statement[], action: string) =>
   statements.filter((s) => s.effect === 'Allow' && s.actions.some((a) => globMatches(a, action)));
-const publishers = ['CreateJob', 'Finalize', 'MarkFailed', 'Prepare', 'RetryJob'];
+const publishers = ['CreateJob', 'Finalize', 'MarkFailed', 'Prepare', 'RetryJob', 'RunSchedule'];
 
 describe('events', () => {
   it('lets only the functions that change a job status put events, and only on the stack’s bus', () => {
@@ -43,7 +43,7 @@ describe('events', () => {
 });
 
 describe('webhooks', () => {
-  it('lets WebhookSettings write only tenants’ items (TENANT#…), and nothing but the table', () => {
+  it('lets WebhookSettings write only tenants’ items (TENANT#…) and its rate window (RATE#…), and nothing but the table', () => {
     const role = roleOfFunction(template, ids.WebhookSettings);
     const raw = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
@@ -51,8 +51,10 @@ describe('webhooks', () => {
     const writes = raw.filter((st) =>
       [st.Action].flat().some((a: string) => ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'].some((w) => globMatches(a, `dynamodb:${w}`))),
     );
-    expect(writes).toHaveLength(1);
-    expect(writes[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } });
+    expect(writes.map((w) => w.Condition).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } },
+    ]);
     const actions = statementsOf('WebhookSettings').flatMap((st) => st.actions);
     expect(actions.filter((a) => /^(s3|secretsmanager|states|events):/.test(a))).toEqual([]);
   });

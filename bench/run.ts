@@ -1,0 +1,338 @@
+/**
+ * `npm run bench`: runs every benchmark (each in a fresh process, see
+ * ./lib/child.ts), checks the performance targets of DESIGN.md, and writes
+ * bench/results.json and the results section of bench/README.md.
+ *
+ * Environment:
+ *   BENCH_RUNS=n     timed runs per case (default 3; medians are reported)
+ *   BENCH_ONLY=a,b   only these groups (bundles, writer, store, deflate,
+ *                    memory, prepare, latency); prints, writes no files
+ *   BENCH_QUICK=1    small sizes, for trying the suite out; writes no files
+ */
+import { statfsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { BundleResult } from './bundles';
+import type { LatencyResult } from './latency';
+import type { MemoryResult } from './memory';
+import type { PrepareResult } from './prepare';
+import type { ThroughputResult } from './throughput';
+import type { WriterResult } from './writer';
+import { repoRoot } from './lib/bundle';
+import { median, runChild } from './lib/child';
+import { GiB, MiB } from './lib/data';
+
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const quick = process.env.BENCH_QUICK === '1';
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const write = !quick && !only;
+const wanted = (group: string) => !only || only.includes(group);
+
+const size = quick ? 64 * MiB : GiB;
+const memorySize = quick ? 512 * MiB : 5 * GiB;
+const urls = quick ? 2_000 : 20_000;
+const jobs = quick ? 3 : 10;
+
+process.env.ZIPJOBS_QUIET = 'true';
+
+interface Results {
+  machine: Record<string, string | number>;
+  config: Record<string, number | boolean>;
+  startedAt: string;
+  durationSeconds: number;
+  loadAverage: { start: number[]; end: number[] };
+  groupSeconds: Record<string, number>;
+  bundles?: BundleResult[];
+  writer?: WriterResult;
+  store?: ThroughputResult;
+  deflate?: ThroughputResult;
+  memory?: MemoryResult;
+  prepare?: PrepareResult;
+  latency?: LatencyResult;
+  targets: Target[];
+  /** Groups that failed, with the error. */
+  errors: Record<string, string>;
+}
+
+interface Target {
+  target: string;
+  measured: string;
+  pass: boolean | null;
+}
+
+function machine(): Record<string, string | number> {
+  const cpu = cpus();
+  const disk = statfsSync(tmpdir());
+  return {
+    cpu: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Number((totalmem() / GiB).toFixed(1)),
+    freeMemoryGiB: Number((freemem() / GiB).toFixed(1)),
+    node: process.version,
+    os: `${process.platform} ${release()}`,
+    tmpFreeGiB: Number(((disk.bavail * disk.bsize) / GiB).toFixed(0)),
+  };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const med = (v: readonly number[] | undefined) => (v && v.length > 0 ? median(v) : NaN);
+/** Median of per-run ratios a[i]/b[i]: each pair ran back to back, so load changes cancel out better than in a ratio of medians. */
+const pairedRatio = (a: readonly number[] | undefined, b: readonly number[] | undefined) =>
+  a && b && a.length > 0 ? median(a.map((x, i) => x / b[i]!)) : NaN;
+const loadNow = () => loadavg().map((l) => Number(l.toFixed(2)));
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const results: Results = {
+    machine: machine(),
+    config: { runs, quick, bytesPerThroughputRun: size, memoryArchiveBytes: memorySize, prepareUrls: urls, latencyJobs: jobs },
+    startedAt: startedAt.toISOString(),
+    durationSeconds: 0,
+    loadAverage: { start: loadNow(), end: [] },
+    groupSeconds: {},
+    targets: [],
+    errors: {},
+  };
+  console.log(`zipjobs bench: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${process.version}, load ${results.loadAverage.start.join(' ')}`);
+
+  const group = async <K extends keyof Results>(name: K & string, title: string, run: () => Promise<Results[K]>): Promise<void> => {
+    if (!wanted(name)) return;
+    console.log(`\n▶ ${title}`);
+    const g0 = performance.now();
+    try {
+      results[name] = await run();
+    } catch (err) {
+      // One broken group (say, a stack change in progress) must not cost the others' results.
+      results.errors[name] = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+      console.log(`  FAILED: ${results.errors[name]}`);
+    }
+    results.groupSeconds[name] = Math.round((performance.now() - g0) / 1000);
+    console.log(`  (${results.groupSeconds[name]} s)`);
+  };
+
+  await group('bundles', '6. Lambda bundles: size, cold start, no ZIP code in API bundles', () => runChild<BundleResult[]>('bundles.ts', [String(Math.max(runs, 5))]));
+  await group('writer', 'Writer alone, from memory: ours vs archiver vs zlib', () => runChild<WriterResult>('writer.ts', [String(runs)]));
+  await group('store', '1–2. BuildZip STORE throughput', () => runChild<ThroughputResult>('throughput.ts', ['store', String(size), String(runs)]));
+  await group('deflate', '1–2. BuildZip DEFLATE throughput', () => runChild<ThroughputResult>('throughput.ts', ['deflate', String(size), String(runs)]));
+  await group('memory', `3. Peak RSS of BuildZip, ${fmt(memorySize / GiB)} GiB archive`, () => runChild<MemoryResult>('memory.ts', [String(memorySize)]));
+  await group('prepare', `4. Prepare: probe and pack ${fmt(urls)} URLs`, () => runChild<PrepareResult>('prepare.ts', [String(urls), String(runs)]));
+  await group('latency', '5. Small-job latency in the local stack', () => runChild<LatencyResult>('latency.ts', [String(jobs)]));
+
+  results.loadAverage.end = loadNow();
+  results.durationSeconds = Math.round((performance.now() - t0) / 1000);
+  results.targets = targets(results);
+
+  const section = renderResults(results);
+  console.log(`\n${section}`);
+  if (write) {
+    writeFileSync(join(repoRoot, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const readmePath = join(repoRoot, 'bench/README.md');
+    const readme = readFileSync(readmePath, 'utf8');
+    const start = readme.indexOf(RESULTS_START);
+    const end = readme.indexOf(RESULTS_END);
+    if (start < 0 || end < start) throw new Error(`bench/README.md lacks the ${RESULTS_START} … ${RESULTS_END} markers`);
+    writeFileSync(readmePath, `${readme.slice(0, start + RESULTS_START.length)}\n${section}\n${readme.slice(end)}`);
+    console.log('\nwrote bench/results.json and the results section of bench/README.md');
+  } else {
+    console.log('\n(partial or quick run: bench/results.json and bench/README.md left as they were)');
+  }
+}
+
+const RESULTS_START = '<!-- results:start (written by npm run bench) -->';
+const RESULTS_END = '<!-- results:end -->';
+
+const API_ZIP_FREE = 'API bundles carry no ZIP code';
+
+function targets(r: Results): Target[] {
+  const out: Target[] = [];
+  const t = (target: string, measured: string, pass: boolean | null) => out.push({ target, measured, pass });
+  const s = r.store?.cases;
+  const d = r.deflate?.cases;
+  if (s) {
+    const ratio = pairedRatio(s['BuildZip → s3rver']?.mbps, s['raw copy → s3rver']?.mbps);
+    t('BuildZip STORE ≥ 0.8 × raw copy, same source and sink (s3rver)', `${fmt(ratio, 2)} × (${fmt(med(s['BuildZip → s3rver']?.mbps))} vs ${fmt(med(s['raw copy → s3rver']?.mbps))} MB/s)`, ratio >= 0.8);
+  }
+  if (d) {
+    const zlibName = Object.keys(d).find((k) => k.startsWith('bare zlib'))!;
+    const ratio = pairedRatio(d['fetcher + writer → null']?.mbps, d[zlibName]?.mbps);
+    t(`DEFLATE within 10% of bare zlib at the same level (${r.deflate!.level})`, `${fmt(ratio, 2)} × (${fmt(med(d['fetcher + writer → null']?.mbps))} vs ${fmt(med(d[zlibName]?.mbps))} MB/s)`, ratio >= 0.9);
+  }
+  for (const [name, g] of [['STORE', s], ['DEFLATE', d]] as const) {
+    if (!g) continue;
+    const ratio = pairedRatio(g['fetcher + writer → null']?.mbps, g['fetcher + archiver → null']?.mbps);
+    const viaS3 = pairedRatio(g['BuildZip → s3rver']?.mbps, g['archiver → s3rver']?.mbps);
+    t(`Writer ≥ archiver, ${name} (writer-bound: null sink)`, `${fmt(ratio, 2)} ×${Number.isNaN(viaS3) ? '' : ` (through s3rver: ${fmt(viaS3, 2)} ×)`}`, ratio >= 1);
+  }
+  if (r.memory) {
+    const mb = r.memory.vmHwmBytes / 1e6;
+    t(`Peak RSS < 256 MB building a ${fmt(r.memory.zipBytes / GiB, 1)} GiB archive`, `${fmt(mb)} MB (VmHWM)`, mb < 256);
+  }
+  if (r.prepare) {
+    const s20 = med(r.prepare.probeAndPackSeconds);
+    t(`Prepare: ${fmt(r.prepare.files)} URLs probed and packed < 60 s`, `${fmt(s20, 1)} s`, s20 < 60);
+    const packMs = Math.max(...Object.values(r.prepare.pack).map((p) => med(p.ms)));
+    t(`Packing ${fmt(r.prepare.files)} sizes < 50 ms (slower strategy)`, `${fmt(packMs, 1)} ms`, packMs < 50);
+  }
+  if (r.bundles) {
+    const api = r.bundles.filter((b) => b.api);
+    const carrying = api.filter((b) => b.zipModules.length > 0);
+    t(API_ZIP_FREE, carrying.length === 0 ? `0 of ${api.length} API bundles contain lambdas/core/zip` : `in ${carrying.map((b) => b.name).join(', ')}`, carrying.length === 0);
+  }
+  return out;
+}
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
+}
+
+function renderResults(r: Results): string {
+  const m = r.machine;
+  const parts: string[] = [];
+  parts.push(
+    `Run of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${fmt(r.durationSeconds / 60, 1)} min in all. ` +
+      `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB memory, Node ${m.node}, ${m.os}. ` +
+      `Load average (1/5/15 min) ${r.loadAverage.start.join(' / ')} at the start, ${r.loadAverage.end.join(' / ')} at the end ` +
+      `(other work on the machine counts: compare ratios, which come from back-to-back runs, rather than absolute MB/s). ` +
+      `${r.config.runs} timed runs per case; medians. MB = 10^6 bytes.`,
+  );
+  parts.push(`### Targets\n\n${table(['Target', 'Measured', 'Result'], r.targets.map((t) => [t.target, t.measured, t.pass === null ? '—' : t.pass ? '**PASS**' : '**MISS**']))}`);
+
+  if (r.store || r.deflate) {
+    const rows: (string | number)[][] = [];
+    const cell = (g: ThroughputResult | undefined, name: string, base?: string) => {
+      const c = g?.cases[name];
+      if (!c) return ['—', '—', '—'];
+      const ratio = base && g.cases[base] ? fmt(pairedRatio(c.mbps, g.cases[base]!.mbps), 2) : '';
+      return [fmt(med(c.mbps), 1), ratio, fmt(med(c.cpuPerGiB), 1)];
+    };
+    const zlib = r.deflate ? Object.keys(r.deflate.cases).find((k) => k.startsWith('bare zlib')) : undefined;
+    const layout: [string, string, string | undefined, string | undefined][] = [
+      ['raw copy → s3rver (ceiling)', 'raw copy → s3rver', 'raw copy → s3rver', 'raw copy → s3rver'],
+      ['BuildZip → s3rver', 'BuildZip → s3rver', 'raw copy → s3rver', 'raw copy → s3rver'],
+      ['archiver in its place → s3rver', 'archiver → s3rver', 'raw copy → s3rver', 'raw copy → s3rver'],
+      ['raw copy → null (ceiling)', 'raw copy → null', 'raw copy → null', 'raw copy → null'],
+      [`bare zlib level ${r.deflate?.level ?? 6} → null (DEFLATE ceiling)`, zlib ?? '', undefined, zlib],
+      ['fetcher + writer → null', 'fetcher + writer → null', 'raw copy → null', zlib],
+      ['fetcher + archiver → null', 'fetcher + archiver → null', 'raw copy → null', zlib],
+    ];
+    for (const [label, name, storeBase, deflateBase] of layout) {
+      rows.push([label, ...cell(r.store, name, storeBase), ...cell(r.deflate, name, deflateBase)]);
+    }
+    const zipSizes = [r.store, r.deflate].filter(Boolean).map((g) => `${g!.method} ${fmt(g!.zipRatio * 100, 1)}%`).join(', ');
+    const sizes = [r.store, r.deflate]
+      .filter((g): g is ThroughputResult => g !== undefined)
+      .flatMap((g) => Object.entries(g.caseBytes).filter(([, n]) => n !== g.bytes).map(([c, n]) => `${g.method} "${c}" ${fmt(n / MiB)} MiB`));
+    parts.push(
+      `### 1–2. BuildZip throughput (${fmt(size / GiB, 2)} GiB source per run${sizes.length ? `; except ${sizes.join(', ')}` : ''})\n\n` +
+        `Source: a local HTTP server in its own process. "s3rver": the local S3 stand-in, in the benchmark's process. ` +
+        `Ratios: median of per-run ratios to the row named in brackets (s3rver rows: the s3rver raw copy; null rows: the null raw copy for STORE, bare zlib for DEFLATE). ` +
+        `CPU: seconds of the benchmark process (all threads, s3rver included) per GiB of source. Archive size / source size: ${zipSizes}.\n\n` +
+        table(['Path', 'STORE MB/s', 'ratio', 'CPU s/GiB', 'DEFLATE MB/s', 'ratio', 'CPU s/GiB'], rows),
+    );
+  }
+
+  if (r.writer) {
+    const w = r.writer.cases;
+    const pairs: [string, string, string][] = [
+      ['STORE, 1 GiB, 1 entry', 'STORE 1 GiB: ours', 'STORE 1 GiB: archiver'],
+      ['STORE, 10,000 × 10 KiB', 'STORE 10,000 × 10 KiB: ours', 'STORE 10,000 × 10 KiB: archiver'],
+      ['DEFLATE level 1, 64 MiB text', 'DEFLATE L1 64 MiB text: ours', 'DEFLATE L1 64 MiB text: archiver'],
+      ['DEFLATE level 6, 64 MiB text', 'DEFLATE L6 64 MiB text: ours', 'DEFLATE L6 64 MiB text: archiver'],
+    ];
+    const rows = pairs.map(([label, ours, theirs]) => {
+      const zlib = ours.replace(': ours', ': bare zlib');
+      return [
+        label,
+        fmt(med(w[ours]), 0),
+        fmt(med(w[theirs]), 0),
+        fmt(pairedRatio(w[ours], w[theirs]), 2),
+        w[zlib] ? fmt(med(w[zlib]), 0) : '—',
+        w[zlib] ? fmt(pairedRatio(w[ours], w[zlib]), 2) : '—',
+      ];
+    });
+    parts.push(
+      `### The writer alone (from memory, into a discarding sink)\n\n` +
+        `zlib.crc32 alone: ${fmt(r.writer.crc32MBps)} MB/s. Text deflates to ${fmt(r.writer.textRatio.L1! * 100, 1)}% at level 1 and ${fmt(r.writer.textRatio.L6! * 100, 1)}% at level 6.\n\n` +
+        table(['Case', 'ours MB/s', 'archiver MB/s', 'ours / archiver', 'bare zlib MB/s', 'ours / zlib'], rows),
+    );
+  }
+
+  if (r.memory) {
+    const x = r.memory;
+    parts.push(
+      `### 3. Memory: BuildZip building a ${fmt(x.zipBytes / GiB, 2)} GiB archive\n\n` +
+        `One STORE entry (ZIP64) from the HTTP source through MultipartSink (10 MiB parts, 4 uploading) into a discarding S3 stand-in over HTTP; ` +
+        `the worker runs the bundled code on plain Node, alone in its process.\n\n` +
+        table(
+          ['RSS before', 'peak RSS (VmHWM)', 'peak sampled (20 ms)', 'V8 heap at peak', 'buffers at peak', 'throughput'],
+          [[
+            `${fmt(x.rssBeforeBytes / 1e6)} MB`,
+            `**${fmt(x.vmHwmBytes / 1e6)} MB**`,
+            `${fmt(x.peakSampledRssBytes / 1e6)} MB`,
+            `${fmt(x.atPeak.heapTotalBytes / 1e6)} MB`,
+            `${fmt(x.atPeak.arrayBuffersBytes / 1e6)} MB`,
+            `${fmt(x.sourceBytes / 1e6 / x.seconds)} MB/s`,
+          ]],
+        ),
+    );
+  }
+
+  if (r.prepare) {
+    const p = r.prepare;
+    parts.push(
+      `### 4. Prepare\n\n` +
+        table(
+          ['Step', 'median', 'runs'],
+          [
+            [`probe (HEAD, ${p.concurrency} at a time) + pack ${fmt(p.files)} URLs`, `${fmt(med(p.probeAndPackSeconds), 2)} s`, p.probeAndPackSeconds.map((s) => fmt(s, 1)).join(', ')],
+            ...Object.entries(p.pack).map(([strategy, x]) => [
+              `pack ${fmt(p.files)} sizes, ${strategy} (${fmt(x.bins)} bins of ${fmt(p.maxZipSize / GiB)} GiB)`,
+              `${fmt(med(x.ms), 2)} ms`,
+              `${x.ms.length} runs, max ${fmt(Math.max(...x.ms), 1)} ms`,
+            ]),
+          ],
+        ),
+    );
+  }
+
+  if (r.latency) {
+    const l = r.latency;
+    parts.push(
+      `### 5. Small-job latency (local stack)\n\n` +
+        `POST /jobs with 3 small files (36 KB, 300 KB, 1 KB) until GET /jobs/{id} says completed (polled every ${l.pollMs} ms).\n\n` +
+        table(
+          ['local stack start', 'first job (handlers load)', `median of ${l.jobs} jobs`, 'min', 'max'],
+          [[`${fmt(l.startSeconds, 1)} s`, `${fmt(l.firstJobMs)} ms`, `**${fmt(med(l.jobMs))} ms**`, `${fmt(Math.min(...l.jobMs))} ms`, `${fmt(Math.max(...l.jobMs))} ms`]],
+        ),
+    );
+  }
+
+  if (r.bundles) {
+    const rows = r.bundles.map((b) => {
+      const sdk = b.bytesByOrigin['AWS SDK'] ?? 0;
+      const own = b.bytesByOrigin.project ?? 0;
+      return [
+        b.name,
+        b.api ? 'API' : '',
+        fmt(b.bytes / 1024),
+        fmt(sdk / 1024),
+        fmt(own / 1024),
+        b.importMs.length ? fmt(med(b.importMs)) : 'failed',
+        b.zipModules.length === 0 ? 'none' : `${b.zipModules.length} modules`,
+      ];
+    });
+    parts.push(
+      `### 6. Lambda bundles\n\n` +
+        `Bundled like the CDK stack (esbuild, ESM, minified, target node22, everything bundled). Cold start: \`import()\` of the bundle in a fresh \`node\` ` +
+        `with NODE_OPTIONS=--enable-source-maps as deployed, median of ${r.bundles[0]?.importMs.length ?? 0} (Node ${m.node} here, not Lambda's 22).\n\n` +
+        table(['Function', '', 'bundle KiB', 'AWS SDK KiB', 'own code KiB', 'import ms', 'lambdas/core/zip'], rows),
+    );
+  }
+  for (const [g, e] of Object.entries(r.errors)) parts.push(`**Group \`${g}\` failed**: ${e}`);
+  parts.push(`Time per group: ${Object.entries(r.groupSeconds).map(([k, v]) => `${k} ${v} s`).join(', ')}.`);
+  return parts.join('\n\n');
+}
+
+await main();

@@ -1,0 +1,85 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MAX_RECORDED_RUNS, type Schedule, type ScheduleRun } from '../core/schedules/model';
+import { isConditionFailed } from './dynamo-conditions';
+
+/** Schedules, in the one table. */
+export interface ScheduleStore {
+  put(schedule: Schedule): Promise<void>;
+  get(id: string): Promise<Schedule | undefined>;
+  /** The tenant's schedules, oldest first (from gsi1: eventually consistent). */
+  list(tenantId: string): Promise<Schedule[]>;
+  delete(id: string): Promise<void>;
+  /** Prepends a run, keeping the last MAX_RECORDED_RUNS; false when the schedule is gone. */
+  recordRun(id: string, run: ScheduleRun): Promise<boolean>;
+}
+
+// pk SCHEDULE#<id> / sk SCHEDULE   a schedule; gsi1 = (SCHEDULES#<tenant>, <created_at>#<id>) lists a tenant's
+//                                  schedules (a partition of its own, apart from the tenant's jobs)
+const key = (id: string) => ({ pk: `SCHEDULE#${id}`, sk: 'SCHEDULE' });
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+const MAX_LIST = 1000;
+
+function strip(item: Record<string, unknown>): Schedule {
+  const out = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete out[k];
+  return out as unknown as Schedule;
+}
+
+export function dynamoScheduleStore(client: DynamoDBDocumentClient, table: string): ScheduleStore {
+  return {
+    async put(schedule) {
+      await client.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...key(schedule.id), gsi1pk: `SCHEDULES#${schedule.tenant_id}`, gsi1sk: `${schedule.created_at}#${schedule.id}`, ...schedule },
+        }),
+      );
+    },
+    async get(id) {
+      const out = await client.send(new GetCommand({ TableName: table, Key: key(id), ConsistentRead: true }));
+      return out.Item ? strip(out.Item) : undefined;
+    },
+    async list(tenantId) {
+      const schedules: Schedule[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': `SCHEDULES#${tenantId}` },
+            ExclusiveStartKey: start,
+          }),
+        );
+        schedules.push(...(out.Items ?? []).map(strip));
+        start = out.LastEvaluatedKey;
+      } while (start && schedules.length < MAX_LIST);
+      return schedules;
+    },
+    async delete(id) {
+      await client.send(new DeleteCommand({ TableName: table, Key: key(id) }));
+    },
+    async recordRun(id, run) {
+      const current = await this.get(id);
+      if (!current) return false;
+      const runs = [run, ...current.runs].slice(0, MAX_RECORDED_RUNS);
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(id),
+            UpdateExpression: 'SET #runs = :runs',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#runs': 'runs' },
+            ExpressionAttributeValues: { ':runs': runs },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
+    },
+  };
+}

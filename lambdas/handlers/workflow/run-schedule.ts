@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { dynamoClient } from '../../adapters/aws-clients';
+import { dynamoIdempotencyStore } from '../../adapters/idempotency-store';
+import { dynamoScheduleStore } from '../../adapters/schedule-store';
+import { dynamoUsageStore } from '../../adapters/usage-store';
+import { parsePlans } from '../../core/plans';
+import { loadEnv } from '../../env';
+import { runSchedule } from '../../usecases/schedules';
+import { storageDeps, workflowStarter } from '../api/deps';
+
+const env = loadEnv(['TABLE_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'PLANS']);
+const storage = storageDeps();
+const deps = {
+  schedules: dynamoScheduleStore(dynamoClient(), env.TABLE_NAME),
+  // The very deps POST /jobs uses: a run is a normal job creation.
+  createJob: {
+    ...storage,
+    workflow: workflowStarter(),
+    usage: dynamoUsageStore(dynamoClient(), env.TABLE_NAME),
+    idempotency: dynamoIdempotencyStore(dynamoClient(), env.TABLE_NAME),
+    allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES === 'true',
+  },
+  plans: parsePlans(env.PLANS),
+  now: () => new Date(),
+};
+
+/** EventBridge Scheduler's input (see adapters/scheduler.ts); `scheduled_time` is its context attribute. */
+const input = z.object({ schedule_id: z.string().min(1), scheduled_time: z.string().min(1).optional() });
+
+/** Target of every schedule: one run. Returns a typed outcome; throws only on faults (Scheduler then retries). */
+export const handler = async (event: unknown) => {
+  const { schedule_id, scheduled_time } = input.parse(event);
+  return runSchedule(deps, schedule_id, scheduled_time);
+};
