@@ -33,10 +33,12 @@ const objectGrants: { readonly [N in FunctionName]?: { prefixes: readonly Bucket
   RunSchedule: { prefixes: ['manifests/'], actions: PUT },
   GetJob: { prefixes: ['manifests/', 'zips/'], actions: READ },
   Download: { prefixes: ['zips/'], actions: READ },
-  Prepare: { prefixes: ['manifests/', 'bins/'], actions: [...READ, ...PUT] },
+  // Prepare deletes what a re-pack replaces (bins, checkpoints, ZIPs).
+  Prepare: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: [...READ, ...PUT, ...DELETE] },
   BuildZip: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: [...READ, ...PUT, ...DELETE] },
   Notify: { prefixes: ['manifests/'], actions: READ },
-  ExpireJobs: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: DELETE },
+  // ExpireJobs reads a checkpoint to find its binary part.
+  ExpireJobs: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: [...READ, ...DELETE] },
 };
 
 function only<T>(stack: Stack, type: abstract new (...args: any[]) => T): T[] {
