@@ -33,7 +33,7 @@ export interface BundleResult {
   importError?: string;
 }
 
-const imports = Number(process.argv[2] ?? 5);
+const imports = Number(process.argv[2] ?? 3);
 const ZIP_CODE = 'lambdas/core/zip/';
 
 /**

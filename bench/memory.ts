@@ -1,13 +1,14 @@
 /**
  * Benchmark 3: peak RSS of BuildZip building a 5 GiB archive (one STORE
- * entry, ZIP64), measured in a child process that runs only BuildZip. The
+ * entry, ZIP64), measured in a child process that runs only BuildZip; a
+ * 1 GiB archive first, to show the peak does not grow with the archive. The
  * sink is MultipartSink over a discarding S3 stand-in (bench/lib/discard-s3.ts,
  * here, in this parent process): the archive is kept neither in memory nor
  * on disk, and s3rver would need 5 GiB of disk and minutes at its speed.
  * The worker is bundled like the Lambda functions and runs on plain Node (no
  * tsx loader in its heap), so its baseline is close to BuildZip's own.
  *
- *   npx tsx bench/memory.ts [bytes]
+ *   npx tsx bench/memory.ts [bytes …]   (default: 1 GiB, then 5 GiB)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { GiB } from './lib/data';
 import { startDiscardingS3 } from './lib/discard-s3';
 import { startSourceServer } from './lib/source';
 
-export interface MemoryResult {
+export interface MemoryRun {
   sourceBytes: number;
   zipBytes: number;
   uploadedBytes: number;
@@ -30,7 +31,14 @@ export interface MemoryResult {
   samples: number;
 }
 
-const bytes = Number(process.argv[2] ?? 5 * GiB);
+export interface MemoryResult {
+  /** Smaller archive first, so that the peak can be seen not to grow with the archive. */
+  runs: MemoryRun[];
+}
+
+/** Archive sizes, largest last. */
+const sizes = process.argv.slice(2).map(Number);
+if (sizes.length === 0) sizes.push(GiB, 5 * GiB);
 
 report(async (): Promise<MemoryResult> => {
   const source = await startSourceServer();
@@ -38,10 +46,16 @@ report(async (): Promise<MemoryResult> => {
   const dir = mkdtempSync(join(tmpdir(), 'zipjobs-bench-memory-'));
   try {
     const worker = await bundleLikeCdk('bench/memory-worker.ts', dir);
-    const r = await runChild<Omit<MemoryResult, 'uploadedBytes'>>(worker.file, [`${source.url}/random/${bytes}`, s3.endpoint, 'store']);
-    log(`${(bytes / GiB).toFixed(1)} GiB: VmHWM ${(r.vmHwmBytes / 2 ** 20).toFixed(0)} MiB, ${r.seconds.toFixed(1)} s`);
-    if (s3.received() !== r.zipBytes) throw new Error(`uploaded ${s3.received()} bytes of a ${r.zipBytes}-byte archive`);
-    return { ...r, uploadedBytes: s3.received() };
+    const runs: MemoryRun[] = [];
+    for (const bytes of sizes) {
+      const before = s3.received();
+      const r = await runChild<Omit<MemoryRun, 'uploadedBytes'>>(worker.file, [`${source.url}/random/${bytes}`, s3.endpoint, 'store']);
+      const uploadedBytes = s3.received() - before;
+      log(`${(bytes / GiB).toFixed(1)} GiB: VmHWM ${(r.vmHwmBytes / 1e6).toFixed(0)} MB, ${r.seconds.toFixed(1)} s`);
+      if (uploadedBytes !== r.zipBytes) throw new Error(`uploaded ${uploadedBytes} bytes of a ${r.zipBytes}-byte archive`);
+      runs.push({ ...r, uploadedBytes });
+    }
+    return { runs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await s3.close();

@@ -29,7 +29,7 @@ const write = !quick && !only;
 const wanted = (group: string) => !only || only.includes(group);
 
 const size = quick ? 64 * MiB : GiB;
-const memorySize = quick ? 512 * MiB : 5 * GiB;
+const memorySizes = quick ? [256 * MiB, 512 * MiB] : [GiB, 5 * GiB];
 const urls = quick ? 2_000 : 20_000;
 const jobs = quick ? 3 : 10;
 
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const results: Results = {
     machine: machine(),
-    config: { runs, quick, bytesPerThroughputRun: size, memoryArchiveBytes: memorySize, prepareUrls: urls, latencyJobs: jobs },
+    config: { runs, quick, bytesPerThroughputRun: size, memoryArchiveBytes: memorySizes.at(-1)!, prepareUrls: urls, latencyJobs: jobs },
     startedAt: startedAt.toISOString(),
     durationSeconds: 0,
     loadAverage: { start: loadNow(), end: [] },
@@ -111,11 +111,13 @@ async function main(): Promise<void> {
     console.log(`  (${results.groupSeconds[name]} s)`);
   };
 
-  await group('bundles', '6. Lambda bundles: size, cold start, no ZIP code in API bundles', () => runChild<BundleResult[]>('bundles.ts', [String(Math.max(runs, 5))]));
+  await group('bundles', '6. Lambda bundles: size, cold start, no ZIP code in API bundles', () => runChild<BundleResult[]>('bundles.ts', [String(runs)]));
   await group('writer', 'Writer alone, from memory: ours vs archiver vs zlib', () => runChild<WriterResult>('writer.ts', [String(runs)]));
   await group('store', '1–2. BuildZip STORE throughput', () => runChild<ThroughputResult>('throughput.ts', ['store', String(size), String(runs)]));
   await group('deflate', '1–2. BuildZip DEFLATE throughput', () => runChild<ThroughputResult>('throughput.ts', ['deflate', String(size), String(runs)]));
-  await group('memory', `3. Peak RSS of BuildZip, ${fmt(memorySize / GiB)} GiB archive`, () => runChild<MemoryResult>('memory.ts', [String(memorySize)]));
+  await group('memory', `3. Peak RSS of BuildZip, ${memorySizes.map((n) => fmt(n / GiB, 1)).join(' and ')} GiB archives`, () =>
+    runChild<MemoryResult>('memory.ts', memorySizes.map(String)),
+  );
   await group('prepare', `4. Prepare: probe and pack ${fmt(urls)} URLs`, () => runChild<PrepareResult>('prepare.ts', [String(urls), String(runs)]));
   await group('latency', '5. Small-job latency in the local stack', () => runChild<LatencyResult>('latency.ts', [String(jobs)]));
 
@@ -165,8 +167,10 @@ function targets(r: Results): Target[] {
     t(`Writer ≥ archiver, ${name} (writer-bound: null sink)`, `${fmt(ratio, 2)} ×${Number.isNaN(viaS3) ? '' : ` (through s3rver: ${fmt(viaS3, 2)} ×)`}`, ratio >= 1);
   }
   if (r.memory) {
-    const mb = r.memory.vmHwmBytes / 1e6;
-    t(`Peak RSS < 256 MB building a ${fmt(r.memory.zipBytes / GiB, 1)} GiB archive`, `${fmt(mb)} MB (VmHWM)`, mb < 256);
+    const big = r.memory.runs.at(-1)!;
+    const mb = big.vmHwmBytes / 1e6;
+    const small = r.memory.runs.length > 1 ? ` (${fmt(r.memory.runs[0]!.vmHwmBytes / 1e6)} MB for ${fmt(r.memory.runs[0]!.zipBytes / GiB, 1)} GiB)` : '';
+    t(`Peak RSS < 256 MB building a ${fmt(big.zipBytes / GiB, 1)} GiB archive`, `${fmt(mb)} MB (VmHWM)${small}`, mb < 256);
   }
   if (r.prepare) {
     const s20 = med(r.prepare.probeAndPackSeconds);
@@ -195,7 +199,7 @@ function renderResults(r: Results): string {
       `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB memory, Node ${m.node}, ${m.os}. ` +
       `Load average (1/5/15 min) ${r.loadAverage.start.join(' / ')} at the start, ${r.loadAverage.end.join(' / ')} at the end ` +
       `(other work on the machine counts: compare ratios, which come from back-to-back runs, rather than absolute MB/s). ` +
-      `${r.config.runs} timed runs per case; medians. MB = 10^6 bytes.`,
+      `BENCH_RUNS=${r.config.runs} timed runs per case (the DEFLATE null-sink cases one more); medians. MB = 10^6 bytes.`,
   );
   parts.push(`### Targets\n\n${table(['Target', 'Measured', 'Result'], r.targets.map((t) => [t.target, t.measured, t.pass === null ? '—' : t.pass ? '**PASS**' : '**MISS**']))}`);
 
@@ -221,13 +225,16 @@ function renderResults(r: Results): string {
       rows.push([label, ...cell(r.store, name, storeBase), ...cell(r.deflate, name, deflateBase)]);
     }
     const zipSizes = [r.store, r.deflate].filter(Boolean).map((g) => `${g!.method} ${fmt(g!.zipRatio * 100, 1)}%`).join(', ');
-    const sizes = [r.store, r.deflate]
-      .filter((g): g is ThroughputResult => g !== undefined)
-      .flatMap((g) => Object.entries(g.caseBytes).filter(([, n]) => n !== g.bytes).map(([c, n]) => `${g.method} "${c}" ${fmt(n / MiB)} MiB`));
+    const runsOf = (g: ThroughputResult | undefined) => {
+      if (!g) return '';
+      const nullBytes = Object.entries(g.caseBytes).find(([c]) => c.endsWith('null'))?.[1] ?? g.bytes;
+      return `${g.method.toUpperCase()}: s3rver rows ${g.runs} × ${fmt(g.bytes / MiB)} MiB, null rows ${g.nullRuns} × ${fmt(nullBytes / MiB)} MiB`;
+    };
     parts.push(
-      `### 1–2. BuildZip throughput (${fmt(size / GiB, 2)} GiB source per run${sizes.length ? `; except ${sizes.join(', ')}` : ''})\n\n` +
+      `### 1–2. BuildZip throughput\n\n` +
+        `Runs × source size: ${[runsOf(r.store), runsOf(r.deflate)].filter(Boolean).join('; ')}. ` +
         `Source: a local HTTP server in its own process. "s3rver": the local S3 stand-in, in the benchmark's process. ` +
-        `Ratios: median of per-run ratios to the row named in brackets (s3rver rows: the s3rver raw copy; null rows: the null raw copy for STORE, bare zlib for DEFLATE). ` +
+        `Ratio: median of the per-run ratios to the ceiling of the same set (s3rver rows: the raw copy into s3rver; null rows: the raw read for STORE, bare zlib for DEFLATE). ` +
         `CPU: seconds of the benchmark process (all threads, s3rver included) per GiB of source. Archive size / source size: ${zipSizes}.\n\n` +
         table(['Path', 'STORE MB/s', 'ratio', 'CPU s/GiB', 'DEFLATE MB/s', 'ratio', 'CPU s/GiB'], rows),
     );
@@ -260,21 +267,21 @@ function renderResults(r: Results): string {
   }
 
   if (r.memory) {
-    const x = r.memory;
     parts.push(
-      `### 3. Memory: BuildZip building a ${fmt(x.zipBytes / GiB, 2)} GiB archive\n\n` +
-        `One STORE entry (ZIP64) from the HTTP source through MultipartSink (10 MiB parts, 4 uploading) into a discarding S3 stand-in over HTTP; ` +
+      `### 3. Memory: BuildZip's peak RSS\n\n` +
+        `One STORE entry (ZIP64 from 4 GiB on) from the HTTP source through MultipartSink (10 MiB parts, 4 uploading) into a discarding S3 stand-in over HTTP; ` +
         `the worker runs the bundled code on plain Node, alone in its process.\n\n` +
         table(
-          ['RSS before', 'peak RSS (VmHWM)', 'peak sampled (20 ms)', 'V8 heap at peak', 'buffers at peak', 'throughput'],
-          [[
+          ['Archive', 'RSS before', 'peak RSS (VmHWM)', 'peak sampled (20 ms)', 'V8 heap at peak', 'buffers at peak', 'throughput'],
+          r.memory.runs.map((x) => [
+            `${fmt(x.zipBytes / GiB, 2)} GiB`,
             `${fmt(x.rssBeforeBytes / 1e6)} MB`,
             `**${fmt(x.vmHwmBytes / 1e6)} MB**`,
             `${fmt(x.peakSampledRssBytes / 1e6)} MB`,
             `${fmt(x.atPeak.heapTotalBytes / 1e6)} MB`,
             `${fmt(x.atPeak.arrayBuffersBytes / 1e6)} MB`,
             `${fmt(x.sourceBytes / 1e6 / x.seconds)} MB/s`,
-          ]],
+          ]),
         ),
     );
   }
@@ -313,11 +320,15 @@ function renderResults(r: Results): string {
     const rows = r.bundles.map((b) => {
       const sdk = b.bytesByOrigin['AWS SDK'] ?? 0;
       const own = b.bytesByOrigin.project ?? 0;
+      const [other, otherBytes] = Object.entries(b.bytesByOrigin)
+        .filter(([k]) => k !== 'AWS SDK' && k !== 'project')
+        .sort((x, y) => y[1] - x[1])[0] ?? ['—', 0];
       return [
         b.name,
         b.api ? 'API' : '',
         fmt(b.bytes / 1024),
         fmt(sdk / 1024),
+        `${other} ${fmt(otherBytes / 1024)}`,
         fmt(own / 1024),
         b.importMs.length ? fmt(med(b.importMs)) : 'failed',
         b.zipModules.length === 0 ? 'none' : `${b.zipModules.length} modules`,
@@ -327,7 +338,7 @@ function renderResults(r: Results): string {
       `### 6. Lambda bundles\n\n` +
         `Bundled like the CDK stack (esbuild, ESM, minified, target node22, everything bundled). Cold start: \`import()\` of the bundle in a fresh \`node\` ` +
         `with NODE_OPTIONS=--enable-source-maps as deployed, median of ${r.bundles[0]?.importMs.length ?? 0} (Node ${m.node} here, not Lambda's 22).\n\n` +
-        table(['Function', '', 'bundle KiB', 'AWS SDK KiB', 'own code KiB', 'import ms', 'lambdas/core/zip'], rows),
+        table(['Function', '', 'bundle KiB', 'AWS SDK KiB', 'largest other package, KiB', 'own code KiB', 'import ms', 'lambdas/core/zip'], rows),
     );
   }
   for (const [g, e] of Object.entries(r.errors)) parts.push(`**Group \`${g}\` failed**: ${e}`);

@@ -2,12 +2,14 @@
  * Benchmarks 1 and 2: BuildZip throughput, the project's writer against
  * archiver, and their ceilings, for one method per process:
  *
- *   npx tsx bench/throughput.ts store|deflate [bytes] [runs] [deflate null-sink bytes]
+ *   npx tsx bench/throughput.ts store|deflate [bytes] [runs] [null-sink bytes] [null-sink runs]
  *
- * DEFLATE is CPU-bound at 20–50 MB/s here, so to keep the suite within its
- * time budget the DEFLATE null-sink cases (the writer, archiver and bare
- * zlib, compared with each other) read a quarter of `bytes`, and archiver is
- * not run into s3rver for DEFLATE (deflate-bound there too, its null-sink
+ * The s3rver cases and the null-sink cases are compared within their own
+ * set, so each set is interleaved on its own. To stay within the suite's
+ * time budget, the null-sink cases read half of `bytes` (STORE) or an eighth
+ * (DEFLATE, CPU-bound at 25–50 MB/s here, run once more than the others:
+ * more pairs make a steadier ratio on a loaded machine), and archiver is not
+ * run into s3rver for DEFLATE (deflate-bound there too, so its null-sink
  * ratio says the same).
  *
  * Source: bench/lib/source-server.ts in its own process. Sinks: s3rver in
@@ -45,6 +47,7 @@ export interface ThroughputResult {
   /** Source bytes per run of each case. */
   caseBytes: Record<string, number>;
   runs: number;
+  nullRuns: number;
   level: number;
   cases: Record<string, CaseSamples>;
   /** Archive bytes per source byte, from the BuildZip runs. */
@@ -54,7 +57,8 @@ export interface ThroughputResult {
 const method = (process.argv[2] ?? 'store') as Method;
 const bytes = Number(process.argv[3] ?? GiB);
 const runs = Number(process.argv[4] ?? 3);
-const nullBytes = method === 'deflate' ? Number(process.argv[5] ?? Math.round(bytes / 4)) : bytes;
+const nullBytes = Number(process.argv[5] ?? Math.round(bytes / (method === 'deflate' ? 8 : 2)));
+const nullRuns = Number(process.argv[6] ?? (method === 'deflate' ? runs + 1 : runs));
 
 report(async (): Promise<ThroughputResult> => {
   const source = await startSourceServer();
@@ -89,24 +93,28 @@ report(async (): Promise<ThroughputResult> => {
   for (const name of names) await cases[name]!.run(urlOf(32 * MiB));
 
   const out: Record<string, CaseSamples> = Object.fromEntries(names.map((n) => [n, { mbps: [], cpuPerGiB: [] }]));
-  for (let r = 0; r < runs; r++) {
-    for (let i = 0; i < names.length; i++) {
-      const name = names[(i + r) % names.length]!;
-      settle();
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      const n = cases[name]!.bytes;
-      const read = await cases[name]!.run(urlOf(n));
-      const seconds = (performance.now() - t0) / 1000;
-      const cpu = process.cpuUsage(cpu0);
-      if (read !== n) throw new Error(`${name}: read ${read} of ${n} bytes`);
-      out[name]!.mbps.push(n / 1e6 / seconds);
-      out[name]!.cpuPerGiB.push(((cpu.user + cpu.system) / 1e6) * (GiB / n));
-      log(`${method} run ${r + 1}/${runs}  ${name.padEnd(30)} ${(n / 1e6 / seconds).toFixed(1).padStart(7)} MB/s  ${seconds.toFixed(1)} s`);
+  const measure = async (set: string[], times: number) => {
+    for (let r = 0; r < times; r++) {
+      for (let i = 0; i < set.length; i++) {
+        const name = set[(i + r) % set.length]!;
+        const n = cases[name]!.bytes;
+        settle();
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        const read = await cases[name]!.run(urlOf(n));
+        const seconds = (performance.now() - t0) / 1000;
+        const cpu = process.cpuUsage(cpu0);
+        if (read !== n) throw new Error(`${name}: read ${read} of ${n} bytes`);
+        out[name]!.mbps.push(n / 1e6 / seconds);
+        out[name]!.cpuPerGiB.push(((cpu.user + cpu.system) / 1e6) * (GiB / n));
+        log(`${method} run ${r + 1}/${times}  ${name.padEnd(30)} ${(n / 1e6 / seconds).toFixed(1).padStart(7)} MB/s  ${seconds.toFixed(1)} s`);
+      }
     }
-  }
+  };
+  await measure(names.filter((n) => n.endsWith('s3rver')), runs);
+  await measure(names.filter((n) => n.endsWith('null')), nullRuns);
   await s3.close();
   source.stop();
   const caseBytes = Object.fromEntries(names.map((n) => [n, cases[n]!.bytes]));
-  return { method, bytes, caseBytes, runs, level: BUILD_ZIP_LEVEL, cases: out, zipRatio };
+  return { method, bytes, caseBytes, runs, nullRuns, level: BUILD_ZIP_LEVEL, cases: out, zipRatio };
 });

@@ -5,8 +5,9 @@
  * - `buildZipJob` (./build-zip-job): the real BuildZip use case.
  * - `writerToNull` / `archiverTo*`: the same fetch → writer → sink chain with
  *   the writer's output discarded, or with archiver in the writer's place.
- * - `rawToS3` / `rawToNull` / `zlibToNull`: the ceilings, a plain `http.get`
- *   of the same URL copied (or deflated by a bare zlib stream) into the sink.
+ * - `rawToS3` / `rawToNull`: the ceilings, a plain `http.get` of the same
+ *   URL copied into the sink; `zlibToNull`: the fetcher's body through a
+ *   bare zlib stream, the DEFLATE ceiling.
  */
 import { get, type IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
@@ -111,12 +112,14 @@ export async function rawToNull(url: string): Promise<number> {
   return n;
 }
 
-/** The DEFLATE ceiling: the HTTP body through a bare zlib deflateRaw stream at `level`, output dropped. */
+/**
+ * The DEFLATE ceiling: a bare zlib deflateRaw stream at `level`, output
+ * dropped, fed by the same fetcher as the writer, so that a ratio of the two
+ * is the writer's alone (CRC-32, batching, records) against zlib's own speed.
+ */
 export async function zlibToNull(url: string, level = BUILD_ZIP_LEVEL): Promise<number> {
-  const res = await httpGet(url);
-  let n = 0;
-  res.on('data', (c: Buffer) => (n += c.length));
-  await pipeline(res, createDeflateRaw({ level }), discard(() => undefined));
-  return n;
+  const source = await openSource(url, { ...FETCH, maxBytes: Number.MAX_SAFE_INTEGER });
+  await pipeline(source.body, createDeflateRaw({ level }), discard(() => undefined));
+  return (source.body as SourceBody).bytesReceived;
 }
 

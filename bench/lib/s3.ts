@@ -12,8 +12,8 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
-export async function startS3rver(): Promise<LocalS3> {
-  const directory = mkdtempSync(join(tmpdir(), 'zipjobs-bench-s3-'));
+export async function startS3rver(base = tmpdir()): Promise<LocalS3> {
+  const directory = mkdtempSync(join(base, 'zipjobs-bench-s3-'));
   const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory });
   const { port } = await server.run();
   // The local stack's client settings (NOTES.md: checksums only when required).

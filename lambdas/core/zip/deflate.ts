@@ -3,7 +3,7 @@
  * compressed chunks. The consumer's pace (awaiting the sink) propagates back
  * to the source through the zlib stream's backpressure, so memory stays flat.
  */
-import { createDeflateRaw, type DeflateRaw, type ZlibOptions } from 'node:zlib';
+import { createDeflateRaw, type DeflateRaw } from 'node:zlib';
 
 export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
@@ -11,7 +11,6 @@ export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 const WINDOW_BITS = 15;
 const MEM_LEVEL = 8;
 const OUTPUT_CHUNK = 64 * 1024;
-const OUTPUT_BUFFER = 4 * OUTPUT_CHUNK;
 /**
  * Each write to a zlib stream is a round trip to the thread pool: network
  * chunks of a few KiB would spend more time there than compressing. Small
@@ -44,16 +43,7 @@ export async function* deflateRaw(
   level: number,
   onInput: (chunk: Uint8Array) => void,
 ): AsyncGenerator<Buffer> {
-  const z = createDeflateRaw({
-    level,
-    windowBits: WINDOW_BITS,
-    memLevel: MEM_LEVEL,
-    chunkSize: OUTPUT_CHUNK,
-    // zlib stops compressing whenever its readable buffer is at this mark and
-    // waits for the consumer to read: above one output chunk, it keeps working
-    // while the consumer hands the previous chunk on to the sink.
-    readableHighWaterMark: OUTPUT_BUFFER,
-  } as ZlibOptions);
+  const z = createDeflateRaw({ level, windowBits: WINDOW_BITS, memLevel: MEM_LEVEL, chunkSize: OUTPUT_CHUNK });
   // Double buffering: one batch compressing and at most one more queued
   // behind it, so zlib never idles while the next batch is being gathered
   // (waiting for 'drain' would, since it fires only once zlib has run dry).
