@@ -3,22 +3,16 @@ import { s3Client } from '../../adapters/aws-clients';
 import { loadEnv } from '../../env';
 import { budgetFromRemaining, buildZip } from '../../usecases/build-zip';
 import { storageDeps } from '../deps';
-import { jobInput, zipRef } from './deps';
+import { jobInput, sourceRequestOptions, zipRef } from './deps';
 
-const env = loadEnv(['BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES']);
+const env = loadEnv(['BUCKET_NAME']);
 /** Local stack and tests only: a shorter idle timeout for sources (default 30 s). */
 const idleTimeoutMs = Number(process.env.ZIPJOBS_SOURCE_IDLE_TIMEOUT_MS) || 30_000;
 const deps = {
   ...storageDeps(),
   s3: s3Client(),
   bucket: env.BUCKET_NAME,
-  fetch: {
-    allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES === 'true',
-    connectTimeoutMs: 10_000,
-    headersTimeoutMs: Math.min(30_000, Math.max(idleTimeoutMs, 1_000)),
-    idleTimeoutMs,
-    userAgent: 'zipjobs/0.1 (+https://github.com/zipjobs)',
-  },
+  fetch: { ...sourceRequestOptions(), headersTimeoutMs: Math.min(30_000, Math.max(idleTimeoutMs, 1_000)), idleTimeoutMs },
 };
 const input = jobInput.extend({ zip: zipRef });
 
