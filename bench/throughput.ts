@@ -25,6 +25,7 @@ import {
   archiverToNull,
   archiverToS3,
   buildZipJob,
+  entryName,
   rawToNull,
   rawToS3,
   writerToNull,
@@ -80,7 +81,7 @@ report(async (): Promise<ThroughputResult> => {
   type Case = { bytes: number; run: (u: string) => Promise<number> };
   const cases: Record<string, Case> = {
     'raw copy → s3rver': { bytes, run: (u) => toS3(() => rawToS3(s3.client, s3.bucket, u)) },
-    'BuildZip → s3rver': { bytes, run: (u) => toS3(() => buildZipJob(s3.client, s3.bucket, u, method)) },
+    'BuildZip → s3rver': { bytes, run: (u) => toS3(() => buildZipJob(s3.client, s3.bucket, [{ url: u, name: entryName(method) }], method)) },
     ...(method === 'store' && { 'archiver → s3rver': { bytes, run: (u: string) => toS3(() => archiverToS3(s3.client, s3.bucket, u, method)) } }),
     'raw copy → null': { bytes: nullBytes, run: (u) => rawToNull(u) },
     ...(method === 'deflate' && { [`bare zlib (level ${BUILD_ZIP_LEVEL}) → null`]: { bytes: nullBytes, run: (u: string) => zlibToNull(u) } }),

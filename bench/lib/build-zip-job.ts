@@ -1,24 +1,15 @@
 /**
- * The real BuildZip use case on one source URL, for the throughput and
+ * The real BuildZip use case on a bin of source URLs, for the throughput and
  * memory benchmarks: real fetcher, ZipWriter and MultipartSink, with the job
  * store and the bin reader as in-memory fakes (no DynamoDB involved). Kept
  * apart from ./pipelines so that the memory worker loads nothing else.
  */
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { BlobStore } from '../../lambdas/adapters/blob-store';
 import type { JobStore } from '../../lambdas/adapters/job-store';
 import type { OpenOptions } from '../../lambdas/core/fetch';
 import type { Bin, Job } from '../../lambdas/core/jobs/model';
-import { buildZip } from '../../lambdas/usecases/build-zip';
+import { buildZip, type BuildZipBudget } from '../../lambdas/usecases/build-zip';
 
 export type Method = 'store' | 'deflate';
 export const entryName = (method: Method) => (method === 'store' ? 'data.bin' : 'data.txt');
@@ -34,22 +25,41 @@ export const FETCH: Omit<OpenOptions, 'maxBytes'> = {
 
 let jobCounter = 0;
 
+export interface BenchEntry {
+  readonly url: string;
+  readonly name: string;
+}
+
+export interface BuildZipJobOptions {
+  /** Job id; give the same one to every run of a build that resumes from its checkpoint. */
+  readonly id?: string;
+  readonly budget?: BuildZipBudget;
+}
+
 /**
- * Runs the real buildZip for a one-file bin. `s3` is either an S3 client on
- * the S3 stand-in or `discardingS3()`; returns the ZIP's key and size.
+ * Runs the real buildZip for one bin of `entries`. `s3` is an S3 client on
+ * s3rver or on the discarding stand-in. Returns the ZIP's key, and its size
+ * once done (`done: false`: the run stopped at its budget and saved a
+ * checkpoint for the next run with the same id).
  */
-export async function buildZipJob(s3: S3Client, bucket: string, url: string, method: Method): Promise<{ key: string; size: number; bytesIn: number }> {
-  const id = `bench-${process.pid}-${++jobCounter}`;
+export async function buildZipJob(
+  s3: S3Client,
+  bucket: string,
+  entries: readonly BenchEntry[],
+  method: Method,
+  options: BuildZipJobOptions = {},
+): Promise<{ done: boolean; key: string; size: number; bytesIn: number }> {
+  const id = options.id ?? `bench-${process.pid}-${++jobCounter}`;
   const now = new Date();
   const job = {
     id,
     tenant_id: 'bench',
     status: 'processing',
     options: { compression: method, fail_on_url_error: true, max_zip_size_bytes: null, allow_oversize_zips: false },
-    url_count: 1,
+    url_count: entries.length,
     created_at: now.toISOString(),
   } as unknown as Job;
-  const bin: Bin = { zip_id: 'zip_1', sequence: 1, filename: 'bench.zip', entries: [{ index: 0, url, filename: entryName(method) }] };
+  const bin: Bin = { zip_id: 'zip_1', sequence: 1, filename: 'bench.zip', entries: entries.map((e, index) => ({ index, url: e.url, filename: e.name })) };
   let zip: { size?: number | null; bytes_done?: number; status?: string; errors?: unknown } = {};
   const store = {
     getJob: async () => job,
@@ -59,40 +69,8 @@ export async function buildZipJob(s3: S3Client, bucket: string, url: string, met
     },
   } as unknown as JobStore;
   const blobs = { getJson: async () => bin } as unknown as BlobStore;
-  await buildZip({ store, blobs, now: () => new Date(), s3, bucket, fetch: FETCH }, id, { zip_id: 'zip_1', sequence: 1, bin_key: 'bin' });
-  if (zip.status !== 'completed') throw new Error(`buildZip ended ${zip.status}: ${JSON.stringify(zip.errors)}`);
-  return { key: `zips/${id}/zip_1.zip`, size: zip.size ?? 0, bytesIn: zip.bytes_done ?? 0 };
-}
-
-/**
- * An in-process S3 client that accepts a multipart upload and drops its
- * bytes: MultipartSink still fills, holds and "uploads" its parts. Reads find
- * nothing (BuildZip finds no checkpoint to resume); other writes are dropped.
- * `received` counts the archive's bytes (keys under `zips/`).
- */
-export function discardingS3(): S3Client & { received: number } {
-  const fake = {
-    received: 0,
-    async send(command: unknown) {
-      if (command instanceof CreateMultipartUploadCommand) return { UploadId: 'discard' };
-      if (command instanceof UploadPartCommand) {
-        fake.received += (command.input.Body as Buffer).length;
-        return { ETag: `"${command.input.PartNumber}"` };
-      }
-      if (command instanceof PutObjectCommand) {
-        if (command.input.Key?.startsWith('zips/')) fake.received += (command.input.Body as Buffer).length;
-        return {};
-      }
-      if (command instanceof GetObjectCommand) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
-      if (
-        command instanceof CompleteMultipartUploadCommand ||
-        command instanceof AbortMultipartUploadCommand ||
-        command instanceof DeleteObjectsCommand
-      ) {
-        return {};
-      }
-      throw new Error(`discardingS3: unexpected ${(command as object).constructor.name}`);
-    },
-  };
-  return fake as unknown as S3Client & { received: number };
+  const ref = { zip_id: 'zip_1', sequence: 1, bin_key: 'bin' };
+  const { done } = await buildZip({ store, blobs, now: () => new Date(), s3, bucket, fetch: FETCH }, id, ref, options.budget);
+  if (done && zip.status !== 'completed') throw new Error(`buildZip ended ${zip.status}: ${JSON.stringify(zip.errors)}`);
+  return { done, key: `zips/${id}/zip_1.zip`, size: zip.size ?? 0, bytesIn: zip.bytes_done ?? 0 };
 }

@@ -29,7 +29,7 @@ export const BUILD_ZIP_LEVEL = 6;
 export const PART_SIZE = 10 * MiB;
 export const QUEUE_SIZE = 4;
 
-export { buildZipJob, discardingS3, FETCH, type Method } from './build-zip-job';
+export { buildZipJob, entryName, FETCH, type Method } from './build-zip-job';
 const MTIME = new Date('2025-01-01T00:00:00Z');
 
 let jobCounter = 0;

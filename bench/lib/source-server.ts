@@ -6,13 +6,20 @@
  *   GET/HEAD /random/<bytes>   incompressible bytes (a 16 MiB random block, repeated)
  *   GET/HEAD /text/<bytes>     text (a 16 MiB generated text block, repeated)
  *   HEAD     /probe/<i>        a 200 with Content-Length only (Prepare's probing)
+ *
+ * Like a static file server, /random and /text send Last-Modified and a
+ * strong ETag (one per server process: the random block is drawn at start), and honour
+ * `Range: bytes=N-` with `If-Range`, so BuildZip can resume an entry mid-file.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBlock, repeated, textBlock } from './data';
 
-async function send(res: ServerResponse, block: Buffer, size: number): Promise<void> {
-  for (const chunk of repeated(block, size, 256 * 1024)) {
+const instance = process.pid.toString(36);
+const lastModified = new Date().toUTCString();
+
+async function send(res: ServerResponse, block: Buffer, size: number, start: number): Promise<void> {
+  for (const chunk of repeated(block, size - start, 256 * 1024, start)) {
     if (res.destroyed) return;
     if (!res.write(chunk)) {
       await new Promise<void>((ok) => {
@@ -37,9 +44,16 @@ const server = createServer((req, res) => {
     return void res.writeHead(200, { 'Content-Length': size, 'Content-Type': 'application/octet-stream' }).end();
   }
   const size = Number(n);
-  res.writeHead(200, { 'Content-Length': size, 'Content-Type': kind === 'text' ? 'text/plain' : 'application/octet-stream' });
+  const etag = `"${kind}-${size}-${instance}"`;
+  const headers = { 'Content-Type': kind === 'text' ? 'text/plain' : 'application/octet-stream', ETag: etag, 'Last-Modified': lastModified, 'Accept-Ranges': 'bytes' };
+  const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+  const ifRange = req.headers['if-range'];
+  const start = range && (ifRange === undefined || ifRange === etag) ? Number(range[1]) : 0;
+  if (start >= size && start > 0) return void res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
+  if (start > 0) res.writeHead(206, { ...headers, 'Content-Length': size - start, 'Content-Range': `bytes ${start}-${size - 1}/${size}` });
+  else res.writeHead(200, { ...headers, 'Content-Length': size });
   if (req.method === 'HEAD') return void res.end();
-  send(res, kind === 'text' ? textBlock() : randomBlock(), size).catch(() => res.destroy());
+  send(res, kind === 'text' ? textBlock() : randomBlock(), size, start).catch(() => res.destroy());
 });
 server.keepAliveTimeout = 5_000;
 randomBlock();
