@@ -211,7 +211,7 @@ function renderResults(r: Results): string {
       `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB memory, Node ${m.node}, ${m.os}. ` +
       `Load average (1/5/15 min) ${r.loadAverage.start.join(' / ')} at the start, ${r.loadAverage.end.join(' / ')} at the end ` +
       `(other work on the machine counts: compare ratios, which come from back-to-back runs, rather than absolute MB/s). ` +
-      `BENCH_RUNS=${r.config.runs} timed runs per case (the DEFLATE null-sink cases one more); medians. MB = 10^6 bytes.`,
+      `BENCH_RUNS=${r.config.runs} timed runs per case (the DEFLATE null-sink cases twice as many); medians. MB = 10^6 bytes.`,
   );
   parts.push(`### Targets\n\n${table(['Target', 'Measured', 'Result'], r.targets.map((t) => [t.target, t.measured, t.pass === null ? '—' : t.pass ? '**PASS**' : '**MISS**']))}`);
 
