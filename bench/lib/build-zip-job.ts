@@ -9,7 +9,8 @@ import type { BlobStore } from '../../lambdas/adapters/blob-store';
 import type { JobStore } from '../../lambdas/adapters/job-store';
 import type { OpenOptions } from '../../lambdas/core/fetch';
 import type { Bin, Job } from '../../lambdas/core/jobs/model';
-import { buildZip, type BuildZipBudget } from '../../lambdas/usecases/build-zip';
+import type { RunBudget } from '../../lambdas/usecases/budget';
+import { buildZip } from '../../lambdas/usecases/build-zip';
 
 export type Method = 'store' | 'deflate';
 export const entryName = (method: Method) => (method === 'store' ? 'data.bin' : 'data.txt');
@@ -33,7 +34,7 @@ export interface BenchEntry {
 export interface BuildZipJobOptions {
   /** Job id; give the same one to every run of a build that resumes from its checkpoint. */
   readonly id?: string;
-  readonly budget?: BuildZipBudget;
+  readonly budget?: RunBudget;
 }
 
 /**

@@ -5,9 +5,17 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 export interface BlobStore {
   putJson(key: string, value: unknown): Promise<void>;
   getJson<T>(key: string): Promise<T>;
+  /** Like getJson, but `undefined` when there is no such object (other errors still throw). */
+  findJson<T>(key: string): Promise<T | undefined>;
   presignDownload(key: string, filename: string, expiresInSeconds: number): Promise<string>;
   /** Deletes the keys (missing ones are fine); throws if S3 reports any key it could not delete. */
   deleteObjects(keys: readonly string[]): Promise<void>;
+}
+
+/** Whether an S3 error says the object is not there. */
+export function isMissingObject(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
 }
 
 /** `attachment; filename=…` with an ASCII fallback and the exact UTF-8 name (RFC 6266). */
@@ -17,15 +25,24 @@ export function attachmentDisposition(filename: string): string {
 }
 
 export function s3BlobStore(client: S3Client, bucket: string): BlobStore {
+  const getJson = async <T>(key: string): Promise<T> => {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return JSON.parse(await out.Body!.transformToString('utf8')) as T;
+  };
   return {
     async putJson(key, value) {
       await client.send(
         new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value), ContentType: 'application/json' }),
       );
     },
-    async getJson<T>(key: string) {
-      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return JSON.parse(await out.Body!.transformToString('utf8')) as T;
+    getJson,
+    async findJson<T>(key: string) {
+      try {
+        return await getJson<T>(key);
+      } catch (error) {
+        if (isMissingObject(error)) return undefined;
+        throw error;
+      }
     },
     presignDownload(key, filename, expiresInSeconds) {
       const command = new GetObjectCommand({

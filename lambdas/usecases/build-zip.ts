@@ -11,6 +11,7 @@ import { lonePayloadLimit } from '../core/packing';
 import { EntryAbortedError, ZipWriter, type EntryControl, type ZipMethod } from '../core/zip';
 import { CheckpointStore, type BuildCheckpoint, type PausedEntry } from './build-zip/checkpoint';
 import { ENTRY_RETRIES, openWithRetry, rangeValidator, resumingBody, type RetryAllowance } from './build-zip/source';
+import { NO_LIMIT, type RunBudget } from './budget';
 import type { WorkflowDeps } from './workflow';
 
 export interface BuildZipDeps extends WorkflowDeps {
@@ -26,21 +27,10 @@ export interface ZipRef {
   readonly bin_key: string;
 }
 
-export interface BuildZipBudget {
-  /** Epoch ms after which no new work starts: the run checkpoints and returns `{done: false}`. */
-  readonly stopAt: number;
-}
+/** Time BuildZip keeps at most for the parts in flight and the checkpoint. */
+export const BUILD_ZIP_MARGIN_MS = 60_000;
 
 const PROGRESS_EVERY_MS = 1000;
-
-/**
- * The time a run keeps for saving its checkpoint: min(60 s, 25% of what it
- * had at its start). Returns the budget for `buildZip`.
- */
-export function budgetFromRemaining(remainingMs: number, now = Date.now()): BuildZipBudget {
-  const margin = Math.min(60_000, remainingMs * 0.25);
-  return { stopAt: now + remainingMs - margin };
-}
 
 /** The short, user-facing reason a file was left out. */
 function fileError(error: unknown): string | undefined {
@@ -94,7 +84,7 @@ export async function buildZip(
   deps: BuildZipDeps,
   jobId: string,
   ref: ZipRef,
-  budget: BuildZipBudget = { stopAt: Number.POSITIVE_INFINITY },
+  budget: RunBudget = NO_LIMIT,
 ): Promise<{ done: boolean }> {
   const job = await deps.store.getJob(jobId);
   if (!job) throw new Error(`job ${jobId} not found`);

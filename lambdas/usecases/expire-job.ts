@@ -20,7 +20,7 @@ export async function checkpointObjectKeys(blobs: Pick<BlobStore, 'getJson'>, jo
 
 /**
  * After a job expires, its stored objects go: the ZIPs, the manifest, the
- * bins and lists and checkpoints. Every key is derived from the job and its
+ * bins and lists and checkpoints (Prepare's probes included). Every key is derived from the job and its
  * ZIP records, so nothing needs listing. The job record stays for history
  * until its own TTL. Safe to run twice.
  */
@@ -33,7 +33,10 @@ export async function deleteExpiredJobObjects(
   const { job, zips } = found;
   if (Date.parse(job.expires_at) > deps.now().getTime()) return 0; // extended or not yet due
   const keys = new Set<string>([job.manifest_key]);
-  for (let run = 1; run <= job.run; run++) keys.add(objectKeys.binsList(job.id, run));
+  for (let run = 1; run <= job.run; run++) {
+    keys.add(objectKeys.binsList(job.id, run));
+    keys.add(objectKeys.probes(job.id, run));
+  }
   for (const zip of zips) {
     keys.add(zip.key);
     keys.add(zip.bin_key);

@@ -7,6 +7,8 @@ import { objectKeys, type Bin, type BinEntry, type BinRef, type Job, type JobErr
 import { mapConcurrent, packFiles, packItemFor, type ProbeOutcome, type RejectedFile } from '../core/packing';
 import { aggregateJob } from '../core/jobs/status';
 import { jobZipNames } from '../core/jobs/zip-filenames';
+import { log } from '../adapters/log';
+import { NO_LIMIT, type RunBudget } from './budget';
 import { checkpointObjectKeys } from './expire-job';
 
 export interface WorkflowDeps {
@@ -31,9 +33,19 @@ export interface PrepareDeps extends WorkflowDeps {
   readonly probe?: (url: string) => Promise<ProbeResult>;
 }
 
-export interface Prepared {
-  readonly bins_key: string;
-  readonly bin_count: number;
+/** Prepare's answer: where the bins list is, or `done: false` when the run stopped at its budget with the probes so far saved. */
+export type Prepared = { readonly done: true; readonly bins_key: string; readonly bin_count: number } | { readonly done: false };
+
+/**
+ * Time Prepare keeps at most for the probes in flight and the save: a probe
+ * takes up to two tries of 10 s to connect and 30 s for the headers.
+ */
+export const PREPARE_MARGIN_MS = 120_000;
+
+/** Probe outcomes so far for one run of a split job, by file index (null: not probed yet). */
+interface ProbeProgress {
+  readonly v: 1;
+  readonly outcomes: readonly (ProbeOutcome | null)[];
 }
 
 const PROBE_CONCURRENCY = 32;
@@ -47,14 +59,20 @@ const REJECTIONS_SHOWN = 10;
  * ZIPs and moves the job on to `processing`. A retry from checkpoint keeps
  * completed ZIPs and queues the rest as they are. Safe to run twice: it
  * rewrites the same objects and records for the same run.
+ *
+ * Probing thousands of slow sources can outlast a Lambda run: past
+ * `budget.stopAt` Prepare starts no new probe, saves the outcomes so far and
+ * returns `{done: false}`; the state machine calls it again and it probes
+ * only what is left.
  */
-export async function prepare(deps: PrepareDeps, jobId: string): Promise<Prepared> {
+export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudget = NO_LIMIT): Promise<Prepared> {
   const job = await loadJob(deps.store, jobId);
   const existing = await deps.store.listZips(jobId);
   if (job.retry_from_checkpoint && existing.length > 0) return resumeZips(deps, job, existing);
 
   const manifest = await deps.blobs.getJson<Manifest>(job.manifest_key);
-  const packed = job.options.max_zip_size_bytes === null ? wholeJob(manifest) : await packSplitJob(deps, job, manifest);
+  const packed = job.options.max_zip_size_bytes === null ? wholeJob(manifest) : await packSplitJob(deps, job, manifest, budget);
+  if (packed === undefined) return { done: false };
   if (!packed.ok) {
     // The job cannot keep its cap: no ZIP is built and Finalize fails the job with these errors.
     await dropZips(deps, job, existing, 0);
@@ -101,11 +119,10 @@ function wholeJob(manifest: Manifest): Packed {
   return { ok: true, bins: [manifest.files.map((_, index) => index)] };
 }
 
-async function packSplitJob(deps: PrepareDeps, job: Job, manifest: Manifest): Promise<Packed> {
-  const probe = deps.probe;
-  if (!probe) throw new Error('prepare: a split job needs a probe');
-  // A failed probe is not fatal here: the file gets a bin of its own and the GET in BuildZip decides.
-  const outcomes = await mapConcurrent(manifest.files, PROBE_CONCURRENCY, (file) => probeOnce(probe, file.url));
+/** Probes and packs a split job; undefined when the budget ran out before every file was probed. */
+async function packSplitJob(deps: PrepareDeps, job: Job, manifest: Manifest, budget: RunBudget): Promise<Packed | undefined> {
+  const outcomes = await probeFiles(deps, job, manifest, budget);
+  if (outcomes === undefined) return undefined;
   const items = manifest.files.map((file, i) => packItemFor(i, file, outcomes[i]!, job.options.compression));
   const result = packFiles(items, {
     maxZipSize: job.options.max_zip_size_bytes!,
@@ -114,6 +131,38 @@ async function packSplitJob(deps: PrepareDeps, job: Job, manifest: Manifest): Pr
   });
   if (!result.ok) return result;
   return { ok: true, bins: result.bins, sizes: outcomes.map((o) => (o.ok ? o.size : undefined)) };
+}
+
+/**
+ * Every file's probe outcome, carrying on from the outcomes an earlier run
+ * of this job run saved. Past the budget (once this run has probed at least
+ * one batch, so a tiny budget still advances) it starts no new probe, saves
+ * what it has and returns undefined.
+ */
+async function probeFiles(deps: PrepareDeps, job: Job, manifest: Manifest, budget: RunBudget): Promise<ProbeOutcome[] | undefined> {
+  const probe = deps.probe;
+  if (!probe) throw new Error('prepare: a split job needs a probe');
+  const key = objectKeys.probes(job.id, job.run);
+  const saved = await deps.blobs.findJson<ProbeProgress>(key);
+  const outcomes: (ProbeOutcome | null)[] = saved?.v === 1 && saved.outcomes.length === manifest.files.length ? [...saved.outcomes] : manifest.files.map(() => null);
+  const todo = outcomes.flatMap((o, i) => (o === null ? [i] : []));
+  let probed = 0;
+  const timeUp = () => probed > 0 && Date.now() >= budget.stopAt;
+  // A failed probe is not fatal here: the file gets a bin of its own and the GET in BuildZip decides.
+  await mapConcurrent(todo, PROBE_CONCURRENCY, async (index) => {
+    if (timeUp()) return;
+    outcomes[index] = await probeOnce(probe, manifest.files[index]!.url);
+    probed++;
+  });
+  const left = outcomes.filter((o) => o === null).length;
+  if (left === 0) {
+    // Done with it (a crash before the bins are written costs probing again, nothing more).
+    if (saved !== undefined) await deps.blobs.deleteObjects([key]);
+    return outcomes as ProbeOutcome[];
+  }
+  await deps.blobs.putJson(key, { v: 1, outcomes } satisfies ProbeProgress);
+  log.info('Prepare paused', { job_id: job.id, probed, left });
+  return undefined;
 }
 
 /** One probe, tried again once when the failure may pass. */
@@ -184,7 +233,7 @@ async function startBuilds(deps: WorkflowDeps, job: Job, zips: readonly ZipRecor
     ...(errors.length > 0 && { errors: [...job.errors.filter((e) => !errors.some((n) => n.url === e.url && n.error === e.error)), ...errors] }),
   });
   await deps.store.transitionJob(job.id, ['pending'], 'processing', { updated_at: now });
-  return { bins_key: binsKey, bin_count: refs.length };
+  return { done: true, bins_key: binsKey, bin_count: refs.length };
 }
 
 /** Finalize: the job's end state from its ZIPs (conditional, so a repeat changes nothing). */

@@ -71,11 +71,12 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
   // Workflow: every step records its progress in the table.
   for (const fn of [f.Prepare, f.BuildZip, f.MarkZipFailed, f.Finalize, f.MarkFailed]) table.grantReadWriteData(fn);
 
-  // Prepare turns the manifest into bins; a fresh re-pack (retry) drops the earlier run's
-  // surplus ZIPs, bins and checkpoints (reading a checkpoint to find its binary part).
+  // Prepare turns the manifest into bins, saving probe outcomes in checkpoints/ when probing
+  // spans several runs; a fresh re-pack (retry) drops the earlier run's surplus ZIPs, bins and
+  // checkpoints (reading a checkpoint to find its binary part).
   bucket.grantRead(f.Prepare, objectsUnder('manifests/'));
   bucket.grantPut(f.Prepare, objectsUnder('bins/'));
-  bucket.grantRead(f.Prepare, objectsUnder('checkpoints/'));
+  bucket.grantReadWrite(f.Prepare, objectsUnder('checkpoints/'));
   for (const prefix of ['zips/', 'bins/', 'checkpoints/'] as const) bucket.grantDelete(f.Prepare, objectsUnder(prefix));
 
   // BuildZip streams a bin into a multipart upload and checkpoints its progress.

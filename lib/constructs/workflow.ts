@@ -49,8 +49,8 @@ export interface WorkflowProps {
 }
 
 /**
- * The ZIP workflow: Prepare → BuildZips (Distributed Map over the bins list in
- * S3) → Finalize, with any job-level fault going to MarkFailed; both end in
+ * The ZIP workflow: Prepare (again until it is done) → BuildZips (Distributed
+ * Map over the bins list in S3) → Finalize, with any job-level fault going to MarkFailed; both end in
  * Notify (the webhook, retried through WebhookBackoff). State names are a
  * contract: the local runner overrides tasks (and waits, in tests) by name.
  */
@@ -105,6 +105,8 @@ export class Workflow extends Construct {
     });
     markFailed.next(notify);
 
+    // Prepare returns {done: false} when probing a split job outlasts its run
+    // (the outcomes so far are saved in S3) and is called again.
     const prepare = invoke('Prepare', { payload: TaskInput.fromObject({ job_id: jobId }), resultPath: '$.prepared' });
     prepare.addCatch(markFailed, caught);
 
@@ -144,7 +146,9 @@ export class Workflow extends Construct {
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       // JSONPath (the default), not JSONata: the local executor ignores JSONata.
-      definitionBody: DefinitionBody.fromChainable(Chain.start(prepare).next(buildZips).next(finalize)),
+      definitionBody: DefinitionBody.fromChainable(
+        Chain.start(prepare).next(new Choice(this, 'Prepared').when(Condition.booleanEquals('$.prepared.done', true), buildZips.next(finalize)).otherwise(prepare)),
+      ),
       stateMachineType: StateMachineType.STANDARD,
       timeout: Duration.hours(24),
       tracingEnabled: true,

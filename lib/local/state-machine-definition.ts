@@ -20,7 +20,8 @@ export function stateMachineDefinition(template: CfnTemplate, physicalNames: Rec
 export const ITEM_READER_SUFFIX = ' (ItemReader)';
 const ITEMS_PATH = '$.__zipjobs_items';
 
-function renameTransitions(state: StateDefinition, from: string, to: string): void {
+/** Points every transition (Next, Default, Choices, Catch) from `from` to `to`. */
+export function renameTransitions(state: StateDefinition, from: string, to: string): void {
   if (state.Next === from) state.Next = to;
   if (state.Default === from) state.Default = to;
   for (const list of [state.Choices, state.Catch] as unknown[]) {

@@ -1,15 +1,17 @@
 /** Split jobs against sources that make probing hard: refused HEAD, no length, no ranges, liars. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalApi } from './support/local-api';
 import { SyntheticSources, expectZipEntries } from './support/synthetic-sources';
 
 const CAP = 104_857_600;
 let api: LocalApi;
 const sources = new SyntheticSources();
+// Read by the local stack at every invocation: one test shortens Prepare's run.
+const timeouts: { Prepare?: number } = {};
 
 beforeAll(async () => {
   await sources.start();
-  api = await LocalApi.start();
+  api = await LocalApi.start({ lambdaTimeoutsMs: timeouts });
 });
 
 afterAll(async () => {
@@ -83,6 +85,40 @@ describe('probing a split job', () => {
     const job = await api.waitForJob(created.body.job_id);
     expect(job.status).toBe('failed');
     expect(job.errors).toEqual([{ url: liar, error: 'too large' }]);
+  });
+});
+
+describe('probing that outlasts a Prepare run', () => {
+  it('saves the outcomes, carries on in the next run, probes each URL once and packs every file', async () => {
+    // 400 HEADs of 300 ms, 32 at a time: ~3.8 s of probing in runs of 4 s that stop starting probes at 3 s.
+    const paths = Array.from({ length: 400 }, (_, i) => `/slow-probe/f${String(i).padStart(3, '0')}.txt`);
+    const urls = paths.map((path, i) => sources.set(path, { size: 100 + i, headDelayMs: 300 }));
+    const paused: Record<string, unknown>[] = [];
+    process.env.ZIPJOBS_QUIET = 'false';
+    const write = process.stdout.write.bind(process.stdout);
+    vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+      const text = String(chunk);
+      if (text.includes('"Prepare paused"')) paused.push(JSON.parse(text) as Record<string, unknown>);
+      if (text.startsWith('{"level"')) return true;
+      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stdout.write);
+    timeouts.Prepare = 4000;
+    try {
+      const created = await api.request('POST', '/jobs', { body: { urls, max_zip_size_bytes: CAP } });
+      expect(created.status).toBe(201);
+      const job = await api.waitForJob(created.body.job_id, ['completed', 'failed'], 120_000);
+      expect(job).toMatchObject({ status: 'completed', zip_count: 1, file_count: 400, errors: [] });
+      const mine = paused.filter((l) => l.job_id === created.body.job_id);
+      expect(mine.length).toBeGreaterThanOrEqual(1);
+      expect(mine.every((l) => (l.left as number) > 0 && (l.probed as number) >= 32)).toBe(true);
+      for (const path of paths) expect(sources.count('HEAD', path), path).toBe(1);
+      const { bytes } = await api.download(job.zips[0].download_url);
+      await expectZipEntries(bytes, paths.map((path) => ({ name: path.slice(path.lastIndexOf('/') + 1), bytes: sources.bytes(path) })));
+    } finally {
+      delete timeouts.Prepare;
+      vi.restoreAllMocks();
+      process.env.ZIPJOBS_QUIET = 'true';
+    }
   });
 });
 

@@ -117,7 +117,7 @@ describe('IAM, least privilege per function', () => {
     for (const name of ['MarkZipFailed', 'Finalize', 'MarkFailed'] as const) {
       expect(statementsOf(name).flatMap((s) => s.actions).filter((a) => a.startsWith('s3:')), name).toEqual([]);
     }
-    expect(keysGranted(statementsOf('Prepare'), 's3:PutObject')).toEqual(['bins/*']);
+    expect(keysGranted(statementsOf('Prepare'), 's3:PutObject')).toEqual(['bins/*', 'checkpoints/*']);
   });
 });
 

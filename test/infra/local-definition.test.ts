@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { ZipjobsStack } from '../../lib/zipjobs-stack';
-import { ITEM_READER_SUFFIX, rewriteDistributedMaps, stateMachineDefinition, taskStates, type StatesDefinition } from '../../lib/local/state-machine-definition';
+import { ITEM_READER_SUFFIX, renameTransitions, rewriteDistributedMaps, stateMachineDefinition, taskStates, type StatesDefinition } from '../../lib/local/state-machine-definition';
 import { functionsByLogicalId, synthesizeTemplate, type CfnTemplate } from '../../lib/local/template';
 
 // The local stack runs the definition it synthesizes from ZipjobsStack; these
@@ -50,9 +50,7 @@ describe('the state machine the local stack runs', () => {
     delete undone.States[`BuildZips${ITEM_READER_SUFFIX}`];
     const original = localDefinition.States.BuildZips!;
     undone.States.BuildZips = original;
-    for (const state of Object.values(undone.States)) {
-      if (state.Next === `BuildZips${ITEM_READER_SUFFIX}`) state.Next = 'BuildZips';
-    }
+    for (const state of Object.values(undone.States)) renameTransitions(state, `BuildZips${ITEM_READER_SUFFIX}`, 'BuildZips');
     expect(undone).toEqual(localDefinition);
   });
 });

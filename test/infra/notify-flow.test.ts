@@ -38,7 +38,7 @@ const notifyTwice = () => {
   let n = 0;
   return async () => (++n < 3 ? { done: false, wait_seconds: 3600 } : { done: true, wait_seconds: 0 });
 };
-const prepared = async () => ({ bins_key: 'bins/j1/bins-1.json', bin_count: 0 });
+const prepared = async () => ({ done: true, bins_key: 'bins/j1/bins-1.json', bin_count: 0 });
 
 describe('Notify in the state machine', () => {
   it('loops Finalize → Notify until done, then succeeds', async () => {

@@ -40,16 +40,21 @@ describe('state machine', () => {
 
   it('has exactly the named states the local runner relies on', () => {
     expect(Object.keys(definition.States).sort()).toEqual(
-      ['BuildZips', 'Finalize', 'JobDone', 'JobFailed', 'JobOutcome', 'MarkFailed', 'Notify', 'Prepare', 'WebhookBackoff', 'WebhookDone'].sort(),
+      ['BuildZips', 'Finalize', 'JobDone', 'JobFailed', 'JobOutcome', 'MarkFailed', 'Notify', 'Prepare', 'Prepared', 'WebhookBackoff', 'WebhookDone'].sort(),
     );
     expect(Object.keys(processor.States).sort()).toEqual(['BuildZip', 'MarkZipFailed', 'ZipBuilt', 'ZipDone', 'ZipFailed']);
   });
 
-  it('runs Prepare → BuildZips → Finalize → Notify, and any job-level fault → MarkFailed → Notify → JobFailed', () => {
-    const { Prepare, BuildZips, Finalize, MarkFailed, JobFailed } = definition.States as Record<string, State>;
+  it('runs Prepare (again until done) → BuildZips → Finalize → Notify, and any job-level fault → MarkFailed → Notify → JobFailed', () => {
+    const { Prepare, Prepared, BuildZips, Finalize, MarkFailed, JobFailed } = definition.States as Record<string, State>;
     expect(definition.StartAt).toBe('Prepare');
-    expect(Prepare).toMatchObject({ Next: 'BuildZips', ResultPath: '$.prepared', Parameters: { 'job_id.$': '$.job_id' } });
+    expect(Prepare).toMatchObject({ Next: 'Prepared', ResultPath: '$.prepared', Parameters: { 'job_id.$': '$.job_id' } });
     expect(Prepare!.Catch).toEqual(catchesTo('MarkFailed'));
+    expect(Prepared).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.prepared.done', BooleanEquals: true, Next: 'BuildZips' }],
+      Default: 'Prepare',
+    });
     expect(BuildZips).toMatchObject({ Next: 'Finalize', ResultPath: null });
     expect(BuildZips!.Catch).toEqual(catchesTo('MarkFailed'));
     expect(Finalize).toMatchObject({ Next: 'Notify', ResultPath: '$.finalized', Parameters: { 'job_id.$': '$.job_id' } });

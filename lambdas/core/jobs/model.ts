@@ -93,6 +93,8 @@ export const objectKeys = {
   binsList: (jobId: string, run: number) => `bins/${jobId}/bins-${run}.json`,
   zip: (jobId: string, zipId: string) => `zips/${jobId}/${zipId}.zip`,
   checkpoint: (jobId: string, zipId: string) => `checkpoints/${jobId}/${zipId}.json`,
+  /** Prepare's probe outcomes so far, while a split job's probing spans several runs. */
+  probes: (jobId: string, run: number) => `checkpoints/${jobId}/probes-${run}.json`,
 };
 
 export const isTerminal = (status: JobStatus | ZipStatus): boolean => status === 'completed' || status === 'failed';

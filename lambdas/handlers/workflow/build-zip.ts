@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { s3Client } from '../../adapters/aws-clients';
 import { loadEnv } from '../../env';
-import { budgetFromRemaining, buildZip } from '../../usecases/build-zip';
+import { budgetFromRemaining } from '../../usecases/budget';
+import { BUILD_ZIP_MARGIN_MS, buildZip } from '../../usecases/build-zip';
 import { storageDeps } from '../deps';
 import { jobInput, sourceRequestOptions, zipRef } from './deps';
 
@@ -19,7 +20,7 @@ const input = jobInput.extend({ zip: zipRef });
 export const handler = async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const { job_id, zip } = input.parse(event);
   // Stops taking new work with min(60 s, 25%) of the run left, to save a checkpoint.
-  const budget = context ? budgetFromRemaining(context.getRemainingTimeInMillis()) : undefined;
+  const budget = context ? budgetFromRemaining(context.getRemainingTimeInMillis(), BUILD_ZIP_MARGIN_MS) : undefined;
   const { done } = await buildZip(deps, job_id, zip, budget);
   return { job_id, zip, done };
 };

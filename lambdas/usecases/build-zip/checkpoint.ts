@@ -5,6 +5,7 @@
  * between the two writes never pairs a JSON with bytes of another save.
  */
 import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isMissingObject } from '../../adapters/blob-store';
 import type { MultipartSinkState } from '../../adapters/multipart-sink';
 import type { JobError } from '../../core/jobs/model';
 import type { ZipCheckpoint } from '../../core/zip';
@@ -42,11 +43,6 @@ export interface BuildCheckpoint {
   };
 }
 
-const isMissing = (error: unknown) => {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
-};
-
 export class CheckpointStore {
   private saves = 0;
 
@@ -63,7 +59,7 @@ export class CheckpointStore {
       if (cp?.v !== 1) throw new Error(`unknown checkpoint version at ${this.key}`);
       return cp;
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissingObject(error)) return undefined;
       throw error;
     }
   }
