@@ -75,10 +75,11 @@ type Outcome = { kind: 'written'; size: number } | { kind: 'paused'; paused: Pau
  * a ZIP none of whose files made it is failed. Storage faults throw, and the
  * workflow records the ZIP as failed.
  *
- * Resumable: past `budget.stopAt` it stops between entries (or mid-file in a
- * STORE entry), saves a checkpoint and returns `{done: false}`; a later call
- * (the state machine's loop, a retry after a crash, a retry from checkpoint)
- * continues from the checkpoint while the ZIP is pending or processing.
+ * Resumable: past `budget.stopAt` it stops between entries or mid-file (a
+ * DEFLATE entry ends its output with a full flush there), saves a
+ * checkpoint and returns `{done: false}`; a later call (the state machine's
+ * loop, a retry after a crash, a retry from checkpoint) continues from the
+ * checkpoint while the ZIP is pending or processing.
  */
 export async function buildZip(
   deps: BuildZipDeps,
@@ -178,7 +179,7 @@ export async function buildZip(
     }
   };
 
-  /** Continues a STORE entry paused by an earlier run: Range from where it stopped, else from byte 0. */
+  /** Continues an entry paused by an earlier run (STORE or DEFLATE): Range from where it stopped, else from byte 0. */
   const pausedEntry = async (p: PausedEntry): Promise<Outcome> => {
     const entry = bin.entries[p.entry]!;
     const from = writer.checkpoint().current!.bytesDone;
@@ -271,7 +272,15 @@ export async function buildZip(
     if (!stop && (paused || next < bin.entries.length)) {
       await saveCheckpoint();
       await recordProgress(true);
-      log.info('BuildZip paused', { job_id: jobId, zip_id: ref.zip_id, run: runs, next_entry: next, offset: writer.offset, mid_entry: paused !== undefined });
+      log.info('BuildZip paused', {
+        job_id: jobId,
+        zip_id: ref.zip_id,
+        run: runs,
+        next_entry: next,
+        offset: writer.offset,
+        mid_entry: paused !== undefined,
+        ...(paused && { paused_entry: paused.entry }),
+      });
       return { done: false };
     }
 

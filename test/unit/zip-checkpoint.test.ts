@@ -1,8 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ZipWriter, assertCheckpoint, type ZipCheckpoint } from '../../lambdas/core/zip/index';
-import { MTIME, buildZip, chunksOf, dataOf, entrySpecs, metaOf, sourceOf } from '../support/zip-fixtures';
-import { readZipWithYauzl } from '../support/zip-readers';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ZipWriter, assertCheckpoint, deflateBound, type EntryControl, type ZipCheckpoint } from '../../lambdas/core/zip/index';
+import { DEFLATE_MAX_PAUSES } from '../../lambdas/core/zip/layout';
+import { MTIME, buildZip, chunksOf, dataOf, entrySpecs, metaOf, patternBytes, sourceOf } from '../support/zip-fixtures';
+import { checkWithPython, checkWithUnzip, readZipWithYauzl } from '../support/zip-readers';
 import { MemorySink } from '../support/zip-sinks';
 
 /** What a Lambda would do: store the checkpoint as JSON and read it back. */
@@ -10,6 +14,12 @@ const throughJson = (cp: ZipCheckpoint): ZipCheckpoint => {
   const parsed: unknown = JSON.parse(JSON.stringify(cp));
   assertCheckpoint(parsed);
   return parsed;
+};
+
+/** Pauses after every `n` chunks taken. */
+const pauseAfter = (n: number): EntryControl => {
+  let seen = 0;
+  return { shouldPause: () => ++seen % n === 0 };
 };
 
 describe('checkpoint and resume', () => {
@@ -116,10 +126,70 @@ describe('checkpoint and resume', () => {
     expect((await readZipWithYauzl(second.bytes())).map((e) => e.data.length)).toEqual([300, 1]);
   });
 
-  it('DEFLATE entries are never paused', async () => {
-    const w = new ZipWriter(new MemorySink({ patching: true }));
-    const r = await w.addEntry({ name: 'a', method: 'deflate', mtime: MTIME }, [Buffer.alloc(10), Buffer.alloc(10)], { shouldPause: () => true });
-    expect(r.status).toBe('written');
+  it('a DEFLATE entry paused any number of times resumes, each run a fresh deflate stream, into a valid archive within the bound', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 200_000 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 100, max: 40_000 }),
+        fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        async (size, compressible, level, chunk, pauseEvery, known) => {
+          const data = patternBytes(size, size, compressible);
+          const meta = { name: 'big.log', method: 'deflate' as const, mtime: MTIME, ...(known && { size }) };
+          let sink = new MemorySink({ patching: true });
+          let writer = new ZipWriter(sink, { deflateLevel: level });
+          await writer.addEntry({ name: 'first.txt', method: 'store', mtime: MTIME }, [Buffer.from('first')]);
+          // Run r pauses after pauseEvery[r] chunks (the last value repeats), as BuildZip's runs would.
+          let run = 0;
+          let r = await writer.addEntry(meta, chunksOf(data, [chunk]), pauseAfter(pauseEvery[0]!));
+          while (r.status === 'paused') {
+            const cp = throughJson(writer.checkpoint());
+            expect(cp.current).toMatchObject({ method: 8, bytesDone: r.bytesDone, pauses: run + 1 });
+            expect(cp.offset).toBe(sink.size);
+            sink = new MemorySink({ patching: true, initial: sink.bytes() });
+            writer = ZipWriter.resume(sink, cp, { deflateLevel: level });
+            run++;
+            r = await writer.continueEntry(chunksOf(data.subarray(r.bytesDone), [chunk]), pauseAfter(pauseEvery[Math.min(run, pauseEvery.length - 1)]!));
+          }
+          expect(r).toMatchObject({ status: 'written', size });
+          if (r.status === 'written') expect(r.compressedSize).toBeLessThanOrEqual(deflateBound(size));
+          await writer.addEntry({ name: 'last.txt', method: 'deflate', mtime: MTIME }, [Buffer.from('last')]);
+          await writer.finish();
+          expect(sink.heldCount).toBe(0);
+          const entries = await readZipWithYauzl(sink.bytes());
+          expect(entries.map((e) => e.name)).toEqual(['first.txt', 'big.log', 'last.txt']);
+          expect(entries[1]!.data.equals(data)).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it(`a DEFLATE entry pauses at most ${DEFLATE_MAX_PAUSES} times (the bound budgets for no more), then runs to its end`, async () => {
+    const data = patternBytes(1, 200_000, true);
+    let sink = new MemorySink({ patching: true });
+    let writer = new ZipWriter(sink);
+    const always = { shouldPause: () => true };
+    let r = await writer.addEntry({ name: 'a.txt', method: 'deflate', mtime: MTIME }, chunksOf(data, [1000]), always);
+    let pauses = 0;
+    while (r.status === 'paused') {
+      pauses++;
+      sink = new MemorySink({ patching: true, initial: sink.bytes() });
+      writer = ZipWriter.resume(sink, throughJson(writer.checkpoint()));
+      r = await writer.continueEntry(chunksOf(data.subarray(r.bytesDone), [1000]), always);
+    }
+    expect(pauses).toBe(DEFLATE_MAX_PAUSES);
+    expect(r).toMatchObject({ status: 'written', size: data.length });
+    if (r.status === 'written') expect(r.compressedSize).toBeLessThanOrEqual(deflateBound(data.length));
+    await writer.finish();
+    expect((await readZipWithYauzl(sink.bytes()))[0]!.data.equals(data)).toBe(true);
+    // Independent readers, on the archive with the most segments.
+    const file = join(mkdtempSync(join(tmpdir(), 'zipjobs-deflate-pauses-')), 'a.zip');
+    writeFileSync(file, sink.bytes());
+    await checkWithUnzip(file);
+    expect(await checkWithPython(file)).toEqual([{ name: 'a.txt', size: data.length }]);
   });
 
   it('rejects things that are not checkpoints', () => {

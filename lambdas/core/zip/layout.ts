@@ -20,13 +20,30 @@ export const LOCAL_ZIP64_EXTRA_SIZE = 20;
 export type ZipMethod = 'store' | 'deflate';
 
 /**
+ * How many times one DEFLATE entry may pause (and resume in a later run).
+ * Each pause ends a deflate segment with a full flush; the bound below
+ * budgets for all of them, and the writer stops pausing an entry that has
+ * used them up (64 runs of BuildZip is many hours of one file).
+ */
+export const DEFLATE_MAX_PAUSES = 64;
+/**
+ * Output one pause may add beyond zlib's bound for the whole input: the full
+ * flush's empty stored block (≤ 5 bytes, with its alignment), one more
+ * partial stored block where the segments meet (5), the bound's rounding
+ * per segment (≤ 3) and a new segment's first block header; 32 covers them.
+ */
+export const DEFLATE_PAUSE_OVERHEAD = 32;
+
+/**
  * Upper bound of raw deflate output for `size` input bytes: zlib's own
  * `deflateBound` for the default windowBits 15 / memLevel 8 (which the
- * writer pins). It is the stored-block fallback: at most 5 bytes of block
- * header per 16 KiB block plus a small constant for the final block.
+ * writer pins), the stored-block fallback (at most 5 bytes of block header
+ * per 16 KiB block plus a small constant for the final block), plus what the
+ * entry's pauses may add.
  */
 export function deflateBound(size: number): number {
-  return size + Math.floor(size / 4096) + Math.floor(size / 16384) + Math.floor(size / 33554432) + 7;
+  const zlibBound = size + Math.floor(size / 4096) + Math.floor(size / 16384) + Math.floor(size / 33554432) + 7;
+  return zlibBound + DEFLATE_MAX_PAUSES * DEFLATE_PAUSE_OVERHEAD;
 }
 
 /** Worst-case bytes of entry data for an entry of `size` uncompressed bytes. */

@@ -38,8 +38,14 @@ export interface EntryInProgress {
   dosDateTime: number;
   flags: number;
   headerOffset: number;
+  /** Uncompressed bytes taken from the source so far. */
   bytesDone: number;
   crc32: number;
+  /** METHOD_DEFLATE for a DEFLATE entry; absent for STORE. */
+  method?: MethodCode;
+  /** DEFLATE: bytes of deflate output written so far, and pauses so far. */
+  compressedSize?: number;
+  pauses?: number;
 }
 
 export interface ZipCheckpoint {
@@ -48,7 +54,7 @@ export interface ZipCheckpoint {
   offset: number;
   /** Central-directory records of the entries written so far, in order. */
   entries: CentralRecord[];
-  /** Present when taken while a STORE entry was paused mid-file. */
+  /** Present when taken while an entry was paused mid-file. */
   current?: EntryInProgress;
 }
 
@@ -71,7 +77,8 @@ function isInProgress(c: unknown): c is EntryInProgress {
     typeof e.name === 'string' &&
     (e.size === undefined || isCount(e.size)) &&
     (e.maxBytes === undefined || isCount(e.maxBytes)) &&
-    [e.dosDateTime, e.flags, e.headerOffset, e.bytesDone, e.crc32].every(isCount)
+    [e.dosDateTime, e.flags, e.headerOffset, e.bytesDone, e.crc32].every(isCount) &&
+    (e.method === undefined || e.method === METHOD_STORE || (e.method === METHOD_DEFLATE && isCount(e.compressedSize) && isCount(e.pauses)))
   );
 }
 

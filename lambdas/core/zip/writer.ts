@@ -9,7 +9,7 @@ import { centralDirectory } from './central';
 import { deflateRaw, type ByteSource } from './deflate';
 import { EntryAbortedError, EntrySizeMismatchError, EntryTooLargeError, ZipWriterBrokenError } from './errors';
 import { dosDateTime, encodeDescriptor, encodeEndRecords, encodeLocalHeader } from './format';
-import { MAX32, localHeaderSize, localUsesZip64, nameLength } from './layout';
+import { DEFLATE_MAX_PAUSES, MAX32, localHeaderSize, localUsesZip64, nameLength } from './layout';
 import { validateMeta, type ZipEntryMeta } from './meta';
 import {
   FLAG_DESCRIPTOR,
@@ -33,9 +33,12 @@ export interface ZipWriterOptions {
 
 export interface EntryControl {
   /**
-   * Asked after each chunk of a STORE entry reaches the sink. Returning true
-   * pauses the entry there: the writer stops reading the source and
-   * `checkpoint()` then describes the entry in progress. Ignored for DEFLATE.
+   * Asked after each chunk of a STORE entry reaches the sink, and after each
+   * chunk a DEFLATE entry takes from its source. Returning true pauses the
+   * entry there: the writer stops reading the source (a DEFLATE entry ends
+   * its output with a full flush first) and `checkpoint()` then describes the
+   * entry in progress. A DEFLATE entry pauses at most DEFLATE_MAX_PAUSES
+   * times, then runs to its end.
    */
   shouldPause?: () => boolean;
 }
@@ -51,6 +54,7 @@ interface Progress extends EntryInProgress {
   nameLength: number;
   headerWritten: boolean;
   compressedSize: number;
+  pauses: number;
 }
 
 /** Entries without a data descriptor get their local header patched: decided per entry, so a resumed entry keeps its layout. */
@@ -85,10 +89,12 @@ export class ZipWriter {
         throw new TypeError('the entry in progress needs a patching sink to be resumed');
       }
       const len = nameLength(c.name);
-      if (c.headerOffset + localHeaderSize(len, (c.flags & FLAG_LOCAL_ZIP64) !== 0) + c.bytesDone !== checkpoint.offset) {
+      const method = c.method ?? METHOD_STORE;
+      const written = method === METHOD_STORE ? c.bytesDone : c.compressedSize!;
+      if (c.headerOffset + localHeaderSize(len, (c.flags & FLAG_LOCAL_ZIP64) !== 0) + written !== checkpoint.offset) {
         throw new TypeError('checkpoint offset does not match its entry in progress');
       }
-      w.current = { ...c, method: METHOD_STORE, nameLength: len, headerWritten: true, compressedSize: 0 };
+      w.current = { ...c, method, nameLength: len, headerWritten: true, compressedSize: c.compressedSize ?? 0, pauses: c.pauses ?? 0 };
       if (patchesHeader(w.current)) sink.patching!.hold(c.headerOffset);
       w.state = 'paused';
     }
@@ -131,6 +137,7 @@ export class ZipWriter {
         headerOffset: p.headerOffset,
         bytesDone: p.bytesDone,
         crc32: p.crc32,
+        ...(p.method === METHOD_DEFLATE && { method: p.method, compressedSize: p.compressedSize, pauses: p.pauses }),
       };
     }
     return cp;
@@ -163,6 +170,7 @@ export class ZipWriter {
       nameLength: len,
       headerWritten: false,
       compressedSize: 0,
+      pauses: 0,
     };
   }
 
@@ -170,7 +178,10 @@ export class ZipWriter {
     this.state = 'busy';
     this.current = p;
     try {
-      const paused = p.method === METHOD_STORE ? await this.pumpStored(p, source, control.shouldPause) : await this.pumpDeflated(p, source);
+      // No pause once an entry of known size has all its bytes: resuming would ask the source for nothing.
+      const ask = control.shouldPause;
+      const shouldPause = ask && (() => !(p.size !== undefined && p.bytesDone >= p.size) && ask());
+      const paused = p.method === METHOD_STORE ? await this.pumpStored(p, source, shouldPause) : await this.pumpDeflated(p, source, shouldPause);
       if (paused) {
         this.state = 'paused';
         return { status: 'paused', name: p.name, bytesDone: p.bytesDone };
@@ -202,18 +213,30 @@ export class ZipWriter {
     return false;
   }
 
-  private async pumpDeflated(p: Progress, source: ByteSource): Promise<false> {
+  /** Each run of a DEFLATE entry is one segment of its deflate stream; all but the last end with a full flush. */
+  private async pumpDeflated(p: Progress, source: ByteSource, shouldPause?: () => boolean): Promise<boolean> {
     const onInput = (chunk: Uint8Array): void => {
       this.meter(p, chunk.length);
       p.crc32 = crc32(chunk, p.crc32);
       p.bytesDone += chunk.length;
     };
-    for await (const out of deflateRaw(source, this.level, onInput)) {
-      if (!p.headerWritten) await this.writeHeader(p);
-      await this.write(out);
-      p.compressedSize += out.length;
+    const stream = deflateRaw(source, this.level, onInput, p.pauses < DEFLATE_MAX_PAUSES ? shouldPause : undefined);
+    try {
+      for (;;) {
+        const next = await stream.next();
+        if (next.done) {
+          if (!next.value) return false;
+          p.pauses++;
+          if (!p.headerWritten) await this.writeHeader(p); // the checkpoint's layout has a header
+          return true;
+        }
+        if (!p.headerWritten) await this.writeHeader(p);
+        await this.write(next.value);
+        p.compressedSize += next.value.length;
+      }
+    } finally {
+      await stream.return(false); // a no-op once done; otherwise closes zlib and the source
     }
-    return false;
   }
 
   /** Enforces the announced size and maxBytes before a chunk is accepted, so excess bytes never reach the sink. */

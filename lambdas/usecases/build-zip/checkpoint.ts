@@ -10,7 +10,7 @@ import type { MultipartSinkState } from '../../adapters/multipart-sink';
 import type { JobError } from '../../core/jobs/model';
 import type { ZipCheckpoint } from '../../core/zip';
 
-/** A STORE entry paused mid-file: what is needed to ask its source for the rest. */
+/** An entry paused mid-file: what is needed to ask its source for the rest. */
 export interface PausedEntry {
   /** Index into the bin's entries. */
   readonly entry: number;
