@@ -52,8 +52,9 @@ describe('resumable BuildZip', () => {
     const lastModified = 'Wed, 21 Oct 2026 07:28:00 GMT';
     const big = randomBytes(24 * MiB + 12345);
     const small = Array.from({ length: 6 }, (_, i) => Buffer.from(`small file ${i}\n`.repeat(2000 + i * 500)));
-    // Streams for ≥ 1.9 s (48 chunks, 40 ms apart): longer than any run's budget, so it pauses mid-DEFLATE.
-    const log = Buffer.from(Array.from({ length: 60_000 }, (_, i) => `2026-11-23T10:${String(i % 60).padStart(2, '0')}:00Z GET /item/${(i * 7919) % 100_003} 200\n`).join('').slice(0, 3 * MiB));
+    // Streams for ≥ 1.9 s (192 chunks, 10 ms apart): longer than any run's budget, so it pauses
+    // mid-DEFLATE (allowed once per MiB of input: ~160 ms of this source).
+    const log = Buffer.from(Array.from({ length: 330_000 }, (_, i) => `2026-11-23T10:${String(i % 60).padStart(2, '0')}:00Z GET /item/${(i * 7919) % 100_003} 200\n`).join('').slice(0, 12 * MiB));
     const files = (tag: string, slow: boolean) => [
       { url: sources.set(`/${tag}/a.txt`, { body: small[0]!, lastModified, ...(slow && { delayMs: 150 }) }), filename: 'notes.txt' },
       { url: sources.set(`/${tag}/b.txt`, { body: small[1]!, lastModified, ...(slow && { delayMs: 150 }) }), filename: 'notes.txt' },
@@ -68,7 +69,7 @@ describe('resumable BuildZip', () => {
         filename: 'photos/big.jpg',
       },
       {
-        url: sources.set(`/${tag}/app.log`, { body: log, lastModified, etag: '"log-v1"', chunkSize: 64 * 1024, ...(slow && { delayMs: 40 }) }),
+        url: sources.set(`/${tag}/app.log`, { body: log, lastModified, etag: '"log-v1"', chunkSize: 64 * 1024, ...(slow && { delayMs: 10 }) }),
         filename: 'logs/app.log',
       },
       ...small.slice(2).map((body, i) => ({
@@ -88,14 +89,14 @@ describe('resumable BuildZip', () => {
     };
 
     const once = await build('fast', false);
-    timeouts.BuildZip = 1500;
+    timeouts.BuildZip = 2000;
     const resumed = await build('slow', true);
     delete timeouts.BuildZip;
 
     const onceRuns = runsOf(once.job.id);
     const resumedRuns = runsOf(resumed.job.id);
     expect(onceRuns.paused).toHaveLength(0);
-    expect(resumedRuns.paused.length).toBeGreaterThanOrEqual(2); // the big file alone streams for ~4 s of 1.1 s runs
+    expect(resumedRuns.paused.length).toBeGreaterThanOrEqual(2); // the big file alone streams for ~4 s of 1.5 s runs
     expect(resumedRuns.paused.some((l) => l.mid_entry === true && l.paused_entry === 2)).toBe(true); // in big.jpg (STORE)
     expect(resumedRuns.paused.some((l) => l.mid_entry === true && l.paused_entry === 3)).toBe(true); // in app.log (DEFLATE)
     expect(resumedRuns.done[0]!.runs).toBe(resumedRuns.paused.length + 1);

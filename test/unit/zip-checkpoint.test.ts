@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZipWriter, assertCheckpoint, deflateBound, type EntryControl, type ZipCheckpoint } from '../../lambdas/core/zip/index';
-import { DEFLATE_MAX_PAUSES } from '../../lambdas/core/zip/layout';
+import { DEFLATE_MAX_PAUSES, deflatePausesAllowed } from '../../lambdas/core/zip/layout';
 import { MTIME, buildZip, chunksOf, dataOf, entrySpecs, metaOf, patternBytes, sourceOf } from '../support/zip-fixtures';
 import { checkWithPython, checkWithUnzip, readZipWithYauzl } from '../support/zip-readers';
 import { MemorySink } from '../support/zip-sinks';
@@ -129,10 +129,11 @@ describe('checkpoint and resume', () => {
   it('a DEFLATE entry paused any number of times resumes, each run a fresh deflate stream, into a valid archive within the bound', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 200_000 }),
+        // Up to 6 MiB: a pause is allowed once per MiB of input (deflatePausesAllowed).
+        fc.integer({ min: 1, max: 6 * 1024 * 1024 }),
         fc.boolean(),
         fc.integer({ min: 0, max: 9 }),
-        fc.integer({ min: 100, max: 40_000 }),
+        fc.integer({ min: 16 * 1024, max: 512 * 1024 }),
         fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 6 }),
         fc.boolean(),
         async (size, compressible, level, chunk, pauseEvery, known) => {
@@ -147,6 +148,7 @@ describe('checkpoint and resume', () => {
           while (r.status === 'paused') {
             const cp = throughJson(writer.checkpoint());
             expect(cp.current).toMatchObject({ method: 8, bytesDone: r.bytesDone, pauses: run + 1 });
+            expect(run + 1).toBeLessThanOrEqual(deflatePausesAllowed(r.bytesDone));
             expect(cp.offset).toBe(sink.size);
             sink = new MemorySink({ patching: true, initial: sink.bytes() });
             writer = ZipWriter.resume(sink, cp, { deflateLevel: level });
@@ -163,22 +165,26 @@ describe('checkpoint and resume', () => {
           expect(entries[1]!.data.equals(data)).toBe(true);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 25 },
     );
   });
 
-  it(`a DEFLATE entry pauses at most ${DEFLATE_MAX_PAUSES} times (the bound budgets for no more), then runs to its end`, async () => {
-    const data = patternBytes(1, 200_000, true);
+  it(`a DEFLATE entry pauses once per MiB of input, ${DEFLATE_MAX_PAUSES} times at most (the bound budgets for no more), then runs to its end`, async () => {
+    const small = new ZipWriter(new MemorySink({ patching: true }));
+    const tiny = await small.addEntry({ name: 'small.txt', method: 'deflate', mtime: MTIME }, chunksOf(patternBytes(2, 500_000, true), [1000]), { shouldPause: () => true });
+    expect(tiny.status).toBe('written'); // under 1 MiB: zlib's own bound, so no pause
+
+    const data = patternBytes(1, 70 * 1024 * 1024, true);
     let sink = new MemorySink({ patching: true });
     let writer = new ZipWriter(sink);
     const always = { shouldPause: () => true };
-    let r = await writer.addEntry({ name: 'a.txt', method: 'deflate', mtime: MTIME }, chunksOf(data, [1000]), always);
+    let r = await writer.addEntry({ name: 'a.txt', method: 'deflate', mtime: MTIME }, chunksOf(data, [256 * 1024]), always);
     let pauses = 0;
     while (r.status === 'paused') {
       pauses++;
       sink = new MemorySink({ patching: true, initial: sink.bytes() });
       writer = ZipWriter.resume(sink, throughJson(writer.checkpoint()));
-      r = await writer.continueEntry(chunksOf(data.subarray(r.bytesDone), [1000]), always);
+      r = await writer.continueEntry(chunksOf(data.subarray(r.bytesDone), [256 * 1024]), always);
     }
     expect(pauses).toBe(DEFLATE_MAX_PAUSES);
     expect(r).toMatchObject({ status: 'written', size: data.length });

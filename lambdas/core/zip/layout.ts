@@ -20,19 +20,25 @@ export const LOCAL_ZIP64_EXTRA_SIZE = 20;
 export type ZipMethod = 'store' | 'deflate';
 
 /**
- * How many times one DEFLATE entry may pause (and resume in a later run).
- * Each pause ends a deflate segment with a full flush; the bound below
- * budgets for all of them, and the writer stops pausing an entry that has
- * used them up (64 runs of BuildZip is many hours of one file).
+ * A DEFLATE entry may pause (to resume in a later run) once per this many
+ * input bytes, and at most DEFLATE_MAX_PAUSES times: each pause ends a
+ * deflate segment with a full flush, which deflateBound budgets for, so a
+ * small file (which never needs to pause) keeps zlib's own bound.
  */
+export const DEFLATE_BYTES_PER_PAUSE = 1024 * 1024;
 export const DEFLATE_MAX_PAUSES = 64;
 /**
  * Output one pause may add beyond zlib's bound for the whole input: the full
- * flush's empty stored block (≤ 5 bytes, with its alignment), one more
- * partial stored block where the segments meet (5), the bound's rounding
- * per segment (≤ 3) and a new segment's first block header; 32 covers them.
+ * flush's empty stored block (≤ 6 bytes, with its alignment), one more
+ * partial stored block where the segments meet (5), the bound's rounding and
+ * constant per segment (≤ 10); 32 covers them.
  */
 export const DEFLATE_PAUSE_OVERHEAD = 32;
+
+/** Pauses a DEFLATE entry may have taken once `bytesDone` of its input are in. */
+export function deflatePausesAllowed(bytesDone: number): number {
+  return Math.min(DEFLATE_MAX_PAUSES, Math.floor(bytesDone / DEFLATE_BYTES_PER_PAUSE));
+}
 
 /**
  * Upper bound of raw deflate output for `size` input bytes: zlib's own
@@ -43,7 +49,7 @@ export const DEFLATE_PAUSE_OVERHEAD = 32;
  */
 export function deflateBound(size: number): number {
   const zlibBound = size + Math.floor(size / 4096) + Math.floor(size / 16384) + Math.floor(size / 33554432) + 7;
-  return zlibBound + DEFLATE_MAX_PAUSES * DEFLATE_PAUSE_OVERHEAD;
+  return zlibBound + deflatePausesAllowed(size) * DEFLATE_PAUSE_OVERHEAD;
 }
 
 /** Worst-case bytes of entry data for an entry of `size` uncompressed bytes. */

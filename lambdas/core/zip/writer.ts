@@ -9,7 +9,7 @@ import { centralDirectory } from './central';
 import { deflateRaw, type ByteSource } from './deflate';
 import { EntryAbortedError, EntrySizeMismatchError, EntryTooLargeError, ZipWriterBrokenError } from './errors';
 import { dosDateTime, encodeDescriptor, encodeEndRecords, encodeLocalHeader } from './format';
-import { DEFLATE_MAX_PAUSES, MAX32, localHeaderSize, localUsesZip64, nameLength } from './layout';
+import { MAX32, deflatePausesAllowed, localHeaderSize, localUsesZip64, nameLength } from './layout';
 import { validateMeta, type ZipEntryMeta } from './meta';
 import {
   FLAG_DESCRIPTOR,
@@ -37,8 +37,9 @@ export interface EntryControl {
    * chunk a DEFLATE entry takes from its source. Returning true pauses the
    * entry there: the writer stops reading the source (a DEFLATE entry ends
    * its output with a full flush first) and `checkpoint()` then describes the
-   * entry in progress. A DEFLATE entry pauses at most DEFLATE_MAX_PAUSES
-   * times, then runs to its end.
+   * entry in progress. A DEFLATE entry pauses only as often as
+   * `deflatePausesAllowed` lets it (once per MiB of input, 64 times at most):
+   * otherwise it reads on.
    */
   shouldPause?: () => boolean;
 }
@@ -220,7 +221,9 @@ export class ZipWriter {
       p.crc32 = crc32(chunk, p.crc32);
       p.bytesDone += chunk.length;
     };
-    const stream = deflateRaw(source, this.level, onInput, p.pauses < DEFLATE_MAX_PAUSES ? shouldPause : undefined);
+    // A pause is allowed only once the entry's input has paid for it in deflateBound.
+    const mayPause = shouldPause && (() => p.pauses < deflatePausesAllowed(p.bytesDone) && shouldPause());
+    const stream = deflateRaw(source, this.level, onInput, mayPause);
     try {
       for (;;) {
         const next = await stream.next();
