@@ -145,11 +145,11 @@ async function probeFiles(deps: PrepareDeps, job: Job, manifest: Manifest, budge
   const key = objectKeys.probes(job.id, job.run);
   const saved = await deps.blobs.findJson<ProbeProgress>(key);
   const outcomes: (ProbeOutcome | null)[] = saved?.v === 1 && saved.outcomes.length === manifest.files.length ? [...saved.outcomes] : manifest.files.map(() => null);
-  const todo = outcomes.flatMap((o, i) => (o === null ? [i] : []));
+  const unprobed = outcomes.flatMap((o, i) => (o === null ? [i] : []));
   let probed = 0;
   const timeUp = () => probed > 0 && Date.now() >= budget.stopAt;
   // A failed probe is not fatal here: the file gets a bin of its own and the GET in BuildZip decides.
-  await mapConcurrent(todo, PROBE_CONCURRENCY, async (index) => {
+  await mapConcurrent(unprobed, PROBE_CONCURRENCY, async (index) => {
     if (timeUp()) return;
     outcomes[index] = await probeOnce(probe, manifest.files[index]!.url);
     probed++;
@@ -206,8 +206,8 @@ async function dropZips(deps: WorkflowDeps, job: Job, existing: readonly ZipReco
 /** Retry from checkpoint: completed ZIPs stay; the others are queued again with their bins and checkpoints. */
 async function resumeZips(deps: WorkflowDeps, job: Job, existing: readonly ZipRecord[]): Promise<Prepared> {
   const now = deps.now().toISOString();
-  const todo = existing.filter((z) => z.status !== 'completed').sort((a, b) => a.sequence - b.sequence);
-  await mapConcurrent(todo, STORAGE_CONCURRENCY, (z) =>
+  const unfinished = existing.filter((z) => z.status !== 'completed').sort((a, b) => a.sequence - b.sequence);
+  await mapConcurrent(unfinished, STORAGE_CONCURRENCY, (z) =>
     deps.store.updateZip(job.id, z.sequence, ['pending', 'processing', 'failed'], {
       status: 'pending',
       errors: [],
@@ -217,7 +217,7 @@ async function resumeZips(deps: WorkflowDeps, job: Job, existing: readonly ZipRe
       updated_at: now,
     }),
   );
-  return startBuilds(deps, job, todo, existing.length);
+  return startBuilds(deps, job, unfinished, existing.length);
 }
 
 /** Writes the bins list for this run and moves the job through `pending` to `processing`. */

@@ -1,21 +1,11 @@
 import yauzl from 'yauzl';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readZipWithYauzl } from '../support/zip-readers';
-import { LocalApi } from './support/local-api';
+import { useLocalApi } from './support/use-local-api';
 import { SourceServer } from './support/source-server';
 
-let api: LocalApi;
 const sources = new SourceServer();
-
-beforeAll(async () => {
-  await sources.start();
-  api = await LocalApi.start();
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
-});
+const api = useLocalApi(sources);
 
 /** Entry name → compression method (0 store, 8 deflate), from the central directory. */
 async function methods(zip: Buffer): Promise<Record<string, number>> {

@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalApi } from './support/local-api';
+import { describe, expect, it } from 'vitest';
+import { useLocalApi } from './support/use-local-api';
 import { SourceServer } from './support/source-server';
 
-let api: LocalApi;
 const sources = new SourceServer();
-
-beforeAll(async () => {
-  await sources.start();
-  api = await LocalApi.start();
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
-});
+const api = useLocalApi(sources);
 
 /** The local bus's events about one job, once its execution has finished. */
 async function eventsOf(jobId: string) {

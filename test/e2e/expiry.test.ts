@@ -1,21 +1,11 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalApi } from './support/local-api';
+import { describe, expect, it } from 'vitest';
+import { useLocalApi } from './support/use-local-api';
 import { SourceServer } from './support/source-server';
 
-let api: LocalApi;
 const sources = new SourceServer();
-
-beforeAll(async () => {
-  await sources.start();
-  api = await LocalApi.start();
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
-});
+const api = useLocalApi(sources);
 
 /** Moves a job's expiry (and its marker's TTL) into the past, as time passing would. */
 async function backdate(jobId: string, expiresAt: Date): Promise<void> {

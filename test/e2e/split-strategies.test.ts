@@ -2,24 +2,14 @@
  * Split jobs with real volume: about 600 MB of generated sources packed into
  * 100 MiB ZIPs by both strategies, downloaded and checked byte for byte.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalApi } from './support/local-api';
+import { describe, expect, it } from 'vitest';
+import { useLocalApi } from './support/use-local-api';
 import { SyntheticSources, expectZipEntries } from './support/synthetic-sources';
 
 const MiB = 1024 * 1024;
 const CAP = 104_857_600;
-let api: LocalApi;
 const sources = new SyntheticSources();
-
-beforeAll(async () => {
-  await sources.start();
-  api = await LocalApi.start();
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
-});
+const api = useLocalApi(sources);
 
 // In input order; a few bytes off whole MiB so that no size is round.
 const SIZES = [60, 15, 50, 22, 42, 35, 25].map((m, i) => m * MiB + 7 * i);
