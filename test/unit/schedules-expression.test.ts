@@ -21,6 +21,7 @@ const cronOf = (text: string): CronFields => {
   return value.cron;
 };
 const utc = (iso: string) => Date.parse(iso);
+const DAY = 86_400_000;
 
 describe('schedule expression validation', () => {
   it.each([
@@ -84,6 +85,40 @@ describe('next fire time', () => {
     expect(nextFireTime(parse('cron(0 9 * * ? *)'), 'Europe/Paris', utc('2027-03-28T12:00:00Z'))).toBe(utc('2027-03-29T07:00:00Z'));
   });
 
+  // New York: clocks go 02:00 EST → 03:00 EDT on 2027-03-14, and 02:00 EDT → 01:00 EST on 2027-11-07.
+  it('skips a cron wall time that a spring-forward gap removes, as EventBridge Scheduler does', () => {
+    const ny = 'America/New_York';
+    expect(nextFireTime(parse('cron(30 2 * * ? *)'), ny, utc('2027-03-13T12:00:00Z'))).toBe(utc('2027-03-15T06:30:00Z'));
+    expect(nextFireTime(parse('cron(* 2 * * ? *)'), ny, utc('2027-03-14T06:59:00Z'))).toBe(utc('2027-03-15T06:00:00Z'));
+    expect(nextFireTime(parse('cron(0 2-3 * * ? *)'), ny, utc('2027-03-14T06:59:00Z'))).toBe(utc('2027-03-14T07:00:00Z'));
+    // Found by the property below: the gap day is the only matching day of 2029.
+    expect(nextFireTime(parse('cron(0 2 11 3 ? *)'), ny, utc('2029-03-01T00:00:00Z'))).toBe(utc('2030-03-11T06:00:00Z'));
+  });
+
+  it('fires a cron wall time that a fall-back fold repeats once, at its first occurrence', () => {
+    const ny = 'America/New_York';
+    const fires = (text: string, from: string, to: string) => {
+      const out: string[] = [];
+      for (let t = nextFireTime(parse(text), ny, utc(from)); t !== null && t < utc(to); t = nextFireTime(parse(text), ny, t)) out.push(new Date(t).toISOString());
+      return out;
+    };
+    expect(fires('cron(30 1 * * ? *)', '2027-11-07T00:00:00Z', '2027-11-09T00:00:00Z')).toEqual(['2027-11-07T05:30:00.000Z', '2027-11-08T06:30:00.000Z']);
+    expect(fires('cron(*/20 0-2 * * ? *)', '2027-11-07T04:30:00Z', '2027-11-07T08:00:00Z')).toEqual(
+      ['04:40', '05:00', '05:20', '05:40', '07:00', '07:20', '07:40'].map((hm) => `2027-11-07T${hm}:00.000Z`),
+    );
+    // Asked from inside the repeated hour, the first occurrence has already fired.
+    expect(nextFireTime(parse('cron(30 1 * * ? *)'), ny, utc('2027-11-07T06:00:00Z'))).toBe(utc('2027-11-08T06:30:00Z'));
+  });
+
+  it('fires an at() time inside a spring-forward gap at the end of the gap, and a folded one at its first occurrence', () => {
+    const ny = 'America/New_York';
+    expect(nextFireTime(parse('at(2027-03-14T02:30:00)'), ny, utc('2027-03-13T12:00:00Z'))).toBe(utc('2027-03-14T07:30:00Z'));
+    expect(nextFireTime(parse('at(2027-11-07T01:30:00)'), ny, utc('2027-11-07T00:00:00Z'))).toBe(utc('2027-11-07T05:30:00Z'));
+    // Apia skipped all of 2011-12-30 (UTC-10 → UTC+14).
+    expect(nextFireTime(parse('at(2011-12-30T12:00:00)'), 'Pacific/Apia', utc('2011-12-29T00:00:00Z'))).toBe(utc('2011-12-30T22:00:00Z'));
+    expect(nextFireTime(parse('cron(0 12 * * ? *)'), 'Pacific/Apia', utc('2011-12-29T23:00:00Z'))).toBe(utc('2011-12-30T22:00:00Z'));
+  });
+
   it('uses day-of-week with 1 = Sunday, and weekday names', () => {
     // 2026-11-23 is a Monday.
     expect(nextFireTime(parse('cron(0 8 ? * SAT *)'), 'UTC', utc('2026-11-23T00:00:00Z'))).toBe(utc('2026-11-28T08:00:00Z'));
@@ -136,10 +171,12 @@ describe('next fire time', () => {
         expect(cron.months.has(wall.getUTCMonth() + 1)).toBe(true);
         if (cron.daysOfMonth) expect(cron.daysOfMonth.has(wall.getUTCDate())).toBe(true);
         else expect(cron.daysOfWeek!.has(wall.getUTCDay() + 1)).toBe(true);
-        // No matching wall-clock minute lies between now and the result.
-        const first = nextCronWallTime(cron, wallClock(now, tz));
-        expect(first).not.toBeNull();
-        expect(first!).toBeLessThanOrEqual(wall.getTime());
+        // Every matching wall-clock minute between now and the result is one
+        // that does not fire: no instant after now shows it on the clock.
+        const offsets = new Set([now, next!].flatMap((t) => [t - 2 * DAY, t, t + 2 * DAY]).map((t) => wallClock(t, tz) - t));
+        for (let m = nextCronWallTime(cron, wallClock(now, tz)); m !== null && m < wall.getTime(); m = nextCronWallTime(cron, m)) {
+          for (const offset of offsets) if (m - offset > now) expect(wallClock(m - offset, tz)).not.toBe(m);
+        }
       }),
       { numRuns: 300 },
     );

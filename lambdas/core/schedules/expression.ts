@@ -166,10 +166,20 @@ export function wallClock(instant: number, timeZone: string): number {
   return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) + (instant % 1000 + 1000) % 1000;
 }
 
-/** The instant whose wall-clock time in `timeZone` is `wall` (a time in a DST gap moves forward by the gap). */
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant whose wall-clock time in `timeZone` is `wall`: the earlier one
+ * when a fall-back fold repeats it; when a spring-forward gap skips it, the
+ * instant the gap's length after it (02:30 in a 02:00–03:00 gap is 03:30).
+ * Offsets are read a day either side, which no two transitions share.
+ */
 export function instantOf(wall: number, timeZone: string): number {
-  const guess = wall - (wallClock(wall, timeZone) - wall);
-  return wall - (wallClock(guess, timeZone) - guess);
+  const offset = (instant: number) => wallClock(instant, timeZone) - instant;
+  const before = wall - offset(wall - DAY_MS);
+  const after = wall - offset(wall + DAY_MS);
+  const exists = [Math.min(before, after), Math.max(before, after)].find((at) => wallClock(at, timeZone) === wall);
+  return exists ?? before;
 }
 
 function cronMatchesDay(cron: CronFields, d: Date): boolean {
@@ -201,9 +211,16 @@ export function nextCronWallTime(cron: CronFields, wall: number): number | null 
   return null;
 }
 
+/** Matching wall minutes that may not fire in a row: a day's gap (Pacific/Apia skipped 2011-12-30), plus a fold. */
+const MAX_SKIPPED_MINUTES = 24 * 60 + 2;
+
 /**
  * The next fire time strictly after `now` (epoch ms), or null when there is
  * none. `rate` counts from `start` (the schedule's creation), as Scheduler does.
+ * Cron follows EventBridge Scheduler across DST: a wall time that a
+ * spring-forward gap skips does not fire, and a wall time that a fall-back
+ * fold repeats fires once. An `at()` time in a gap fires at the end of the gap
+ * (skipping it would never fire the schedule).
  */
 export function nextFireTime(expression: ScheduleExpression, timeZone: string, now: number, start = now): number | null {
   if (expression.kind === 'rate') {
@@ -215,12 +232,12 @@ export function nextFireTime(expression: ScheduleExpression, timeZone: string, n
     return at > now ? at : null;
   }
   let wall = wallClock(now, timeZone);
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < MAX_SKIPPED_MINUTES; i++) {
     const next = nextCronWallTime(expression.cron, wall);
     if (next === null) return null;
     const at = instantOf(next, timeZone);
-    if (at > now) return at;
-    wall = next; // a wall time repeated by a DST fold: try the next match
+    if (at > now && wallClock(at, timeZone) === next) return at;
+    wall = next;
   }
   return null;
 }
