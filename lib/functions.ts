@@ -104,6 +104,13 @@ export const functionSpecs = {
     memoryMb: 256,
     description: 'Workflow: one signed webhook attempt for a finished job; the state machine waits between attempts',
   },
+  WorkflowEnded: {
+    entry: 'lambdas/handlers/workflow/workflow-ended.ts',
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'EVENT_BUS_NAME', 'STATE_MACHINE_ARN'],
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    description: 'Rule on workflow executions that end without success: fails the unfinished job and restarts its webhook',
+  },
   ExpireJobs: {
     entry: 'lambdas/handlers/workflow/expire-jobs.ts',
     env: ['TABLE_NAME', 'BUCKET_NAME'],

@@ -1,5 +1,6 @@
 import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -77,6 +78,19 @@ export class ZipjobsStack extends Stack {
     // Scheduled archives: each run is a normal job creation, so RunSchedule gets CreateJob's environment.
     const runSchedule = house('RunSchedule', { ...data, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ALLOW_PRIVATE_ADDRESSES: 'false', ...publishes });
     const schedules = new Schedules(this, 'Scheduling', { runSchedule, table, bucket, stateMachine, bus });
+    // An execution that ends without success (a runtime error no Catch takes, the
+    // time limit, a stop) still ends its job and sends its webhook.
+    const workflowEnded = house('WorkflowEnded', { ...data, ...publishes, STATE_MACHINE_ARN: stateMachine.stateMachineArn });
+    new Rule(this, 'WorkflowEndedRule', {
+      description: 'zipjobs: workflow executions that end FAILED, TIMED_OUT or ABORTED',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: [stateMachine.stateMachineArn], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+      },
+      // EventBridge retries a failed invocation for up to 24 h (185 attempts).
+      targets: [new LambdaFunction(workflowEnded.fn)],
+    });
 
     // Typed as the full registry: a spec without a function is a compile error.
     const functions: { readonly [N in FunctionName]: HouseFunction<N> } = {
@@ -90,6 +104,7 @@ export class ZipjobsStack extends Stack {
       ExpireJobs: house('ExpireJobs', { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName }),
       WebhookSettings: house('WebhookSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false' }),
       RunSchedule: runSchedule,
+      WorkflowEnded: workflowEnded,
       Schedules: house('Schedules', {
         TABLE_NAME: table.tableName,
         SCHEDULE_GROUP_NAME: schedules.groupName,

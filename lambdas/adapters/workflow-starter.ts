@@ -2,6 +2,8 @@ import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@
 
 export interface WorkflowInput {
   readonly job_id: string;
+  /** Skip to the webhook: a notification restarted after the run's execution ended early. */
+  readonly notify_only?: true;
 }
 
 export interface WorkflowStarter {

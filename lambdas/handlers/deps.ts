@@ -1,7 +1,8 @@
 import { s3BlobStore } from '../adapters/blob-store';
-import { dynamoClient, eventBridgeClient, s3Client } from '../adapters/aws-clients';
+import { dynamoClient, eventBridgeClient, s3Client, sfnClient } from '../adapters/aws-clients';
 import { dynamoJobStore } from '../adapters/job-store';
 import { eventBridgeStatusPublisher } from '../adapters/status-events';
+import { sfnWorkflowStarter } from '../adapters/workflow-starter';
 import { loadEnv } from '../env';
 
 /** The table and bucket, built once per container; status changes go to the bus when the function has one. */
@@ -13,4 +14,9 @@ export function storageDeps() {
     blobs: s3BlobStore(s3Client(), env.BUCKET_NAME),
     now: () => new Date(),
   };
+}
+
+/** Starts the ZIP workflow (CreateJob, RetryJob, RunSchedule, WorkflowEnded). */
+export function workflowStarter() {
+  return sfnWorkflowStarter(sfnClient(), loadEnv(['STATE_MACHINE_ARN']).STATE_MACHINE_ARN);
 }

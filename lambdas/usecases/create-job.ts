@@ -7,7 +7,7 @@ import type { UsageStore } from '../adapters/usage-store';
 import { ConflictError, PlanLimitExceededError, QuotaExceededError } from '../core/errors';
 import { bodyFingerprint, checkIdempotencyKey, hashIdempotencyKey, IDEMPOTENCY_SECONDS } from '../core/idempotency';
 import { createJobRequestSchema, requestedFiles, type CreateJobRequest, type RequestedFile } from '../core/jobs/create-request';
-import { objectKeys, type Job, type Manifest } from '../core/jobs/model';
+import { executionNames, objectKeys, type Job, type Manifest } from '../core/jobs/model';
 import { validateClientFilename } from '../core/naming/entry-names';
 import { checkZipFilename, parseZipFilename } from '../core/naming/zip-names';
 import { usageMonth, type Plan } from '../core/plans';
@@ -177,7 +177,7 @@ async function createNew(
  */
 export async function startRun(deps: Pick<CreateJobDeps, 'store' | 'workflow' | 'now'>, job: Job): Promise<void> {
   try {
-    await deps.workflow.start(`${job.id}-${job.run}`, { job_id: job.id });
+    await deps.workflow.start(executionNames.run(job), { job_id: job.id });
   } catch (error) {
     await deps.store.transitionJob(job.id, ['preparing', 'pending'], 'failed', {
       errors: [{ error: 'the workflow could not be started' }],

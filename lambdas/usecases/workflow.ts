@@ -3,7 +3,7 @@ import type { UsageStore } from '../adapters/usage-store';
 import { storedGbDays, usageMonth } from '../core/plans';
 import type { JobStore } from '../adapters/job-store';
 import { FetchError, type ProbeResult } from '../core/fetch';
-import { objectKeys, type Bin, type BinEntry, type BinRef, type Job, type JobError, type Manifest, type ZipRecord } from '../core/jobs/model';
+import { isTerminal, mergeErrors, objectKeys, type Bin, type BinEntry, type BinRef, type Job, type JobError, type Manifest, type ZipRecord } from '../core/jobs/model';
 import { mapConcurrent, packFiles, packItemFor, type ProbeOutcome, type RejectedFile } from '../core/packing';
 import { aggregateJob } from '../core/jobs/status';
 import { jobZipNames } from '../core/jobs/zip-filenames';
@@ -230,7 +230,7 @@ async function startBuilds(deps: WorkflowDeps, job: Job, zips: readonly ZipRecor
     zip_count: zipCount,
     updated_at: now,
     // A repeated Prepare finds its own errors already there.
-    ...(errors.length > 0 && { errors: [...job.errors.filter((e) => !errors.some((n) => n.url === e.url && n.error === e.error)), ...errors] }),
+    ...(errors.length > 0 && { errors: mergeErrors(job.errors, errors) }),
   });
   await deps.store.transitionJob(job.id, ['pending'], 'processing', { updated_at: now });
   return { done: true, bins_key: binsKey, bin_count: refs.length };
@@ -274,11 +274,24 @@ export interface StepError {
 
 /** A job-level fault: the job fails visibly, never stays unfinished. */
 export async function markJobFailed(deps: WorkflowDeps, jobId: string, error: StepError | undefined): Promise<void> {
+  await failUnfinishedJob(deps, jobId, error?.Error === 'States.Timeout' ? 'the job timed out' : 'the job failed because of an internal error');
+}
+
+/**
+ * Fails the job with `message` unless it has already ended, and with it every
+ * ZIP still queued or being built (so no failed job shows a ZIP in progress;
+ * a retry queues them again). Returns whether this call ended the job.
+ */
+export async function failUnfinishedJob(deps: WorkflowDeps, jobId: string, message: string): Promise<boolean> {
   const job = await deps.store.getJob(jobId);
-  if (!job) return;
+  if (!job || job.status === 'completed') return false;
   const now = deps.now().toISOString();
-  const message = error?.Error === 'States.Timeout' ? 'the job timed out' : 'the job failed because of an internal error';
-  await deps.store.transitionJob(jobId, ['preparing', 'pending', 'processing'], 'failed', {
+  // The ZIPs first: whoever sees the job failed sees its ZIPs ended too.
+  const unfinished = (await deps.store.listZips(jobId)).filter((z) => !isTerminal(z.status));
+  await mapConcurrent(unfinished, STORAGE_CONCURRENCY, (z) =>
+    deps.store.updateZip(jobId, z.sequence, ['pending', 'processing'], { status: 'failed', errors: [{ error: message }], updated_at: now }),
+  );
+  return deps.store.transitionJob(jobId, ['preparing', 'pending', 'processing'], 'failed', {
     errors: [...job.errors, { error: message }],
     completed_at: now,
     updated_at: now,

@@ -22,7 +22,7 @@ export interface AccessProps {
  * Who may touch what, in one place, granted by intent. The API functions can
  * never write a ZIP, only the download functions (and Notify, whose body
  * carries download links, and ListJobs, for its cursors) can read the signing
- * keys, only CreateJob and RetryJob (and the state machine) start runs, only
+ * keys, only CreateJob, RetryJob and WorkflowEnded (and the state machine) start runs, only
  * status-changing functions can put events, and Health touches no data at all.
  */
 export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, stateMachine, bus }: AccessProps): void {
@@ -89,8 +89,12 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
     new PolicyStatement({ actions: ['s3:ListMultipartUploadParts'], resources: [bucket.arnForObjects(objectsUnder('zips/'))] }),
   );
 
+  // WorkflowEnded fails the job of an execution that ended early (and its ZIPs), and starts its webhook again.
+  table.grantReadWriteData(f.WorkflowEnded);
+  stateMachine.grantStartExecution(f.WorkflowEnded);
+
   // Job status events: only the functions that change a job's status publish.
-  for (const fn of [f.CreateJob, f.Prepare, f.Finalize, f.MarkFailed]) bus.grantPutEventsTo(fn);
+  for (const fn of [f.CreateJob, f.Prepare, f.Finalize, f.MarkFailed, f.WorkflowEnded]) bus.grantPutEventsTo(fn);
 
   // Notify reads the job (with its manifest, for the body) and the tenant's
   // secret, records the delivery, and signs the download links in the body.

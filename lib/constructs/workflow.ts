@@ -51,8 +51,9 @@ export interface WorkflowProps {
 /**
  * The ZIP workflow: Prepare (again until it is done) → BuildZips (Distributed
  * Map over the bins list in S3) → Finalize, with any job-level fault going to MarkFailed; both end in
- * Notify (the webhook, retried through WebhookBackoff). State names are a
- * contract: the local runner overrides tasks (and waits, in tests) by name.
+ * Notify (the webhook, retried through WebhookBackoff). An input with
+ * `notify_only` goes straight to Notify. State names are a contract: the
+ * local runner overrides tasks (and waits, in tests) by name.
  */
 export class Workflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -147,7 +148,12 @@ export class Workflow extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       // JSONPath (the default), not JSONata: the local executor ignores JSONata.
       definitionBody: DefinitionBody.fromChainable(
-        Chain.start(prepare).next(new Choice(this, 'Prepared').when(Condition.booleanEquals('$.prepared.done', true), buildZips.next(finalize)).otherwise(prepare)),
+        // {notify_only: true}: a webhook restarted after its run's execution ended early (WorkflowEnded).
+        new Choice(this, 'Start')
+          .when(Condition.isPresent('$.notify_only'), notify)
+          .otherwise(
+            Chain.start(prepare).next(new Choice(this, 'Prepared').when(Condition.booleanEquals('$.prepared.done', true), buildZips.next(finalize)).otherwise(prepare)),
+          ),
       ),
       stateMachineType: StateMachineType.STANDARD,
       timeout: Duration.hours(24),

@@ -15,6 +15,21 @@ export interface LocalBusEvent {
   readonly detail: Record<string, unknown>;
 }
 
+/** An event as EventBridge builds it from what was put (or what an AWS service emits). */
+export function busEvent(source: string, detailType: string, detail: Record<string, unknown>, resources: readonly string[] = []): LocalBusEvent {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': detailType,
+    source,
+    account: LOCAL_ACCOUNT,
+    time: new Date().toISOString(),
+    region: LOCAL_REGION,
+    resources,
+    detail,
+  };
+}
+
 /**
  * The stack's EventBridge bus for the local stack: answers `AWSEvents.PutEvents`
  * and keeps what was put, in order, in memory (nothing consumes it locally;
@@ -33,17 +48,12 @@ export class LocalEventBus {
       Entries: entries.map((entry) => {
         const bus = entry.EventBusName ?? 'default';
         if (bus !== this.name) throw new AwsServiceError('ResourceNotFoundException', `Event bus ${String(bus)} does not exist.`);
-        const event: LocalBusEvent = {
-          version: '0',
-          id: randomUUID(),
-          'detail-type': String(entry.DetailType),
-          source: String(entry.Source),
-          account: LOCAL_ACCOUNT,
-          time: new Date().toISOString(),
-          region: LOCAL_REGION,
-          resources: (entry.Resources as string[] | undefined) ?? [],
-          detail: JSON.parse(String(entry.Detail ?? '{}')) as Record<string, unknown>,
-        };
+        const event = busEvent(
+          String(entry.Source),
+          String(entry.DetailType),
+          JSON.parse(String(entry.Detail ?? '{}')) as Record<string, unknown>,
+          (entry.Resources as string[] | undefined) ?? [],
+        );
         this.events.push(event);
         return { EventId: event.id };
       }),

@@ -13,13 +13,23 @@ import { DEFAULT_PLAN, type Plan } from '../../lambdas/core/plans';
 import { functionSpecs, apiRoutes, type FunctionName } from '../functions';
 import { apiGatewayServer } from './api-gateway';
 import { AwsServiceError, startJsonServices } from './aws-json-services';
-import { LocalEventBus, type LocalBusEvent } from './event-bus';
+import { busEvent, LocalEventBus, type LocalBusEvent } from './event-bus';
 import { seedApiKey } from './seed';
 import { stateMachineDefinition } from './state-machine-definition';
 import { LocalStepFunctions, type LocalLambda } from './step-functions';
-import { LocalTtlStream } from './ttl-stream';
+import { LocalTtlStream, matchesPattern } from './ttl-stream';
 import { LocalScheduler } from './scheduler';
-import { functionsByLogicalId, localFunctionArn, LOCAL_ACCOUNT, LOCAL_REGION, onlyResource, resourcesOfType, synthesizeTemplate } from './template';
+import {
+  functionsByLogicalId,
+  localFunctionArn,
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  onlyResource,
+  resolveIntrinsics,
+  resolveIntrinsicsDeep,
+  resourcesOfType,
+  synthesizeTemplate,
+} from './template';
 
 export interface LocalStackOptions {
   /** API port on 127.0.0.1; 0 picks a free one. */
@@ -35,6 +45,8 @@ export interface LocalStackOptions {
   readonly lambdaTimeoutsMs?: Partial<Record<FunctionName, number>>;
   /** Wait states (by name, e.g. `WebhookBackoff`) that wait this many ms instead: for tests. */
   readonly waitTimeOverridesMs?: Readonly<Record<string, number>>;
+  /** The state machine's time limit in seconds instead of its own (24 h): for tests. */
+  readonly executionTimeoutSeconds?: number;
 }
 
 export interface LocalStack {
@@ -113,6 +125,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     'AWSEvents.PutEvents': (input) => bus.putEvents(input),
     'AWSStepFunctions.StartExecution': (input) => stepFunctions!.startExecution(input),
     'AWSStepFunctions.DescribeExecution': (input) => stepFunctions!.describeExecution(String(input.executionArn)),
+    'AWSStepFunctions.StopExecution': (input) => stepFunctions!.stopExecution(String(input.executionArn)),
     'secretsmanager.GetSecretValue': (input) => {
       if (input.SecretId !== TOKEN_SECRET_ARN) throw new AwsServiceError('ResourceNotFoundException', 'Secrets Manager can not find the specified secret.');
       return { ARN: TOKEN_SECRET_ARN, Name: 'zipjobs-token-local', SecretString: secret, VersionId: 'local' };
@@ -228,6 +241,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const apiPort = await listen(api, options.port);
   process.env.API_BASE_URL = `http://127.0.0.1:${apiPort}`;
 
+  // The stack's rules on what AWS services emit (WorkflowEnded's, on executions that end early).
+  const [stateMachineId] = onlyResource(template, 'AWS::StepFunctions::StateMachine');
+  const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, rule]) => {
+    const props = rule.Properties as { EventPattern: unknown; Targets: { Arn: unknown }[] };
+    return {
+      pattern: resolveIntrinsicsDeep(props.EventPattern, template, { [stateMachineId]: STATE_MACHINE_ARN }),
+      targets: props.Targets.map((t) => {
+        const arn = resolveIntrinsics(t.Arn, template, {});
+        const target = lambdas.get(arn);
+        if (!target) throw new Error(`local stack: no handler for the rule target ${arn}`);
+        return target;
+      }),
+    };
+  });
+  const emit = async (event: LocalBusEvent) => {
+    for (const rule of rules) if (matchesPattern(rule.pattern, event)) for (const target of rule.targets) await target(event);
+  };
+
   const definition = stateMachineDefinition(template, { [bucketId]: BUCKET_NAME, [tableId]: TABLE_NAME });
   stepFunctions = new LocalStepFunctions(definition, {
     stateMachineArn: STATE_MACHINE_ARN,
@@ -236,6 +267,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     journalPath: join(dataDir, 'executions.json'),
     onExecutionError: (name, error) => console.error(`execution ${name} failed:`, error),
     waitTimeOverrides: options.waitTimeOverridesMs,
+    timeoutSeconds: options.executionTimeoutSeconds,
+    onExecutionEnded: (detail) =>
+      emit(busEvent('aws.states', 'Step Functions Execution Status Change', { ...detail }, [detail.executionArn])),
   });
   // Saved schedules fire only now that their runs can start executions.
   scheduler.start();

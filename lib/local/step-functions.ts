@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import { AwsServiceError } from './aws-json-services';
 import { rewriteDistributedMaps, taskStates, type StatesDefinition } from './state-machine-definition';
 
@@ -29,9 +29,13 @@ export interface LocalStepFunctionsOptions {
   readonly onExecutionError?: (name: string, error: unknown) => void;
   /** Wait states (by name) that wait this many milliseconds instead of their own time: for tests. */
   readonly waitTimeOverrides?: Readonly<Record<string, number>>;
+  /** The state machine's time limit instead of the definition's `TimeoutSeconds`: for tests. */
+  readonly timeoutSeconds?: number;
+  /** Told of every execution that ends, with the detail EventBridge's "Step Functions Execution Status Change" carries. */
+  readonly onExecutionEnded?: (detail: ExecutionStatusChange) => Promise<void>;
 }
 
-type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 interface Execution {
   name: string;
   input: string;
@@ -40,25 +44,47 @@ interface Execution {
   stopDate?: number;
   output?: string;
   error?: string;
+  cause?: string;
+}
+
+/** The `detail` of an EventBridge "Step Functions Execution Status Change" event. */
+export interface ExecutionStatusChange {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  readonly startDate: number;
+  readonly stopDate: number | null;
+  readonly input: string;
+  readonly output: string | null;
+  readonly error: string | null;
+  readonly cause: string | null;
 }
 
 /**
  * Step Functions for the local stack: runs the synthesized definition (its
  * Distributed Maps rewritten) with aws-local-stepfunctions, every Task mapped
- * to a local handler. Answers StartExecution and DescribeExecution.
+ * to a local handler. Answers StartExecution, DescribeExecution and StopExecution,
+ * enforces the time limit, and reports each end (`onExecutionEnded`).
  */
 export class LocalStepFunctions {
   private readonly machine: StateMachine;
   private readonly overrides: Record<string, (input: unknown) => Promise<never>> = {};
   private readonly executions = new Map<string, Execution>();
   private readonly running = new Set<Promise<void>>();
+  private readonly aborts = new Map<string, () => void>();
 
   constructor(
     definition: StatesDefinition,
     private readonly options: LocalStepFunctionsOptions,
   ) {
     const local = rewriteDistributedMaps(definition);
-    for (const [name, state] of taskStates(local)) this.overrides[name] = this.taskOverride(name, state) as (input: unknown) => Promise<never>;
+    if (options.timeoutSeconds !== undefined) local.TimeoutSeconds = options.timeoutSeconds;
+    for (const [name, state] of taskStates(local)) {
+      const task = this.taskOverride(name, state);
+      // A task outlives an execution that times out or is stopped (a Lambda runs to its end on AWS too): idle() waits for it.
+      this.overrides[name] = ((input: unknown) => this.track(task(input))) as (input: unknown) => Promise<never>;
+    }
     this.machine = new StateMachine(local as never, { validationOptions: { checkArn: false, checkPaths: false } });
     this.loadJournal();
   }
@@ -84,14 +110,6 @@ export class LocalStepFunctions {
     throw new Error(`local stack: task state ${name} uses ${resource}, which has no local stand-in`);
   }
 
-  /** Operations for the JSON-protocol server. */
-  operations() {
-    return {
-      'AWSStepFunctions.StartExecution': (input: Record<string, unknown>) => this.startExecution(input),
-      'AWSStepFunctions.DescribeExecution': (input: Record<string, unknown>) => this.describeExecution(String(input.executionArn)),
-    };
-  }
-
   private arnOf(name: string): string {
     return `${this.options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
@@ -112,10 +130,22 @@ export class LocalStepFunctions {
     return { executionArn: this.arnOf(name), startDate: execution.startDate / 1000 };
   }
 
-  describeExecution(arn: string) {
-    const name = arn.slice(arn.lastIndexOf(':') + 1);
-    const e = this.executions.get(name);
+  private executionOf(arn: string): Execution {
+    const e = this.executions.get(arn.slice(arn.lastIndexOf(':') + 1));
     if (!e) throw new AwsServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return e;
+  }
+
+  /** Stops a running execution, which ends ABORTED (tasks already invoked run on, as on AWS). */
+  stopExecution(arn: string) {
+    const e = this.executionOf(arn);
+    this.aborts.get(e.name)?.();
+    return { stopDate: (e.stopDate ?? Date.now()) / 1000 };
+  }
+
+  describeExecution(arn: string) {
+    const e = this.executionOf(arn);
+    const name = e.name;
     return {
       executionArn: arn,
       stateMachineArn: this.options.stateMachineArn,
@@ -126,6 +156,7 @@ export class LocalStepFunctions {
       input: e.input,
       ...(e.output !== undefined ? { output: e.output } : {}),
       ...(e.error ? { error: e.error } : {}),
+      ...(e.cause ? { cause: e.cause } : {}),
     };
   }
 
@@ -136,22 +167,55 @@ export class LocalStepFunctions {
         const run = this.machine.run(JSON.parse(execution.input), {
           overrides: { taskResourceLocalHandlers: this.overrides, waitTimeOverrides: { ...this.options.waitTimeOverrides } },
         });
+        this.aborts.set(execution.name, run.abort);
         execution.output = JSON.stringify(await run.result);
         execution.status = 'SUCCEEDED';
       } catch (error) {
-        execution.status = 'FAILED';
-        execution.error = error instanceof Error ? error.name : String(error);
-        this.options.onExecutionError?.(execution.name, error);
+        if (error instanceof ExecutionTimeoutError) Object.assign(execution, { status: 'TIMED_OUT', error: 'States.Timeout' });
+        else if (error instanceof ExecutionAbortedError) execution.status = 'ABORTED';
+        else {
+          // The executor wraps what ended the run (a Fail state's error, States.Runtime, …).
+          const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+          Object.assign(execution, { status: 'FAILED', error: cause instanceof Error ? cause.name : String(cause), cause: cause instanceof Error ? cause.message : undefined });
+          this.options.onExecutionError?.(execution.name, error);
+        }
       } finally {
+        this.aborts.delete(execution.name);
         execution.stopDate = Date.now();
         this.saveJournal();
       }
+      // As EventBridge would deliver it; a failed delivery is only logged here (EventBridge retries it).
+      await this.options.onExecutionEnded?.(this.statusChange(execution)).catch((error: unknown) => console.error(`execution ${execution.name}: handling its end failed:`, error));
     })();
-    this.running.add(done);
-    void done.finally(() => this.running.delete(done));
+    void this.track(done);
   }
 
-  /** Resolves when no execution is running. */
+  private statusChange(e: Execution): ExecutionStatusChange {
+    return {
+      executionArn: this.arnOf(e.name),
+      stateMachineArn: this.options.stateMachineArn,
+      name: e.name,
+      status: e.status,
+      startDate: e.startDate,
+      stopDate: e.stopDate ?? null,
+      input: e.input,
+      output: e.output ?? null,
+      error: e.error ?? null,
+      cause: e.cause ?? null,
+    };
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.add(settled);
+    void settled.finally(() => this.running.delete(settled));
+    return work;
+  }
+
+  /** Resolves when no execution is running, nor a task it invoked, nor the handling of one that ended. */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }

@@ -72,3 +72,11 @@ export function resolveIntrinsics(value: unknown, template: CfnTemplate, physica
   }
   throw new Error(`local stack: unsupported intrinsic ${JSON.stringify(value).slice(0, 100)}`);
 }
+
+/** `resolveIntrinsics` applied to every intrinsic inside a JSON value (an event pattern, say). */
+export function resolveIntrinsicsDeep(value: unknown, template: CfnTemplate, physicalNames: Record<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveIntrinsicsDeep(v, template, physicalNames));
+  if (value === null || typeof value !== 'object') return value;
+  if (['Ref', 'Fn::GetAtt', 'Fn::Join'].some((k) => k in value)) return resolveIntrinsics(value, template, physicalNames);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveIntrinsicsDeep(v, template, physicalNames)]));
+}

@@ -1,7 +1,7 @@
 import { DeleteItemCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
-/** Matches a Lambda event-filter pattern (exact values, `prefix`, nested objects) against a record. */
+/** Matches an event pattern (EventBridge rules, Lambda event filters: exact values, `prefix`, nested objects) against an event. */
 export function matchesPattern(pattern: unknown, value: unknown): boolean {
   if (Array.isArray(pattern)) {
     return pattern.some((p) => {

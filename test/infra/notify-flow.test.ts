@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../lib/functions';
 import { stateMachineDefinition } from '../../lib/local/state-machine-definition';
-import { LocalStepFunctions, type LocalLambda } from '../../lib/local/step-functions';
+import { LocalStepFunctions, type ExecutionStatusChange, type LocalLambda } from '../../lib/local/step-functions';
 import { functionsByLogicalId, localFunctionArn, onlyResource, synthesizeTemplate } from '../../lib/local/template';
 
 // Runs the synthesized definition with stub tasks, to check how Notify's loop
@@ -12,7 +12,14 @@ const [tableId] = onlyResource(template, 'AWS::DynamoDB::Table');
 const definition = stateMachineDefinition(template, { [bucketId]: 'bucket', [tableId]: 'table' });
 const ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:test';
 
-async function run(stubs: Partial<Record<FunctionName, (input: any) => Promise<unknown>>>) {
+interface RunOptions {
+  readonly input?: Record<string, unknown>;
+  readonly timeoutSeconds?: number;
+  /** Stop the execution this long after it starts. */
+  readonly stopAfterMs?: number;
+}
+
+async function run(stubs: Partial<Record<FunctionName, (input: any) => Promise<unknown>>>, options: RunOptions = {}) {
   const calls: [FunctionName, any][] = [];
   const lambdas = new Map<string, LocalLambda>();
   for (const [logicalId, name] of functionsByLogicalId(template)) {
@@ -28,10 +35,14 @@ async function run(stubs: Partial<Record<FunctionName, (input: any) => Promise<u
     lambdas,
     readJson: async () => [],
     waitTimeOverrides: { WebhookBackoff: 0 },
+    timeoutSeconds: options.timeoutSeconds,
+    onExecutionEnded: async (detail) => void ended.push(detail),
   });
-  const { executionArn } = sfn.startExecution({ stateMachineArn: ARN, name: 'e1', input: JSON.stringify({ job_id: 'j1' }) });
+  const ended: ExecutionStatusChange[] = [];
+  const { executionArn } = sfn.startExecution({ stateMachineArn: ARN, name: 'e1', input: JSON.stringify(options.input ?? { job_id: 'j1' }) });
+  if (options.stopAfterMs !== undefined) setTimeout(() => sfn.stopExecution(executionArn), options.stopAfterMs);
   await sfn.idle();
-  return { execution: sfn.describeExecution(executionArn), calls };
+  return { execution: sfn.describeExecution(executionArn), calls, ended };
 }
 
 const notifyTwice = () => {
@@ -69,5 +80,44 @@ describe('Notify in the state machine', () => {
       },
     });
     expect(execution.status).toBe('SUCCEEDED');
+  });
+
+  it('goes straight to Notify for a restarted webhook ({notify_only: true}), and succeeds', async () => {
+    const { execution, calls } = await run({ Notify: notifyTwice() }, { input: { job_id: 'j1', notify_only: true } });
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(calls.map(([name]) => name)).toEqual(['Notify', 'Notify', 'Notify']);
+  });
+});
+
+describe('how the local stand-in ends an execution, as Step Functions reports it', () => {
+  const slowPrepare = () => new Promise((ok) => setTimeout(() => ok({ done: false }), 200));
+
+  it('reports a run that succeeded', async () => {
+    const { ended } = await run({ Prepare: prepared, Finalize: async () => ({ status: 'completed' }), Notify: async () => ({ done: true, wait_seconds: 0 }) });
+    expect(ended).toMatchObject([{ name: 'e1', status: 'SUCCEEDED', stateMachineArn: ARN, input: '{"job_id":"j1"}', error: null }]);
+  });
+
+  it('reports the run’s own failure path as FAILED with the Fail state’s error', async () => {
+    const { ended } = await run({
+      Prepare: async () => {
+        throw new Error('boom');
+      },
+      MarkFailed: async () => ({ job_id: 'j1', status: 'failed' }),
+      Notify: async () => ({ done: true, wait_seconds: 0 }),
+    });
+    expect(ended).toMatchObject([{ status: 'FAILED', error: 'JobFailed' }]);
+  });
+
+  it('ends a run past the state machine’s time limit TIMED_OUT (States.Timeout)', async () => {
+    const { execution, ended, calls } = await run({ Prepare: slowPrepare }, { timeoutSeconds: 1 });
+    expect(execution).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+    expect(ended).toMatchObject([{ name: 'e1', status: 'TIMED_OUT', input: '{"job_id":"j1"}' }]);
+    expect(calls.length).toBeGreaterThan(2);
+  });
+
+  it('ends a stopped run ABORTED', async () => {
+    const { execution, ended } = await run({ Prepare: slowPrepare }, { stopAfterMs: 500 });
+    expect(execution.status).toBe('ABORTED');
+    expect(ended).toMatchObject([{ name: 'e1', status: 'ABORTED' }]);
   });
 });

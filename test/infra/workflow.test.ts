@@ -40,14 +40,16 @@ describe('state machine', () => {
 
   it('has exactly the named states the local runner relies on', () => {
     expect(Object.keys(definition.States).sort()).toEqual(
-      ['BuildZips', 'Finalize', 'JobDone', 'JobFailed', 'JobOutcome', 'MarkFailed', 'Notify', 'Prepare', 'Prepared', 'WebhookBackoff', 'WebhookDone'].sort(),
+      ['BuildZips', 'Finalize', 'JobDone', 'JobFailed', 'JobOutcome', 'MarkFailed', 'Notify', 'Prepare', 'Prepared', 'Start', 'WebhookBackoff', 'WebhookDone'].sort(),
     );
     expect(Object.keys(processor.States).sort()).toEqual(['BuildZip', 'MarkZipFailed', 'ZipBuilt', 'ZipDone', 'ZipFailed']);
   });
 
   it('runs Prepare (again until done) → BuildZips → Finalize → Notify, and any job-level fault → MarkFailed → Notify → JobFailed', () => {
-    const { Prepare, Prepared, BuildZips, Finalize, MarkFailed, JobFailed } = definition.States as Record<string, State>;
-    expect(definition.StartAt).toBe('Prepare');
+    const { Start, Prepare, Prepared, BuildZips, Finalize, MarkFailed, JobFailed } = definition.States as Record<string, State>;
+    expect(definition.StartAt).toBe('Start');
+    // A restarted webhook ({notify_only: true}) goes straight to Notify.
+    expect(Start).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.notify_only', IsPresent: true, Next: 'Notify' }], Default: 'Prepare' });
     expect(Prepare).toMatchObject({ Next: 'Prepared', ResultPath: '$.prepared', Parameters: { 'job_id.$': '$.job_id' } });
     expect(Prepare!.Catch).toEqual(catchesTo('MarkFailed'));
     expect(Prepared).toEqual({
@@ -138,5 +140,22 @@ describe('state machine', () => {
       Default: 'JobDone',
     });
     expect(JobDone).toEqual({ Type: 'Succeed' });
+  });
+
+  it('hands every execution that ends FAILED, TIMED_OUT or ABORTED to WorkflowEnded, which may invoke nothing else', () => {
+    const [machineId] = Object.keys(resourcesOf(template, 'AWS::StepFunctions::StateMachine'));
+    const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]!.Properties;
+    // The default bus: where Step Functions reports its executions.
+    expect(rule.EventBusName).toBeUndefined();
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { stateMachineArn: [{ Ref: machineId }], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+    });
+    expect(rule.Targets.map((t: { Arn: unknown }) => flatten(t.Arn))).toEqual([fnArn('WorkflowEnded')]);
+    const invokers = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).filter((p) => p.Properties.Principal === 'events.amazonaws.com');
+    expect(invokers.map((p) => flatten(p.Properties.FunctionName))).toEqual([fnArn('WorkflowEnded')]);
   });
 });

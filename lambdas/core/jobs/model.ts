@@ -11,6 +11,11 @@ export interface JobError {
   readonly error: string;
 }
 
+/** `a`, then the errors of `b` that `a` does not already hold (same url and message). */
+export function mergeErrors(a: readonly JobError[], b: readonly JobError[]): JobError[] {
+  return [...a, ...b.filter((e) => !a.some((o) => o.url === e.url && o.error === e.error))];
+}
+
 /** What the client asked for, with defaults applied; fixed for the job's life. */
 export type JobOptions = Omit<CreateJobRequest, 'files' | 'urls' | 'zip_filename'> & {
   readonly zip_filename: string | null;
@@ -95,6 +100,16 @@ export const objectKeys = {
   checkpoint: (jobId: string, zipId: string) => `checkpoints/${jobId}/${zipId}.json`,
   /** Prepare's probe outcomes so far, while a split job's probing spans several runs. */
   probes: (jobId: string, run: number) => `checkpoints/${jobId}/probes-${run}.json`,
+};
+
+/**
+ * Workflow execution names: one per run of a job, so a repeated start is
+ * harmless, and one for a notification restarted after that run's execution
+ * ended early (see usecases/workflow-ended.ts).
+ */
+export const executionNames = {
+  run: (job: Pick<Job, 'id' | 'run'>) => `${job.id}-${job.run}`,
+  notify: (job: Pick<Job, 'id' | 'run'>) => `${job.id}-${job.run}-notify`,
 };
 
 export const isTerminal = (status: JobStatus | ZipStatus): boolean => status === 'completed' || status === 'failed';

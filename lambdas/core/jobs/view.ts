@@ -1,5 +1,5 @@
 import type { RequestedFile } from './create-request';
-import { isTerminal, type Job, type ZipRecord } from './model';
+import { isTerminal, mergeErrors, type Job, type ZipRecord } from './model';
 import { jobZipNames } from './zip-filenames';
 
 /** Builds the download link for one completed ZIP, or null when there is none to give. */
@@ -88,7 +88,8 @@ export function jobDetail(
     mode: job.options.mode,
     compression: job.options.compression,
     download_url: single?.download_url ?? null,
-    errors: [...job.errors, ...ordered.flatMap((z) => z.errors)],
+    // A job that failed as a whole says so once, though each unfinished ZIP says it too.
+    errors: mergeErrors(job.errors, ordered.flatMap((z) => z.errors)),
     zips: zipViews,
     progress: {
       files_done: isTerminal(job.status) ? (job.file_count ?? 0) : ordered.reduce((n, z) => n + z.files_done, 0),
