@@ -1,17 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalApi, type ApiResponse } from './support/local-api';
+import { describe, expect, it } from 'vitest';
+import type { ApiResponse } from './support/local-api';
+import { useLocalApi } from './support/use-local-api';
 
 // Random input at every endpoint: never a 5xx, always the envelope of API.md.
-let api: LocalApi;
-
-beforeAll(async () => {
-  api = await LocalApi.start();
-});
-
-afterAll(async () => {
-  await api?.stop();
-});
+const api = useLocalApi();
 
 const ERROR_CODES = ['INVALID_REQUEST', 'UNAUTHORIZED', 'PLAN_LIMIT_EXCEEDED', 'QUOTA_EXCEEDED', 'INVALID_TOKEN', 'EXPIRED_TOKEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED'];
 

@@ -1,29 +1,22 @@
 import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN } from '../../lambdas/core/plans';
 import { seedApiKey } from '../../lib/local/seed';
 import { readZipWithYauzl } from '../support/zip-readers';
-import { LocalApi } from './support/local-api';
+import { useLocalApi } from './support/use-local-api';
 import { SourceServer } from './support/source-server';
 
-let api: LocalApi;
 const sources = new SourceServer();
+// Polling several jobs at once must not meet the per-tenant rate limit.
+const api = useLocalApi(sources, { plans: [{ ...DEFAULT_PLAN, requests_per_minute: 100_000 }] });
 
 // Each group works as its own tenant, so that counts and listings are exact.
 const KEYS = { lister: 'list-key', stranger: 'stranger-key', retrier: 'retry-key', idem: 'idem-key', idem2: 'idem2-key' } as const;
 
 beforeAll(async () => {
-  await sources.start();
-  // Polling several jobs at once must not meet the per-tenant rate limit.
-  api = await LocalApi.start({ plans: [{ ...DEFAULT_PLAN, requests_per_minute: 100_000 }] });
   for (const [tenant, key] of Object.entries(KEYS)) await seedApiKey(process.env.TABLE_NAME!, key, tenant);
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
 });
 
 async function create(key: string, body: unknown, headers: Record<string, string> = {}) {

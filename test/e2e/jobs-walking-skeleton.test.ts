@@ -2,24 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkWithPython, checkWithUnzip, readZipWithYauzl } from '../support/zip-readers';
-import { LocalApi } from './support/local-api';
+import { useLocalApi } from './support/use-local-api';
 import { SourceServer } from './support/source-server';
 
-let api: LocalApi;
 const sources = new SourceServer();
+const api = useLocalApi(sources);
 const scratch = mkdtempSync(join(tmpdir(), 'zipjobs-zips-'));
-
-beforeAll(async () => {
-  await sources.start();
-  api = await LocalApi.start();
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
-});
 
 describe('a job of three URLs, end to end', () => {
   it('builds a ZIP that independent readers accept, with the right names and bytes', async () => {

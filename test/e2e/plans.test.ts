@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN, type Plan } from '../../lambdas/core/plans';
 import { seedApiKey } from '../../lib/local/seed';
-import { LocalApi, type ApiResponse } from './support/local-api';
+import { type ApiResponse } from './support/local-api';
+import { useLocalApi } from './support/use-local-api';
 import { SourceServer } from './support/source-server';
 
 const tiny: Plan = {
@@ -17,19 +18,12 @@ const spent: Plan = { ...DEFAULT_PLAN, name: 'spent', monthly_stored_gb_days: 0 
 const metered: Plan = { ...DEFAULT_PLAN, name: 'metered', monthly_stored_gb_days: 1e-9 };
 const sources = new SourceServer();
 
-let api: LocalApi;
+const api = useLocalApi(sources, { plans: [DEFAULT_PLAN, tiny, spent, metered] });
 
 beforeAll(async () => {
-  await sources.start();
-  api = await LocalApi.start({ plans: [DEFAULT_PLAN, tiny, spent, metered] });
   await seedApiKey(process.env.TABLE_NAME!, 'metered-key', 'metered-tenant', 'metered');
   await seedApiKey(process.env.TABLE_NAME!, 'tiny-key', 'tiny-tenant', 'tiny');
   await seedApiKey(process.env.TABLE_NAME!, 'spent-key', 'spent-tenant', 'spent');
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
 });
 
 describe('plans', () => {

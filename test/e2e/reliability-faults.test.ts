@@ -8,26 +8,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkWithUnzip, readZipWithYauzl } from '../support/zip-readers';
 import { FaultServer } from './support/fault-server';
-import { LocalApi } from './support/local-api';
+import { useLocalApi } from './support/use-local-api';
 
 // Read by the BuildZip handler at its first load: a stalled source fails in 1 s.
 process.env.ZIPJOBS_SOURCE_IDLE_TIMEOUT_MS = '1000';
 
 const sources = new FaultServer();
-let api: LocalApi;
+const api = useLocalApi(sources);
 const scratch = mkdtempSync(join(tmpdir(), 'zipjobs-faults-'));
 
-beforeAll(async () => {
-  await sources.start();
-  api = await LocalApi.start();
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
+afterAll(() => {
   delete process.env.ZIPJOBS_SOURCE_IDLE_TIMEOUT_MS;
 });
 

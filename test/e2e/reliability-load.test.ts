@@ -3,25 +3,15 @@
  * terminal state with the right ZIP, none is lost or duplicated, and the API
  * keeps answering /health meanwhile (worst latency reported, not asserted tightly).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN } from '../../lambdas/core/plans';
 import { readZipWithYauzl } from '../support/zip-readers';
 import { FaultServer } from './support/fault-server';
-import { LocalApi } from './support/local-api';
+import { useLocalApi } from './support/use-local-api';
 
 const JOBS = 200;
 const sources = new FaultServer();
-let api: LocalApi;
-
-beforeAll(async () => {
-  await sources.start();
-  api = await LocalApi.start({ plans: [{ ...DEFAULT_PLAN, requests_per_minute: 1_000_000 }] });
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
-});
+const api = useLocalApi(sources, { plans: [{ ...DEFAULT_PLAN, requests_per_minute: 1_000_000 }] });
 
 describe('load', () => {
   it(`runs ${JOBS} concurrent jobs to completion while /health stays responsive`, async () => {

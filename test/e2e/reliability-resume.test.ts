@@ -11,17 +11,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkWithPython, checkWithUnzip, readZipWithYauzl } from '../support/zip-readers';
 import { FaultServer } from './support/fault-server';
-import { LocalApi } from './support/local-api';
+import { useLocalApi } from './support/use-local-api';
 
 const sources = new FaultServer();
 // Read by the local stack at every invocation: changed between the two builds.
 const timeouts: { BuildZip?: number } = {};
-let api: LocalApi;
+const api = useLocalApi(sources, { lambdaTimeoutsMs: timeouts });
 const logLines: string[] = [];
 
-beforeAll(async () => {
-  await sources.start();
-  api = await LocalApi.start({ lambdaTimeoutsMs: timeouts });
+beforeAll(() => {
   process.env.ZIPJOBS_QUIET = 'false';
   const write = process.stdout.write.bind(process.stdout);
   vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
@@ -35,10 +33,8 @@ beforeAll(async () => {
   }) as typeof process.stdout.write);
 });
 
-afterAll(async () => {
+afterAll(() => {
   vi.restoreAllMocks();
-  await api?.stop();
-  await sources.stop();
 });
 
 const runsOf = (jobId: string) => {

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { DEFAULT_PLAN, type Plan } from '../../lambdas/core/plans';
 import { seedApiKey } from '../../lib/local/seed';
-import { LocalApi } from './support/local-api';
+import { useLocalApi } from './support/use-local-api';
 import { SourceServer } from './support/source-server';
 
 const sources = new SourceServer();
 const tiny: Plan = { ...DEFAULT_PLAN, name: 'tiny', max_files_per_job: 1 };
-let api: LocalApi;
+const api = useLocalApi(sources, { plans: [DEFAULT_PLAN, tiny] });
 
 beforeAll(async () => {
-  await sources.start();
-  api = await LocalApi.start({ plans: [DEFAULT_PLAN, tiny] });
   await seedApiKey(process.env.TABLE_NAME!, 'other-key', 'other-tenant');
   await seedApiKey(process.env.TABLE_NAME!, 'tiny-key', 'tiny-tenant', 'tiny');
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
 });
 
 /** `at()` this many seconds from now, in UTC, as EventBridge writes it (no milliseconds). */

@@ -2,27 +2,18 @@
  * 20,000 tiny files in one split job: all probed (HEAD, 32 at a time), packed
  * into one ZIP under the cap, every entry there; the wall time is printed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalApi } from './support/local-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useLocalApi } from './support/use-local-api';
 import { SyntheticSources } from './support/synthetic-sources';
 import { readZipWithYauzl } from '../support/zip-readers';
 
 const COUNT = 20_000;
 const CAP = 104_857_600;
-let api: LocalApi;
 const sources = new SyntheticSources();
+const api = useLocalApi(sources);
 const paths = Array.from({ length: COUNT }, (_, i) => `/many/f${String(i).padStart(5, '0')}.txt`);
 
-beforeAll(async () => {
-  await sources.start();
-  paths.forEach((path, i) => sources.set(path, { size: 20 + (i % 50) }));
-  api = await LocalApi.start();
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
-});
+beforeAll(() => paths.forEach((path, i) => sources.set(path, { size: 20 + (i % 50) })));
 
 /** Polls gently (each GET carries the 20,000-file list), noting when the job leaves `preparing` and when it ends. */
 async function runJob(body: Record<string, unknown>): Promise<Record<string, any>> {

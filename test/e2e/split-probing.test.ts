@@ -1,23 +1,13 @@
 /** Split jobs against sources that make probing hard: refused HEAD, no length, no ranges, liars. */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LocalApi } from './support/local-api';
+import { describe, expect, it, vi } from 'vitest';
+import { useLocalApi } from './support/use-local-api';
 import { SyntheticSources, expectZipEntries } from './support/synthetic-sources';
 
 const CAP = 104_857_600;
-let api: LocalApi;
 const sources = new SyntheticSources();
 // Read by the local stack at every invocation: one test shortens Prepare's run.
 const timeouts: { Prepare?: number } = {};
-
-beforeAll(async () => {
-  await sources.start();
-  api = await LocalApi.start({ lambdaTimeoutsMs: timeouts });
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
-});
+const api = useLocalApi(sources, { lambdaTimeoutsMs: timeouts });
 
 describe('probing a split job', () => {
   it('learns sizes through a refused HEAD and a HEAD without length, and gives a file of unknown size its own ZIP', async () => {

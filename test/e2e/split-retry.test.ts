@@ -3,27 +3,19 @@
  * sets `run` and `retry_from_checkpoint`; here the test does that itself and
  * starts the run on the local state machine).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { storageDeps } from '../../lambdas/handlers/deps';
 import { objectKeys, type BinRef } from '../../lambdas/core/jobs/model';
-import { LocalApi } from './support/local-api';
+import { useLocalApi } from './support/use-local-api';
 import { SyntheticSources, expectZipEntries } from './support/synthetic-sources';
 
 const CAP = 104_857_600;
-let api: LocalApi;
-let deps: ReturnType<typeof storageDeps>;
 const sources = new SyntheticSources();
+const api = useLocalApi(sources);
+let deps: ReturnType<typeof storageDeps>;
 
-beforeAll(async () => {
-  await sources.start();
-  api = await LocalApi.start();
-  deps = storageDeps();
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await sources.stop();
-});
+// The stack's stand-ins, reached the way the handlers reach them.
+beforeAll(() => void (deps = storageDeps()));
 
 /**
  * A split job of three ZIPs whose middle one fails: its file is missing, so

@@ -1,26 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedApiKey } from '../../lib/local/seed';
-import { LocalApi } from './support/local-api';
+import { useLocalApi } from './support/use-local-api';
 import { SourceServer } from './support/source-server';
 import { WebhookReceiver, type ReceivedWebhook } from './support/webhook-receiver';
 
-let api: LocalApi;
 const sources = new SourceServer();
 const receiver = new WebhookReceiver();
-
-beforeAll(async () => {
-  await sources.start();
-  await receiver.start();
-  // The backoff between attempts is minutes to hours; here it is 20 ms.
-  api = await LocalApi.start({ waitTimeOverridesMs: { WebhookBackoff: 20 } });
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await receiver.stop();
-  await sources.stop();
-});
+// The backoff between attempts is minutes to hours; here it is 20 ms.
+const api = useLocalApi([sources, receiver], { waitTimeOverridesMs: { WebhookBackoff: 20 } });
 
 /** Standard Webhooks verification, written out independently of the service's code. */
 function verifies(secret: string, webhook: ReceivedWebhook): boolean {

@@ -13,10 +13,7 @@ import { WebhookReceiver } from './support/webhook-receiver';
 const sources = new FaultServer();
 const receiver = new WebhookReceiver();
 // Runs may last 5 s here (24 h deployed); webhook retries wait 20 ms.
-const api = useLocalApi(
-  { start: () => Promise.all([sources.start(), receiver.start()]), stop: () => Promise.all([sources.stop(), receiver.stop()]) },
-  { executionTimeoutSeconds: 5, waitTimeOverridesMs: { WebhookBackoff: 20 } },
-);
+const api = useLocalApi([sources, receiver], { executionTimeoutSeconds: 5, waitTimeOverridesMs: { WebhookBackoff: 20 } });
 
 /** A source that takes about 7 s to send: longer than a run may last. */
 const slowFile = (name: string) => sources.set(`/${name}`, { body: randomBytes(2 * 1024 * 1024), chunkSize: 64 * 1024, delayMs: 220 });

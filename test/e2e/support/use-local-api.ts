@@ -2,20 +2,28 @@ import { afterAll, beforeAll } from 'vitest';
 import type { LocalStackOptions } from '../../../lib/local/local-stack';
 import { LocalApi } from './local-api';
 
+/** A test server (sources, a webhook receiver) the stack is started after and stopped before. */
+export interface TestServer {
+  start(): Promise<unknown>;
+  stop(): Promise<unknown>;
+}
+
 /**
- * A test file's set-up: starts `sources`, then a local stack, before the
- * file's tests and stops both after them. Returns a handle that forwards to
- * the running LocalApi (usable inside tests and hooks that run after it).
+ * A test file's set-up: starts `servers`, then a local stack, before the
+ * file's tests and stops them after. Returns a handle that forwards to the
+ * running LocalApi (usable inside tests, and in hooks registered after this
+ * call, which run after it).
  */
-export function useLocalApi(sources: { start(): Promise<unknown>; stop(): Promise<unknown> }, options: Partial<LocalStackOptions> = {}): LocalApi {
+export function useLocalApi(servers: TestServer | readonly TestServer[] = [], options: Partial<LocalStackOptions> = {}): LocalApi {
+  const all = Array.isArray(servers) ? servers : [servers as TestServer];
   let started: LocalApi | undefined;
   beforeAll(async () => {
-    await sources.start();
+    for (const server of all) await server.start();
     started = await LocalApi.start(options);
   });
   afterAll(async () => {
     await started?.stop();
-    await sources.stop();
+    for (const server of [...all].reverse()) await server.stop();
   });
   return new Proxy({} as LocalApi, {
     get(_, key) {
