@@ -169,9 +169,14 @@ export class MultipartSink implements ZipSink {
     return size;
   }
 
+  /** Waits for the part uploads in flight to end, however they end. */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.parts.map((p) => p.uploading));
+  }
+
   /** Gives up: nothing is left to bill (lifecycle rules are the safety net if this call fails). */
   async abort(): Promise<void> {
-    await Promise.allSettled(this.parts.map((p) => p.uploading));
+    await this.settle();
     if (!this.uploadId) return;
     await this.s3
       .send(new AbortMultipartUploadCommand({ Bucket: this.options.bucket, Key: this.options.key, UploadId: this.uploadId }))

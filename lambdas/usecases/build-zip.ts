@@ -5,7 +5,7 @@ import { MultipartSink, type MultipartSinkOptions } from '../adapters/multipart-
 import { chooseMethod } from '../core/compression';
 import { FetchError, type OpenOptions, type OpenedSource } from '../core/fetch';
 import { LIMITS } from '../core/jobs/create-request';
-import { objectKeys, type Bin, type BinEntry, type Job, type JobError } from '../core/jobs/model';
+import { isTerminal, objectKeys, type Bin, type BinEntry, type Job, type JobError } from '../core/jobs/model';
 import { EntryNameDeduper, entryBaseName } from '../core/naming';
 import { lonePayloadLimit } from '../core/packing';
 import { EntryAbortedError, ZipWriter, type EntryControl, type ZipMethod } from '../core/zip';
@@ -31,6 +31,9 @@ export interface ZipRef {
 export const BUILD_ZIP_MARGIN_MS = 60_000;
 
 const PROGRESS_EVERY_MS = 1000;
+
+/** How often a build checks that it still owns its ZIP (see `buildZip`). */
+export const OWNER_CHECK_MS = 5000;
 
 /** The short, user-facing reason a file was left out. */
 function fileError(error: unknown): string | undefined {
@@ -89,6 +92,7 @@ export async function buildZip(
 ): Promise<{ done: boolean }> {
   const job = await deps.store.getJob(jobId);
   if (!job) throw new Error(`job ${jobId} not found`);
+  const ownRun = job.run;
   const started = await deps.store.updateZip(jobId, ref.sequence, ['pending', 'processing'], {
     status: 'processing',
     updated_at: deps.now().toISOString(),
@@ -137,7 +141,30 @@ export async function buildZip(
   };
   if (progress) await recordProgress(true); // a retry from checkpoint reset the counters
 
-  const timeUp = () => worked && Date.now() >= budget.stopAt;
+  // A build whose execution ended early (stopped, timed out) runs on, as a
+  // Lambda does, while WorkflowEnded fails its job and a retry may start
+  // another build of this ZIP. So it checks every few seconds, and before
+  // anything others would see (a checkpoint, the finished ZIP), that the job
+  // is still unfinished and on the same run; if not, it stops writing at once.
+  const stillOwner = async () => {
+    const current = await deps.store.getJob(jobId);
+    return current !== undefined && current.run === ownRun && !isTerminal(current.status);
+  };
+  let superseded = false;
+  const ownerCheck = setInterval(() => {
+    stillOwner().then(
+      (own) => void (superseded ||= !own),
+      () => undefined,
+    );
+  }, OWNER_CHECK_MS);
+  ownerCheck.unref();
+  const giveWay = async () => {
+    await sink.settle();
+    log.warn('BuildZip superseded', { job_id: jobId, zip_id: ref.zip_id, run: ownRun });
+    return { done: true };
+  };
+
+  const timeUp = () => superseded || (worked && Date.now() >= budget.stopAt);
   const control = (): EntryControl => ({
     shouldPause: () => {
       worked = true;
@@ -235,7 +262,7 @@ export async function buildZip(
 
   const cleanUp = () => checkpoints.delete([dataKey]).catch(() => undefined);
 
-  {
+  try {
     // A storage fault throws out of here: the upload and the checkpoint stay, so
     // a Step Functions retry or a retry from checkpoint resumes instead of restarting.
     let stop = false;
@@ -269,6 +296,7 @@ export async function buildZip(
       await recordProgress(false);
     }
 
+    if (superseded || !(await stillOwner())) return await giveWay();
     if (!stop && (paused || next < bin.entries.length)) {
       await saveCheckpoint();
       await recordProgress(true);
@@ -311,5 +339,7 @@ export async function buildZip(
     await cleanUp();
     log.info('BuildZip done', { job_id: jobId, zip_id: ref.zip_id, runs, size });
     return { done: true };
+  } finally {
+    clearInterval(ownerCheck);
   }
 }

@@ -6,6 +6,7 @@
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { readZipWithYauzl } from '../support/zip-readers';
 import { FaultServer } from './support/fault-server';
 import { useLocalApi } from './support/use-local-api';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -72,13 +73,18 @@ describe('an execution that ends early', () => {
     expect((await webhookSettled(jobId)).webhook).toMatchObject({ status: 'delivered', attempts: 1 });
     expect(JSON.parse(receiver.to('/stopped')[0]!.body)).toMatchObject({ type: 'job.failed', data: { id: jobId, status: 'failed' } });
 
-    // Nothing was lost: a retry is a new run, which ends like any other. (The
-    // stopped run's BuildZip ran on to its end first, as a Lambda does on AWS.)
-    await api.stack.stepFunctions.idle();
-    sources.set('/stopped.bin', { body: Buffer.from('quick now\n') });
+    // Nothing was lost: a retry is a new run, which ends like any other. The
+    // stopped run's BuildZip runs on meanwhile (as a Lambda does on AWS), and
+    // must give way rather than finish its upload over the new ZIP.
+    const quick = Buffer.from('quick now\n');
+    sources.set('/stopped.bin', { body: quick });
     expect((await api.request('POST', `/jobs/${jobId}/retry`, { body: {} })).status).toBe(200);
     const retried = await api.waitForJob(jobId, ['completed', 'failed'], 30_000);
     expect(retried.status).toBe('completed');
     expect(retried.zips).toMatchObject([{ status: 'completed' }]);
+    await api.stack.stepFunctions.idle(); // the stopped run's BuildZip has ended too
+    const { bytes } = await api.download((await api.request('GET', `/jobs/${jobId}`)).body.download_url);
+    expect(bytes.length).toBe(retried.zips[0].size);
+    expect((await readZipWithYauzl(bytes)).map((e) => [e.name, e.data.toString()])).toEqual([['stopped.bin', quick.toString()]]);
   }, 60_000);
 });

@@ -101,7 +101,7 @@ function setup(s3: FakeS3, bin: Bin) {
     bucket: 'b',
     fetch: { allowPrivateAddresses: true, connectTimeoutMs: 5000, headersTimeoutMs: 5000, idleTimeoutMs: 5000, userAgent: 'test' },
   } as BuildZipDeps;
-  return { deps, zips };
+  return { deps, zips, job };
 }
 
 describe('BuildZip across runs', () => {
@@ -186,4 +186,26 @@ describe('BuildZip across runs', () => {
     expect(entries.map((e) => e.name)).toEqual(['file.bin']);
     expect(entries[0]!.data.equals(body)).toBe(true);
   }, 60_000);
+
+  it.each([
+    ['retried (a new run)', { run: 2, status: 'preparing' }],
+    ['failed by WorkflowEnded', { status: 'failed' }],
+  ])('gives way when its job was %s while it ran: no checkpoint, no ZIP, the record untouched', async (_, change) => {
+    const body = randomBytes(3 * 1024 * 1024);
+    const bin: Bin = { zip_id: 'z1', sequence: 1, filename: 'out.zip', entries: [{ index: 0, url: sources.set(`/g/${change.status}.bin`, { body }), filename: 'a.bin' }] };
+    const s3 = new FakeS3();
+    const { deps, zips, job } = setup(s3, bin);
+    Object.assign(job, { run: 1, status: 'processing' });
+    // The execution ends and the job moves on once this build has started.
+    const started = deps.store.updateZip.bind(deps.store);
+    deps.store.updateZip = async (...args) => {
+      const changed = await started(...args);
+      Object.assign(job, change);
+      return changed;
+    };
+    expect(await buildZip(deps, 'job-1', { zip_id: 'z1', sequence: 1, bin_key: 'bins/x' })).toEqual({ done: true });
+    expect(s3.objects.has(objectKeys.zip('job-1', 'z1'))).toBe(false);
+    expect(s3.objects.has(objectKeys.checkpoint('job-1', 'z1'))).toBe(false);
+    expect(zips.get(1)).toMatchObject({ status: 'processing' });
+  });
 });
