@@ -1,6 +1,6 @@
 import type { WebhookStore } from '../adapters/webhook-store';
 import type { WorkflowStarter } from '../adapters/workflow-starter';
-import { executionNames, isTerminal } from '../core/jobs/model';
+import { executionNames } from '../core/jobs/model';
 import { webhookMessageId } from '../core/webhooks/delivery';
 import { failUnfinishedJob, type WorkflowDeps } from './workflow';
 
@@ -56,7 +56,7 @@ export async function workflowEnded(deps: WorkflowEndedDeps, ended: EndedExecuti
     return 'delivery-failed';
   }
   if (ended.name !== executionNames.run(job)) return 'not-current';
-  const failedNow = !isTerminal(job.status) && (await failUnfinishedJob(deps, job.id, MESSAGES[ended.status]));
+  const failedNow = await failUnfinishedJob(deps, job, MESSAGES[ended.status]);
   if (!failedNow && !deliveryPending) return 'nothing-to-do';
   await deps.workflow.start(executionNames.notify(job), { job_id: job.id, notify_only: true });
   return failedNow ? 'job-failed' : 'notification-restarted';

@@ -274,24 +274,24 @@ export interface StepError {
 
 /** A job-level fault: the job fails visibly, never stays unfinished. */
 export async function markJobFailed(deps: WorkflowDeps, jobId: string, error: StepError | undefined): Promise<void> {
-  await failUnfinishedJob(deps, jobId, error?.Error === 'States.Timeout' ? 'the job timed out' : 'the job failed because of an internal error');
+  const job = await deps.store.getJob(jobId);
+  if (job) await failUnfinishedJob(deps, job, error?.Error === 'States.Timeout' ? 'the job timed out' : 'the job failed because of an internal error');
 }
 
 /**
- * Fails the job with `message` unless it has already ended, and with it every
- * ZIP still queued or being built (so no failed job shows a ZIP in progress;
- * a retry queues them again). Returns whether this call ended the job.
+ * Fails `job` (as just read) with `message` unless it has already ended, and
+ * with it every ZIP still queued or being built (so no failed job shows a ZIP
+ * in progress; a retry queues them again). Returns whether this call ended it.
  */
-export async function failUnfinishedJob(deps: WorkflowDeps, jobId: string, message: string): Promise<boolean> {
-  const job = await deps.store.getJob(jobId);
-  if (!job || job.status === 'completed') return false;
+export async function failUnfinishedJob(deps: WorkflowDeps, job: Job, message: string): Promise<boolean> {
+  if (isTerminal(job.status)) return false;
   const now = deps.now().toISOString();
   // The ZIPs first: whoever sees the job failed sees its ZIPs ended too.
-  const unfinished = (await deps.store.listZips(jobId)).filter((z) => !isTerminal(z.status));
+  const unfinished = (await deps.store.listZips(job.id)).filter((z) => !isTerminal(z.status));
   await mapConcurrent(unfinished, STORAGE_CONCURRENCY, (z) =>
-    deps.store.updateZip(jobId, z.sequence, ['pending', 'processing'], { status: 'failed', errors: [{ error: message }], updated_at: now }),
+    deps.store.updateZip(job.id, z.sequence, ['pending', 'processing'], { status: 'failed', errors: [{ error: message }], updated_at: now }),
   );
-  return deps.store.transitionJob(jobId, ['preparing', 'pending', 'processing'], 'failed', {
+  return deps.store.transitionJob(job.id, ['preparing', 'pending', 'processing'], 'failed', {
     errors: [...job.errors, { error: message }],
     completed_at: now,
     updated_at: now,

@@ -19,8 +19,9 @@ interface RunOptions {
   readonly stopAfterMs?: number;
 }
 
-async function run(stubs: Partial<Record<FunctionName, (input: any) => Promise<unknown>>>, options: RunOptions = {}) {
-  const calls: [FunctionName, any][] = [];
+/** Runs the definition once with `stubs` as its Lambdas; returns how it ended and every call, in order. */
+async function run(stubs: Partial<Record<FunctionName, (input: unknown) => Promise<unknown>>>, options: RunOptions = {}) {
+  const calls: [FunctionName, unknown][] = [];
   const lambdas = new Map<string, LocalLambda>();
   for (const [logicalId, name] of functionsByLogicalId(template)) {
     lambdas.set(localFunctionArn(logicalId), async (input) => {
