@@ -33,7 +33,7 @@ export const BUILD_ZIP_MARGIN_MS = 60_000;
 const PROGRESS_EVERY_MS = 1000;
 
 /** How often a build checks that it still owns its ZIP (see `buildZip`). */
-export const OWNER_CHECK_MS = 5000;
+const OWNER_CHECK_MS = 5000;
 
 /** The short, user-facing reason a file was left out. */
 function fileError(error: unknown): string | undefined {

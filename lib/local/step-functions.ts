@@ -145,11 +145,10 @@ export class LocalStepFunctions {
 
   describeExecution(arn: string) {
     const e = this.executionOf(arn);
-    const name = e.name;
     return {
       executionArn: arn,
       stateMachineArn: this.options.stateMachineArn,
-      name,
+      name: e.name,
       status: e.status,
       startDate: e.startDate / 1000,
       ...(e.stopDate ? { stopDate: e.stopDate / 1000 } : {}),

@@ -5,6 +5,7 @@ import { dynamoWebhookStore } from '../../adapters/webhook-store';
 import { loadEnv } from '../../env';
 import { workflowEnded } from '../../usecases/workflow-ended';
 import { storageDeps, workflowStarter } from '../deps';
+import { jobInput } from './deps';
 
 const env = loadEnv(['TABLE_NAME']);
 const deps = { ...storageDeps(), workflow: workflowStarter(), webhooks: dynamoWebhookStore(dynamoClient(), env.TABLE_NAME) };
@@ -17,7 +18,7 @@ const event = z.object({
     // The execution's input, as a JSON string ({job_id}; far below the 248 KiB EventBridge includes).
     input: z.string().transform((text, ctx) => {
       try {
-        return z.object({ job_id: z.string().min(1) }).parse(JSON.parse(text));
+        return jobInput.parse(JSON.parse(text));
       } catch {
         ctx.addIssue({ code: 'custom', message: 'input is not a workflow input' });
         return z.NEVER;
