@@ -31,6 +31,10 @@ export const envSchema = z.object({
   SCHEDULER_ROLE_ARN: z.string().min(1),
   /** The RunSchedule function, every schedule's target. */
   RUN_SCHEDULE_FUNCTION_ARN: z.string().min(1),
+  /** Name prefix of the Secrets Manager secrets holding tenant buckets' access keys (IAM grants are scoped to it). */
+  BUCKET_SECRET_PREFIX: z.string().min(1),
+  /** The role through which tenants' S3 buckets are written (their bucket policies grant it); absent locally. */
+  TENANT_BUCKET_ROLE_ARN: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

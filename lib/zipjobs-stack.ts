@@ -13,6 +13,7 @@ import { HouseFunction, type FunctionEnvironment } from './constructs/house-func
 import { Schedules } from './constructs/schedules';
 import { Secrets } from './constructs/secrets';
 import { Storage } from './constructs/storage';
+import { TenantBuckets } from './constructs/tenant-buckets';
 import { Workflow } from './constructs/workflow';
 import { plansSchema, type Plan } from '../lambdas/core/plans';
 import { apiRoutes, functionSpecs, type FunctionName } from './functions';
@@ -56,6 +57,12 @@ export class ZipjobsStack extends Stack {
       return new HouseFunction(this, name, { name, environment: withPlans, dev, logRetention });
     };
     const data = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName };
+    // Tenants' buckets: the role exists once the functions that assume it do.
+    let tenantBuckets: TenantBuckets | undefined;
+    const tenantAccess = {
+      BUCKET_SECRET_PREFIX: TenantBuckets.secretPrefix,
+      TENANT_BUCKET_ROLE_ARN: Lazy.string({ produce: () => tenantBuckets!.role.roleArn }),
+    };
     // A deployed fetcher never reaches private addresses; only the local stack may.
     const fetcher = { ...data, ALLOW_PRIVATE_ADDRESSES: 'false' } as const;
     // Functions that change a job's status publish it.
@@ -103,6 +110,7 @@ export class ZipjobsStack extends Stack {
       Health: house('Health', {}),
       ExpireJobs: house('ExpireJobs', { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName }),
       WebhookSettings: house('WebhookSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false' }),
+      BucketSettings: house('BucketSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
       RunSchedule: runSchedule,
       WorkflowEnded: workflowEnded,
       Schedules: house('Schedules', {
@@ -114,6 +122,7 @@ export class ZipjobsStack extends Stack {
     };
     grantLeastPrivilege({ functions, table, bucket, tokenSecret, stateMachine, bus });
     schedules.grantManage(functions.Schedules, table);
+    tenantBuckets = new TenantBuckets(this, 'TenantBuckets', { users: [], manager: functions.BucketSettings });
     // Expiry: DynamoDB's TTL removes a job's EXPIRY marker at expires_at (and the job record
     // 30 days later); the stream hands those removals to ExpireJobs.
     const removalOf = (sk: string) => FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE'), dynamodb: { Keys: { sk: { S: FilterRule.isEqual(sk) } } } });
@@ -142,6 +151,10 @@ export class ZipjobsStack extends Stack {
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'TenantBucketRoleArn', {
+      value: tenantBuckets.role.roleArn,
+      description: "Grant this role s3:PutObject, s3:AbortMultipartUpload, s3:GetObject and s3:DeleteObject in your bucket's policy to let zipjobs write ZIPs there",
+    });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName, description: 'Job status changes are put on this bus' });
   }
 }

@@ -58,7 +58,7 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
 
   // Every keyed request counts against the tenant's rate window (RATE#<tenant> items,
   // lambdas/adapters/usage-store.ts): the read-only API functions may write those and nothing else.
-  for (const fn of [f.GetJob, f.ListJobs, f.WebhookSettings]) {
+  for (const fn of [f.GetJob, f.ListJobs, f.WebhookSettings, f.BucketSettings]) {
     fn.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:UpdateItem'],
@@ -102,14 +102,16 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
   bucket.grantRead(f.Notify, objectsUnder('manifests/'));
   tokenSecret.grantRead(f.Notify);
 
-  // WebhookSettings resolves API keys (reads) and writes only tenants' webhook items.
-  table.grantReadData(f.WebhookSettings);
-  f.WebhookSettings.fn.addToRolePolicy(
-    // No CDK grant limits writes to one key prefix; the LeadingKeys condition does.
-    new PolicyStatement({
-      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      resources: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } },
-    }),
-  );
+  // WebhookSettings and BucketSettings resolve API keys (reads) and write only tenants' own items
+  // (TENANT#<id>: webhook settings, configured buckets).
+  for (const [fn, actions] of [
+    [f.WebhookSettings, ['dynamodb:PutItem', 'dynamodb:UpdateItem']],
+    [f.BucketSettings, ['dynamodb:PutItem', 'dynamodb:DeleteItem']],
+  ] as const) {
+    table.grantReadData(fn);
+    fn.fn.addToRolePolicy(
+      // No CDK grant limits writes to one key prefix; the LeadingKeys condition does.
+      new PolicyStatement({ actions: [...actions], resources: [table.tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } } }),
+    );
+  }
 }

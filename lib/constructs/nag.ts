@@ -1,10 +1,11 @@
 import { AspectPriority, Aspects, type CfnElement, type IAspect, type Stack } from 'aws-cdk-lib';
 import { NagSuppressions, type NagPackSuppression } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import type { FunctionName } from '../functions';
+import { functionSpecs, type FunctionName } from '../functions';
 import { Api } from './api';
 import { HouseFunction } from './house-function';
 import { Secrets } from './secrets';
+import { TenantBuckets } from './tenant-buckets';
 import { Storage, type BucketPrefix } from './storage';
 import { Workflow, workflowFunctionNames } from './workflow';
 
@@ -72,6 +73,14 @@ function suppress(stack: Stack): void {
         id: 'AwsSolutions-IAM5',
         reason: "CDK's table grants cover the table's own indexes (gsi1, gsi2), which the handlers query; no other table is reachable.",
         appliesTo: [`Resource::${tableArn}/index/*`],
+      });
+    }
+    if ((functionSpecs[house.name].env as readonly string[]).includes('BUCKET_SECRET_PREFIX')) {
+      suppressions.push({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "Tenants' bucket keys are secrets created at run time, one per configured bucket, all named under the stack's own prefix (lib/constructs/tenant-buckets.ts); the grant reaches that prefix and nothing else.",
+        appliesTo: [`Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:zipjobs/<AWS::StackName>/buckets/*`],
       });
     }
     if (grants && bucketArn) {
@@ -173,6 +182,21 @@ function suppress(stack: Stack): void {
           'The bucket holds only short-lived, service-written objects (manifests, bins, checkpoints, ZIPs) behind presigned URLs; object access is audited with CloudTrail S3 data events if needed, not a second log bucket.',
       },
     ]);
+  }
+
+  for (const tenantBuckets of only(stack, TenantBuckets)) {
+    NagSuppressions.addResourceSuppressions(
+      tenantBuckets.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            "Tenants' buckets are named at run time (PUT /settings/buckets), so no bucket ARN is known at deploy time; the statement is limited to object actions on buckets of other accounts, and each bucket's own policy must grant the role (lib/constructs/tenant-buckets.ts).",
+          appliesTo: ['Resource::arn:<AWS::Partition>:s3:::*/*'],
+        },
+      ],
+      true,
+    );
   }
 
   for (const secrets of only(stack, Secrets)) {

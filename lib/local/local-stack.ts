@@ -12,7 +12,8 @@ import S3rver from 's3rver';
 import { DEFAULT_PLAN, type Plan } from '../../lambdas/core/plans';
 import { functionSpecs, apiRoutes, type FunctionName } from '../functions';
 import { apiGatewayServer } from './api-gateway';
-import { AwsServiceError, startJsonServices } from './aws-json-services';
+import { startJsonServices } from './aws-json-services';
+import { localSecretsManager } from './secrets-manager';
 import { busEvent, LocalEventBus, type LocalBusEvent } from './event-bus';
 import { seedApiKey } from './seed';
 import { stateMachineDefinition } from './state-machine-definition';
@@ -126,10 +127,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     'AWSStepFunctions.StartExecution': (input) => stepFunctions!.startExecution(input),
     'AWSStepFunctions.DescribeExecution': (input) => stepFunctions!.describeExecution(String(input.executionArn)),
     'AWSStepFunctions.StopExecution': (input) => stepFunctions!.stopExecution(String(input.executionArn)),
-    'secretsmanager.GetSecretValue': (input) => {
-      if (input.SecretId !== TOKEN_SECRET_ARN) throw new AwsServiceError('ResourceNotFoundException', 'Secrets Manager can not find the specified secret.');
-      return { ARN: TOKEN_SECRET_ARN, Name: 'zipjobs-token-local', SecretString: secret, VersionId: 'local' };
-    },
+    ...localSecretsManager(join(dataDir, 'secrets.json'), LOCAL_REGION, LOCAL_ACCOUNT, { [TOKEN_SECRET_ARN]: secret }),
   });
 
   Object.assign(process.env, {
@@ -147,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     BUCKET_NAME,
     STATE_MACHINE_ARN,
     TOKEN_SECRET_ARN,
+    BUCKET_SECRET_PREFIX: 'zipjobs-local/buckets/',
     ALLOW_PRIVATE_ADDRESSES: String(options.allowPrivateAddresses),
     PLANS: JSON.stringify(options.plans ?? [DEFAULT_PLAN]),
   });

@@ -1,6 +1,7 @@
 /** `zip_filename`: parse at create time, check every reachable N, render per ZIP. */
 export {
   parseZipFilename,
+  renderTemplate,
   renderZipName,
   renderZipNames,
   utcDate,

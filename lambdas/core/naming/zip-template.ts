@@ -75,7 +75,8 @@ export function utcDate(d: Date): string {
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
 }
 
-function renderTemplate(parts: TemplatePart[], n: number, ctx: RenderContext): string {
+/** A template's text for ZIP `n`, without the plain rules (object-key prefixes use it as written). */
+export function renderTemplate(parts: readonly TemplatePart[], n: number, ctx: RenderContext): string {
   let out = '';
   for (const part of parts) {
     if ('literal' in part) out += part.literal;

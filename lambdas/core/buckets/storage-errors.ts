@@ -1,0 +1,27 @@
+/**
+ * Names the cause of a refused write to a bucket, as the user should read it
+ * on a ZIP or a settings answer; undefined for faults that may pass (a 5xx,
+ * a reset connection), which are retried instead.
+ */
+export interface StorageErrorLike {
+  readonly name?: string;
+  readonly code?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+const CREDENTIALS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidToken', 'ExpiredToken', 'InvalidClientTokenId', 'Unauthorized']);
+const UNREACHABLE = new Set(['ENOTFOUND', 'ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+
+export function storageProblem(error: unknown, where: string): string | undefined {
+  const e = (error ?? {}) as StorageErrorLike;
+  const name = e.name ?? '';
+  const status = e.$metadata?.httpStatusCode;
+  if (name === 'NoSuchBucket') return 'bucket does not exist';
+  if (CREDENTIALS.has(name)) return 'credentials rejected';
+  if (name === 'AccessDenied' || name === 'AllAccessDisabled' || name === 'Forbidden' || status === 403) return `bucket permissions: ${name === 'Forbidden' || !name ? 'AccessDenied' : name} (${where})`;
+  if (name === 'BlockedAddress') return 'endpoint refused: it points to a private or loopback address';
+  if (UNREACHABLE.has(e.code ?? name)) return `endpoint unreachable (${e.code ?? name})`;
+  if (status === 404) return 'bucket does not exist';
+  if (name === 'InvalidBucketName' || name === 'KeyTooLongError' || name === 'InvalidArgument' || name === 'NotImplemented') return `bucket refused the write: ${name} (${where})`;
+  return undefined;
+}

@@ -1,0 +1,16 @@
+import { secretsClient, dynamoClient } from '../adapters/aws-clients';
+import { secretsCredentialStore } from '../adapters/bucket-credentials';
+import { dynamoBucketStore } from '../adapters/bucket-store';
+import { tenantBucketClients } from '../adapters/tenant-s3';
+import { loadEnv } from '../env';
+
+/** Tenants' configured buckets: their records, their keys and S3 clients for them, built once per container. */
+export function tenantBucketDeps() {
+  const env = loadEnv(['TABLE_NAME', 'BUCKET_SECRET_PREFIX', 'ALLOW_PRIVATE_ADDRESSES', 'TENANT_BUCKET_ROLE_ARN']);
+  const options = {
+    allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES === 'true',
+    ...(env.TENANT_BUCKET_ROLE_ARN !== undefined && { roleArn: env.TENANT_BUCKET_ROLE_ARN }),
+  };
+  const credentials = secretsCredentialStore(secretsClient(), env.BUCKET_SECRET_PREFIX);
+  return { buckets: dynamoBucketStore(dynamoClient(), env.TABLE_NAME), credentials, clients: tenantBucketClients(credentials, options), s3Options: options };
+}
