@@ -56,7 +56,7 @@ report(async (): Promise<LatencyResult> => {
     if (created.status !== 201) throw new Error(`POST /jobs answered ${created.status}`);
     for (;;) {
       const res = await fetch(`${stack.url}/jobs/${job_id}`, { headers });
-      const job = (await res.json()) as { status: string; file_count: number };
+      const { job } = (await res.json()) as { job: { status: string; file_count: number } };
       if (job.status === 'completed') {
         if (job.file_count !== 3) throw new Error(`job completed with ${job.file_count} files`);
         return performance.now() - start;

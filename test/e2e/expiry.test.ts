@@ -44,7 +44,7 @@ describe('expiry', () => {
     expect(await objectExists(zipKey)).toBe(true);
 
     await backdate(job.id, new Date(Date.now() - 1000));
-    const expired = await api.request('GET', `/jobs/${job.id}`);
+    const expired = await api.getJob(job.id);
     expect(expired.body).toMatchObject({ status: 'completed', download_url: null });
     expect(expired.body.zips[0].download_url).toBeNull();
     const refused = await fetch(link, { redirect: 'manual' });

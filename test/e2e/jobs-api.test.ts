@@ -28,8 +28,10 @@ async function waitFor(key: string, jobId: string, statuses = ['completed', 'fai
   for (;;) {
     const res = await api.request('GET', `/jobs/${jobId}`, { key });
     expect(res.status).toBe(200);
-    if (statuses.includes(res.body.status)) return res.body;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${res.body.status}`);
+    expect(res.body.success).toBe(true);
+    const job = res.body.job;
+    if (statuses.includes(job.status)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -86,7 +88,7 @@ describe('GET /jobs', () => {
     expect(Object.keys(newest).sort()).toEqual(
       ['id', 'status', 'url_count', 'file_count', 'zip_filename', 'zip_size', 'multi_zip', 'zip_count', 'total_size', 'max_zip_size_bytes', 'fail_on_url_error', 'created_at', 'completed_at', 'expires_at'].sort(),
     );
-    const detail = await api.request('GET', `/jobs/${newest.id}`, { key: KEYS.lister });
+    const detail = await api.getJob(newest.id, KEYS.lister);
     for (const [field, value] of Object.entries(newest)) expect(detail.body[field], field).toEqual(value);
     expect(newest).toMatchObject({ status: 'completed', zip_filename: 'list-6.zip', multi_zip: false, zip_count: 1, url_count: 1, file_count: 1 });
     expect(newest.zip_size).toBeGreaterThan(0);
@@ -223,7 +225,7 @@ describe('POST /jobs/:id/retry', () => {
     expectInvalid(await api.request('POST', `/jobs/${res.body.job_id}/retry`, { key: KEYS.retrier, body: { from_checkpoint: 'yes' } }), 'from_checkpoint');
     expectInvalid(await api.request('POST', `/jobs/${res.body.job_id}/retry`, { key: KEYS.retrier, body: { force: true } }), 'force');
     // Still failed: a refused retry changes nothing.
-    expect((await api.request('GET', `/jobs/${res.body.job_id}`, { key: KEYS.retrier })).body.status).toBe('failed');
+    expect((await api.getJob(res.body.job_id, KEYS.retrier)).body.status).toBe('failed');
   });
 });
 

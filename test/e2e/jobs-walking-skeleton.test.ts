@@ -27,8 +27,9 @@ describe('a job of three URLs, end to end', () => {
     expect(created.body).toEqual({ success: true, job_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
 
     const job = await api.waitForJob(created.body.job_id);
+    // The job comes wrapped, as Eazip's clients read it (`response.job.status`).
+    expect((await api.request('GET', `/jobs/${created.body.job_id}`)).body).toEqual({ success: true, job });
     expect(job).toMatchObject({
-      success: true,
       id: created.body.job_id,
       status: 'completed',
       url_count: 3,

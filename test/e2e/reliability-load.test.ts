@@ -61,7 +61,7 @@ describe('load', () => {
     expect(listed.every((j) => j.status === 'completed')).toBe(true);
 
     for (let i = 0; i < JOBS; i++) {
-      const job = (await api.request('GET', `/jobs/${ids[i]}`)).body;
+      const job = (await api.getJob(ids[i]!)).body;
       const { bytes } = await api.download(job.download_url);
       const entries = await readZipWithYauzl(bytes);
       expect(entries.map((e) => e.name)).toEqual([`${i}.txt`]);

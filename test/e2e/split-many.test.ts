@@ -22,7 +22,7 @@ async function runJob(body: Record<string, unknown>): Promise<Record<string, any
   expect(created.status).toBe(201);
   let preparedAt: number | undefined;
   for (;;) {
-    const { body: job } = await api.request('GET', `/jobs/${created.body.job_id}`);
+    const { body: job } = await api.getJob(created.body.job_id);
     if (job.status !== 'preparing') preparedAt ??= performance.now();
     if (job.status === 'completed' || job.status === 'failed') {
       const seconds = (t: number) => ((t - started) / 1000).toFixed(1);

@@ -19,7 +19,7 @@ describe('probing a split job', () => {
     ];
     const created = await api.request('POST', '/jobs', { body: { files, zip_filename: 'abc.zip', max_zip_size_bytes: CAP } });
     expect(created.status).toBe(201);
-    const early = await api.request('GET', `/jobs/${created.body.job_id}`);
+    const early = await api.getJob(created.body.job_id);
     expect(early.body.status).toBe('preparing');
 
     const job = await api.waitForJob(created.body.job_id);

@@ -25,7 +25,7 @@ function verifies(secret: string, webhook: ReceivedWebhook): boolean {
 async function waitForWebhook(jobId: string, status: string, timeoutMs = 30_000): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const job = (await api.request('GET', `/jobs/${jobId}`)).body;
+    const job = (await api.getJob(jobId)).body;
     if (job.webhook?.status === status) return job;
     if (Date.now() > deadline) throw new Error(`webhook of ${jobId} is ${JSON.stringify(job.webhook)}, not ${status}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -144,7 +144,7 @@ describe('webhook delivery', () => {
     const job = await api.waitForJob(created.body.job_id);
     await api.stack.stepFunctions.idle();
     expect(job.webhook).toBeNull();
-    expect((await api.request('GET', `/jobs/${job.id}`)).body.webhook).toBeNull();
+    expect((await api.getJob(job.id)).body.webhook).toBeNull();
     expect(receiver.received.length).toBe(before);
   });
 });

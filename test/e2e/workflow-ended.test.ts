@@ -23,7 +23,7 @@ const fastFile = (name: string) => sources.set(`/${name}`, { body: Buffer.from('
 async function webhookSettled(jobId: string, timeoutMs = 30_000): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const job = (await api.request('GET', `/jobs/${jobId}`)).body;
+    const job = (await api.getJob(jobId)).body;
     if (job.webhook && job.webhook.status !== 'pending') return job;
     if (Date.now() > deadline) throw new Error(`webhook of ${jobId}: ${JSON.stringify(job.webhook)}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -83,7 +83,7 @@ describe('an execution that ends early', () => {
     expect(retried.status).toBe('completed');
     expect(retried.zips).toMatchObject([{ status: 'completed' }]);
     await api.stack.stepFunctions.idle(); // the stopped run's BuildZip has ended too
-    const { bytes } = await api.download((await api.request('GET', `/jobs/${jobId}`)).body.download_url);
+    const { bytes } = await api.download((await api.getJob(jobId)).body.download_url);
     expect(bytes.length).toBe(retried.zips[0].size);
     expect((await readZipWithYauzl(bytes)).map((e) => [e.name, e.data.toString()])).toEqual([['stopped.bin', quick.toString()]]);
   }, 60_000);

@@ -11,5 +11,6 @@ const { PUBLIC_BASE_URL } = loadEnv(['PUBLIC_BASE_URL']);
 export const handler = apiHandler(deps.store, async ({ event, tenant }) => {
   const jobId = event.pathParameters?.id ?? '';
   const job = await getJob(deps, tenant.id, jobId, baseUrl(event, PUBLIC_BASE_URL));
-  return success(200, job);
+  // Wrapped in `job`, as Eazip's clients read it (`response.job.status`); webhooks carry the bare job.
+  return success(200, { job });
 });

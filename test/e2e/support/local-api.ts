@@ -45,14 +45,21 @@ export class LocalApi {
     return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as T };
   }
 
+  /** `GET /jobs/:id`'s job (the answer wraps it in `job`). */
+  async getJob(jobId: string, key?: string): Promise<ApiResponse> {
+    const res = await this.request('GET', `/jobs/${jobId}`, { key });
+    return res.status === 200 ? { ...res, body: res.body.job } : res;
+  }
+
   /** Polls the job until it reaches one of `statuses` (default: a terminal one). */
   async waitForJob(jobId: string, statuses = ['completed', 'failed'], timeoutMs = 60_000, key?: string): Promise<Record<string, any>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const res = await this.request('GET', `/jobs/${jobId}`, { key });
       if (res.status !== 200) throw new Error(`GET /jobs/${jobId} answered ${res.status}: ${JSON.stringify(res.body)}`);
-      if (statuses.includes(res.body.status)) return res.body;
-      if (Date.now() > deadline) throw new Error(`job ${jobId} still ${res.body.status} after ${timeoutMs} ms`);
+      const job = res.body.job;
+      if (statuses.includes(job.status)) return job;
+      if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
