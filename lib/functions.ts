@@ -48,10 +48,10 @@ export const functionSpecs = {
   },
   Download: {
     entry: 'lambdas/handlers/api/download.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN'],
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],
     timeoutSeconds: 29,
     memoryMb: 256,
-    description: 'GET /download/{token}: verify the token, redirect to a short-lived presigned S3 URL',
+    description: "GET /download/{token}: verify the token, redirect to a short-lived presigned S3 URL (in the service's bucket or the tenant's)",
   },
   Health: {
     entry: 'lambdas/handlers/api/health.ts',
@@ -69,18 +69,18 @@ export const functionSpecs = {
   },
   BuildZip: {
     entry: 'lambdas/handlers/workflow/build-zip.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES'],
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],
     timeoutSeconds: 900,
     memoryMb: 1769,
-    description: 'Workflow: stream one bin of sources into a ZIP in S3',
+    description: "Workflow: stream one bin of sources into a ZIP in S3 (the service's bucket or a tenant's)",
   },
   MarkZipFailed: {
     entry: 'lambdas/handlers/workflow/mark-zip-failed.ts',
-    // BUCKET_NAME: storageDeps() reads it at cold start.
-    env: ['TABLE_NAME', 'BUCKET_NAME'],
+    // BUCKET_NAME: the checkpoint, naming the upload of a ZIP bound for a tenant's bucket, which it aborts.
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],
     timeoutSeconds: 30,
     memoryMb: 256,
-    description: 'Workflow: record a ZIP that could not be built',
+    description: "Workflow: record a ZIP that could not be built, aborting its upload in a tenant's bucket",
   },
   Finalize: {
     entry: 'lambdas/handlers/workflow/finalize.ts',

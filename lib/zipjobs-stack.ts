@@ -75,8 +75,8 @@ export class ZipjobsStack extends Stack {
 
     const workflowFunctions = {
       Prepare: house('Prepare', { ...fetcher, ...publishes }),
-      BuildZip: house('BuildZip', fetcher),
-      MarkZipFailed: house('MarkZipFailed', data),
+      BuildZip: house('BuildZip', { ...fetcher, ...tenantAccess }),
+      MarkZipFailed: house('MarkZipFailed', { ...data, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
       Finalize: house('Finalize', { ...data, ...publishes }),
       MarkFailed: house('MarkFailed', { ...data, ...publishes }),
       Notify: house('Notify', { ...signing, API_BASE_URL: apiBaseUrl, ALLOW_PRIVATE_ADDRESSES: 'false' }),
@@ -106,7 +106,7 @@ export class ZipjobsStack extends Stack {
       GetJob: house('GetJob', props.publicBaseUrl ? { ...signing, PUBLIC_BASE_URL: props.publicBaseUrl } : signing),
       ListJobs: house('ListJobs', { TABLE_NAME: table.tableName, TOKEN_SECRET_ARN: tokenSecret.secretArn }),
       RetryJob: house('RetryJob', { TABLE_NAME: table.tableName, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ...publishes }),
-      Download: house('Download', signing),
+      Download: house('Download', { ...signing, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
       Health: house('Health', {}),
       ExpireJobs: house('ExpireJobs', { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName }),
       WebhookSettings: house('WebhookSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false' }),
@@ -122,7 +122,7 @@ export class ZipjobsStack extends Stack {
     };
     grantLeastPrivilege({ functions, table, bucket, tokenSecret, stateMachine, bus });
     schedules.grantManage(functions.Schedules, table);
-    tenantBuckets = new TenantBuckets(this, 'TenantBuckets', { users: [], manager: functions.BucketSettings });
+    tenantBuckets = new TenantBuckets(this, 'TenantBuckets', { users: [functions.BuildZip, functions.Download, functions.MarkZipFailed], manager: functions.BucketSettings });
     // Expiry: DynamoDB's TTL removes a job's EXPIRY marker at expires_at (and the job record
     // 30 days later); the stream hands those removals to ExpireJobs.
     const removalOf = (sk: string) => FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE'), dynamodb: { Keys: { sk: { S: FilterRule.isEqual(sk) } } } });

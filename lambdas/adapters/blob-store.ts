@@ -24,6 +24,17 @@ export function attachmentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
+/** A short-lived GET of a ZIP that downloads under its name. */
+export function presignZipDownload(client: S3Client, bucket: string, key: string, filename: string, expiresInSeconds: number): Promise<string> {
+  const command = new GetObjectCommand({
+    Bucket: bucket,
+    Key: key,
+    ResponseContentDisposition: attachmentDisposition(filename),
+    ResponseContentType: 'application/zip',
+  });
+  return getSignedUrl(client, command, { expiresIn: expiresInSeconds });
+}
+
 export function s3BlobStore(client: S3Client, bucket: string): BlobStore {
   const getJson = async <T>(key: string): Promise<T> => {
     const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -44,15 +55,7 @@ export function s3BlobStore(client: S3Client, bucket: string): BlobStore {
         throw error;
       }
     },
-    presignDownload(key, filename, expiresInSeconds) {
-      const command = new GetObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        ResponseContentDisposition: attachmentDisposition(filename),
-        ResponseContentType: 'application/zip',
-      });
-      return getSignedUrl(client, command, { expiresIn: expiresInSeconds });
-    },
+    presignDownload: (key, filename, expiresInSeconds) => presignZipDownload(client, bucket, key, filename, expiresInSeconds),
     async deleteObjects(keys) {
       for (let i = 0; i < keys.length; i += 1000) {
         const batch = keys.slice(i, i + 1000).map((Key) => ({ Key }));

@@ -17,6 +17,11 @@ export interface MultipartSinkOptions {
   readonly queueSize?: number;
   /** Size of parts 1–1000; every further thousand parts grow by this much (S3 allows 10,000 parts). */
   readonly basePartSize?: number;
+  /**
+   * Every part this size instead (the last one no larger): R2 refuses an
+   * upload whose parts differ, S3 takes it too. See `uniformPartSize`.
+   */
+  readonly uniformPartSize?: number;
   /** An upload created earlier (a resumed build): parts go there instead of a new upload. */
   readonly uploadId?: string;
   /** Called (and awaited before any part uploads) once a new multipart upload exists: record its id for recovery. */
@@ -35,6 +40,30 @@ const MiB = 1024 * 1024;
 /** Part n's size: 10, 20, … 100 MiB per thousand parts, so 10,000 parts hold 550 GiB. */
 export function partSizeFor(partNumber: number, base = 10 * MiB): number {
   return base * (Math.floor((partNumber - 1) / 1000) + 1);
+}
+
+const MAX_PARTS = 10_000;
+const MAX_PART_SIZE = 5 * 1024 * MiB;
+
+/**
+ * One part size for a whole upload (R2's rule: all parts but the last the
+ * same size) that still fits `maxBytes` into 10,000 parts: `base`, or the
+ * next whole MiB above maxBytes / 10,000.
+ */
+export function uniformPartSize(maxBytes: number, base = 10 * MiB): number {
+  const needed = Math.ceil(maxBytes / MAX_PARTS / MiB) * MiB;
+  return Math.min(MAX_PART_SIZE, Math.max(base, needed));
+}
+
+/** A write the storage refused or failed; `cause` is the storage's error, `uri` the object. */
+export class StorageWriteError extends Error {
+  override readonly name = 'StorageWriteError';
+  constructor(
+    readonly uri: string,
+    options: { cause: unknown },
+  ) {
+    super(`writing ${uri} failed: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`, options);
+  }
 }
 
 interface Part {
@@ -152,19 +181,21 @@ export class MultipartSink implements ZipSink {
       // Small archive: one PutObject instead of a multipart upload.
       const part = this.parts[0];
       const body = part?.buf ? part.buf.subarray(0, part.filled) : Buffer.alloc(0);
-      await this.s3.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: this.options.key, Body: body, ...this.headers() }));
+      await this.guard(this.s3.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: this.options.key, Body: body, ...this.headers() })));
       return size;
     }
     for (const part of this.parts) if (!part.etag && !part.uploading) this.startUpload(part);
     await Promise.all(this.parts.map((p) => p.uploading));
     this.throwIfFailed();
-    await this.s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: this.options.bucket,
-        Key: this.options.key,
-        UploadId: this.uploadId,
-        MultipartUpload: { Parts: this.parts.map((p) => ({ PartNumber: p.number, ETag: p.etag })) },
-      }),
+    await this.guard(
+      this.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.options.bucket,
+          Key: this.options.key,
+          UploadId: this.uploadId,
+          MultipartUpload: { Parts: this.parts.map((p) => ({ PartNumber: p.number, ETag: p.etag })) },
+        }),
+      ),
     );
     return size;
   }
@@ -194,8 +225,8 @@ export class MultipartSink implements ZipSink {
     const last = this.parts.at(-1);
     if (last && last.filled < last.size) return last;
     const number = (last?.number ?? 0) + 1;
-    if (number > 10_000) throw new Error('archive exceeds the 10,000 parts of an S3 multipart upload');
-    const size = partSizeFor(number, this.basePartSize);
+    if (number > MAX_PARTS) throw new Error('archive exceeds the 10,000 parts of an S3 multipart upload');
+    const size = this.options.uniformPartSize ?? partSizeFor(number, this.basePartSize);
     const part: Part = { number, start: last ? last.start + last.size : 0, size, buf: Buffer.allocUnsafe(size), filled: 0 };
     this.parts.push(part);
     return part;
@@ -226,8 +257,8 @@ export class MultipartSink implements ZipSink {
     part.uploading = (async () => {
       try {
         this.uploadId ??= await this.createUpload();
-        const out = await this.s3.send(
-          new UploadPartCommand({ Bucket: this.options.bucket, Key: this.options.key, UploadId: this.uploadId, PartNumber: part.number, Body: body }),
+        const out = await this.guard(
+          this.s3.send(new UploadPartCommand({ Bucket: this.options.bucket, Key: this.options.key, UploadId: this.uploadId, PartNumber: part.number, Body: body })),
         );
         part.etag = out.ETag;
         part.buf = undefined;
@@ -242,13 +273,21 @@ export class MultipartSink implements ZipSink {
 
   private creating?: Promise<string>;
   private createUpload(): Promise<string> {
-    this.creating ??= this.s3
-      .send(new CreateMultipartUploadCommand({ Bucket: this.options.bucket, Key: this.options.key, ...this.headers() }))
+    this.creating ??= this.guard(this.s3.send(new CreateMultipartUploadCommand({ Bucket: this.options.bucket, Key: this.options.key, ...this.headers() })))
       .then(async (out) => {
         await this.options.onUploadCreated?.(out.UploadId!);
         return out.UploadId!;
       });
     return this.creating;
+  }
+
+  /** Every call that writes the object: its failures say which object, and keep the storage's error as the cause. */
+  private async guard<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (error) {
+      throw new StorageWriteError(`s3://${this.options.bucket}/${this.options.key}`, { cause: error });
+    }
   }
 
   private async oneUploadSettles(): Promise<void> {

@@ -1,3 +1,4 @@
+import { renderObjectKeys } from './buckets/object-key';
 import type { Job, JobStatus } from './jobs/model';
 
 /** The EventBridge event of API.md "Events": every job status change, creation included. */
@@ -12,12 +13,15 @@ export interface JobStatusChangedDetail {
   readonly previous_status: JobStatus | null;
   readonly zip_count: number;
   readonly total_size: number | null;
+  /** (jobs writing to a tenant's bucket) where each ZIP goes, once the ZIP count is known. */
+  readonly locations?: readonly { service: string; bucket: string; key: string }[];
 }
 
 export function jobStatusChangedDetail(
-  job: Pick<Job, 'id' | 'tenant_id' | 'status' | 'zip_count' | 'total_size'>,
+  job: Pick<Job, 'id' | 'tenant_id' | 'status' | 'zip_count' | 'total_size' | 'destination' | 'options' | 'created_at'>,
   previousStatus: JobStatus | null,
 ): JobStatusChangedDetail {
+  const { destination } = job;
   return {
     job_id: job.id,
     tenant_id: job.tenant_id,
@@ -25,5 +29,17 @@ export function jobStatusChangedDetail(
     previous_status: previousStatus,
     zip_count: job.zip_count,
     total_size: job.total_size ?? null,
+    // The very keys Prepare gave the ZIPs: rendered by the same rules from the job alone.
+    ...(destination &&
+      job.options.key !== undefined && {
+        locations:
+          job.zip_count > 0
+            ? renderObjectKeys(job.options.key, { jobId: job.id, createdAt: new Date(job.created_at), total: job.zip_count }).map((key) => ({
+                service: destination.service,
+                bucket: destination.bucket,
+                key,
+              }))
+            : [],
+      }),
   };
 }

@@ -1,24 +1,36 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { attachmentDisposition } from '../adapters/blob-store';
 import { log } from '../adapters/log';
-import { MultipartSink, type MultipartSinkOptions } from '../adapters/multipart-sink';
+import { MultipartSink, StorageWriteError, type MultipartSinkOptions } from '../adapters/multipart-sink';
+import { BucketUnavailableError, storageProblem } from '../core/buckets/storage-errors';
 import { chooseMethod } from '../core/compression';
 import { FetchError, type OpenOptions, type OpenedSource } from '../core/fetch';
 import { LIMITS } from '../core/jobs/create-request';
 import { isTerminal, objectKeys, type Bin, type BinEntry, type Job, type JobError } from '../core/jobs/model';
 import { EntryNameDeduper, entryBaseName } from '../core/naming';
 import { lonePayloadLimit } from '../core/packing';
-import { EntryAbortedError, ZipWriter, type EntryControl, type ZipMethod } from '../core/zip';
+import { EntryAbortedError, ZipWriter, ZipWriterBrokenError, type EntryControl, type ZipMethod } from '../core/zip';
 import { CheckpointStore, type BuildCheckpoint, type PausedEntry } from './build-zip/checkpoint';
 import { ENTRY_RETRIES, openWithRetry, rangeValidator, resumingBody, type RetryAllowance } from './build-zip/source';
 import { NO_LIMIT, type RunBudget } from './budget';
 import type { WorkflowDeps } from './workflow';
 
 export interface BuildZipDeps extends WorkflowDeps {
+  /** The service's bucket: checkpoints, and ZIPs that go nowhere else. */
   readonly s3: S3Client;
   readonly bucket: string;
   readonly fetch: Omit<OpenOptions, 'maxBytes'>;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Where a ZIP is written when not to `zips/` in the service's bucket (a tenant's own bucket). */
+  readonly zipTarget?: (job: Job, ref: ZipRef, bin: Bin) => Promise<ZipTarget | undefined>;
+}
+
+/** The object a ZIP is written to, and the sink settings its storage needs. */
+export interface ZipTarget {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly key: string;
+  readonly sink?: Pick<MultipartSinkOptions, 'uniformPartSize' | 'queueSize'>;
 }
 
 export interface ZipRef {
@@ -40,6 +52,14 @@ function fileError(error: unknown): string | undefined {
   if (error instanceof FetchError) return error.message;
   if (error instanceof EntryAbortedError) return error.cause instanceof FetchError ? error.cause.message : error.message;
   return undefined;
+}
+
+/** Why the storage refused the ZIP's bytes for good (named for the user), or undefined for faults worth retrying. */
+function refusedWrite(error: unknown): string | undefined {
+  let e = error;
+  while (e instanceof ZipWriterBrokenError) e = e.cause;
+  if (e instanceof BucketUnavailableError) return e.message;
+  return e instanceof StorageWriteError ? storageProblem(e.cause, e.uri) : undefined;
 }
 
 /** Worth starting the entry over: the source failed in a way that may pass, and not because of its content. */
@@ -68,6 +88,16 @@ function entryTime(source: OpenedSource, job: Job): Date {
 
 async function* failing(error: unknown): AsyncGenerator<Buffer> {
   throw error;
+}
+
+async function failZip(deps: WorkflowDeps, jobId: string, ref: ZipRef, errors: JobError[], filesDone: number, bytesDone: number): Promise<void> {
+  await deps.store.updateZip(jobId, ref.sequence, ['processing'], {
+    status: 'failed',
+    errors,
+    files_done: filesDone,
+    bytes_done: bytesDone,
+    updated_at: deps.now().toISOString(),
+  });
 }
 
 type Outcome = { kind: 'written'; size: number } | { kind: 'paused'; paused: PausedEntry } | { kind: 'failed'; message: string };
@@ -99,7 +129,14 @@ export async function buildZip(
   });
   if (!started) return { done: true }; // already finished by an earlier attempt
   const bin = await deps.blobs.getJson<Bin>(ref.bin_key);
-  const key = objectKeys.zip(jobId, ref.zip_id);
+  let target: ZipTarget;
+  try {
+    target = (await deps.zipTarget?.(job, ref, bin)) ?? { s3: deps.s3, bucket: deps.bucket, key: objectKeys.zip(jobId, ref.zip_id) };
+  } catch (error) {
+    if (!(error instanceof BucketUnavailableError)) throw error;
+    await failZip(deps, jobId, ref, [{ error: error.message }], 0, 0);
+    return { done: true };
+  }
   const checkpoints = new CheckpointStore(deps.s3, deps.bucket, objectKeys.checkpoint(jobId, ref.zip_id));
   const saved = await checkpoints.load();
   const progress = saved?.progress;
@@ -107,8 +144,9 @@ export async function buildZip(
   const uploadId = saved?.upload_id;
   let lastSaved = saved;
   const sinkOptions: MultipartSinkOptions = {
-    bucket: deps.bucket,
-    key,
+    ...target.sink,
+    bucket: target.bucket,
+    key: target.key,
     contentDisposition: attachmentDisposition(bin.filename),
     ...(uploadId !== undefined && { uploadId }),
     // Recorded at once, so that a crash before the next save can reuse (or abort) the upload.
@@ -118,8 +156,8 @@ export async function buildZip(
     },
   };
   const sink = progress
-    ? MultipartSink.restore(deps.s3, sinkOptions, progress.sink, await checkpoints.loadData(progress.data_key))
-    : new MultipartSink(deps.s3, sinkOptions);
+    ? MultipartSink.restore(target.s3, sinkOptions, progress.sink, await checkpoints.loadData(progress.data_key))
+    : new MultipartSink(target.s3, sinkOptions);
   const writer = progress ? ZipWriter.resume(sink, progress.writer) : new ZipWriter(sink);
   const names = new EntryNameDeduper();
   const claimed: string[] = [];
@@ -315,13 +353,7 @@ export async function buildZip(
     const failed = filesDone === 0 || (job.options.fail_on_url_error && errors.length > 0);
     if (failed) {
       await sink.abort();
-      await deps.store.updateZip(jobId, ref.sequence, ['processing'], {
-        status: 'failed',
-        errors: errors.length > 0 ? errors : [{ error: 'no file could be added' }],
-        files_done: filesDone,
-        bytes_done: bytesDone,
-        updated_at: deps.now().toISOString(),
-      });
+      await failZip(deps, jobId, ref, errors.length > 0 ? errors : [{ error: 'no file could be added' }], filesDone, bytesDone);
       await cleanUp();
       return { done: true };
     }
@@ -338,6 +370,16 @@ export async function buildZip(
     });
     await cleanUp();
     log.info('BuildZip done', { job_id: jobId, zip_id: ref.zip_id, runs, size });
+    return { done: true };
+  } catch (error) {
+    // A bucket that refuses the ZIP for good (permissions, a missing bucket, rejected keys) fails it
+    // with the cause and leaves no incomplete upload; other faults go to the workflow's retries.
+    const refused = refusedWrite(error);
+    if (refused === undefined) throw error;
+    await sink.abort();
+    await failZip(deps, jobId, ref, [...errors, { error: refused }], filesDone, bytesDone);
+    await cleanUp();
+    log.warn('BuildZip refused by storage', { job_id: jobId, zip_id: ref.zip_id, error: refused });
     return { done: true };
   } finally {
     clearInterval(ownerCheck);

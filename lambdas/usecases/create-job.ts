@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BlobStore } from '../adapters/blob-store';
+import type { BucketStore } from '../adapters/bucket-store';
+import { objectKeyFilename, objectKeyProblem } from '../core/buckets/object-key';
 import type { IdempotencyStore } from '../adapters/idempotency-store';
 import type { JobStore } from '../adapters/job-store';
 import type { WorkflowStarter } from '../adapters/workflow-starter';
@@ -7,12 +9,13 @@ import type { UsageStore } from '../adapters/usage-store';
 import { ConflictError, PlanLimitExceededError, QuotaExceededError } from '../core/errors';
 import { bodyFingerprint, checkIdempotencyKey, hashIdempotencyKey, IDEMPOTENCY_SECONDS } from '../core/idempotency';
 import { createJobRequestSchema, requestedFiles, type CreateJobRequest, type RequestedFile } from '../core/jobs/create-request';
-import { executionNames, objectKeys, type Job, type Manifest } from '../core/jobs/model';
+import { executionNames, objectKeys, type Job, type JobDestination, type Manifest } from '../core/jobs/model';
 import { validateClientFilename } from '../core/naming/entry-names';
 import { checkZipFilename, parseZipFilename } from '../core/naming/zip-names';
 import { usageMonth, type Plan } from '../core/plans';
 import { invalidField, parseOrThrow } from '../core/validation';
 import { webhookUrlProblem } from '../core/webhooks/url';
+import { namedBucket } from './bucket-settings';
 
 export interface CreateJobDeps {
   readonly store: JobStore;
@@ -26,6 +29,8 @@ export interface CreateJobDeps {
   readonly allowPrivateAddresses?: boolean;
   /** Remembers `Idempotency-Key`s; without it the header is refused. */
   readonly idempotency?: IdempotencyStore;
+  /** Tenants' configured buckets, for jobs that name one (`bucket_name`). */
+  readonly buckets?: BucketStore;
 }
 
 export interface CreateJobOptions {
@@ -71,6 +76,22 @@ function validateNames(body: CreateJobRequest, files: readonly RequestedFile[]):
     const problem = checkZipFilename(parsed.value, { maxTotal });
     if (problem) throw invalidField('zip_filename', problem);
   }
+  if (body.key !== undefined) {
+    const problem = objectKeyProblem(body.key, body.max_zip_size_bytes === null ? 1 : files.length);
+    if (problem) throw invalidField('key', problem);
+  }
+}
+
+/** The tenant's bucket a job names: configured (else 400 on `bucket_name`) and of the service the job says (`s3` unless given). */
+async function destinationOf(deps: CreateJobDeps, tenantId: string, body: CreateJobRequest): Promise<JobDestination | undefined> {
+  if (body.bucket_name === undefined) return undefined;
+  if (!deps.buckets) throw new Error('createJob: a job naming a bucket needs the bucket store');
+  const bucket = await namedBucket(deps.buckets, tenantId, body.bucket_name);
+  const service = body.service ?? 's3';
+  if (service !== bucket.service) {
+    throw invalidField('service', `the bucket "${bucket.name}" is an ${bucket.service} bucket: send "service": "${bucket.service}"${body.service === undefined ? ' (the default is "s3")' : ''}`);
+  }
+  return { bucket_name: bucket.name, service: bucket.service, bucket: bucket.bucket };
 }
 
 /**
@@ -93,8 +114,9 @@ export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan:
     if (problem) throw invalidField('webhook_url', problem);
   }
 
+  const destination = await destinationOf(deps, tenant.id, body);
   const newId = (deps.newId ?? randomUUID)();
-  if (idempotencyKey === undefined) return createNew(deps, tenant, body, files, newId);
+  if (idempotencyKey === undefined) return createNew(deps, tenant, body, files, newId, destination);
 
   if (!deps.idempotency) throw new Error('createJob: an Idempotency-Key needs an idempotency store');
   const keyHash = hashIdempotencyKey(idempotencyKey);
@@ -110,7 +132,7 @@ export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan:
     if (existing) return repeated(deps, existing);
   }
   try {
-    return await createNew(deps, tenant, body, files, claim.job_id);
+    return await createNew(deps, tenant, body, files, claim.job_id, destination);
   } catch (error) {
     // A create that made no job frees its key, so that the client can try again.
     if (claim.claimed && !(await deps.store.getJob(claim.job_id))) await deps.idempotency.release(tenant.id, keyHash, claim.job_id);
@@ -134,6 +156,7 @@ async function createNew(
   body: CreateJobRequest,
   files: readonly RequestedFile[],
   id: string,
+  destination: JobDestination | undefined,
 ): Promise<Job> {
   await enforceQuota(deps.usage, tenant, deps.now());
   const { files: _files, urls: _urls, zip_filename, ...options } = body;
@@ -143,7 +166,8 @@ async function createNew(
     id,
     tenant_id: tenant.id,
     status: body.max_zip_size_bytes === null ? 'pending' : 'preparing',
-    options: { ...options, zip_filename: zip_filename ?? null },
+    // A key's last segment names the ZIPs when no zip_filename does (ZipKit sends only the key).
+    options: { ...options, zip_filename: zip_filename ?? (body.key !== undefined ? objectKeyFilename(body.key) : null) },
     url_count: files.length,
     file_count: null,
     zip_count: 0,
@@ -155,6 +179,7 @@ async function createNew(
     expires_at: new Date(now.getTime() + body.expires_in * 1000).toISOString(),
     manifest_key: objectKeys.manifest(id),
     run: 1,
+    ...(destination && { destination }),
   };
   const manifest: Manifest = { files };
   await deps.blobs.putJson(job.manifest_key, manifest);

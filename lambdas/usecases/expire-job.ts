@@ -19,7 +19,8 @@ export async function checkpointObjectKeys(blobs: Pick<BlobStore, 'getJson'>, jo
 }
 
 /**
- * After a job expires, its stored objects go: the ZIPs, the manifest, the
+ * After a job expires, its stored objects go: the ZIPs (in the service's
+ * bucket; a tenant's own bucket is never touched), the manifest, the
  * bins and lists and checkpoints (Prepare's probes included). Every key is derived from the job and its
  * ZIP records, so nothing needs listing. The job record stays for history
  * until its own TTL. Safe to run twice.
@@ -38,7 +39,8 @@ export async function deleteExpiredJobObjects(
     keys.add(objectKeys.probes(job.id, run));
   }
   for (const zip of zips) {
-    keys.add(zip.key);
+    // A ZIP in a tenant's bucket is the tenant's: only its link expires.
+    if (!zip.location) keys.add(zip.key);
     keys.add(zip.bin_key);
     for (const key of await checkpointObjectKeys(deps.blobs, job.id, zip.id)) keys.add(key);
   }

@@ -1,6 +1,7 @@
 import type { BlobStore } from '../adapters/blob-store';
 import type { JobStore } from '../adapters/job-store';
 import { ExpiredTokenError, InvalidTokenError, NotFoundError } from '../core/errors';
+import type { ZipLocation } from '../core/buckets/model';
 import type { Job, Manifest, ZipRecord } from '../core/jobs/model';
 import { jobDetail } from '../core/jobs/view';
 import { jobZipNames } from '../core/jobs/zip-filenames';
@@ -11,6 +12,8 @@ export interface ReadJobDeps {
   readonly blobs: BlobStore;
   readonly signingKeys: () => Promise<SigningKeys>;
   readonly now: () => Date;
+  /** Presigns a GET in a tenant's bucket (ZIPs with a `location`). */
+  readonly presignInTenantBucket?: (tenantId: string, location: ZipLocation, filename: string, expiresInSeconds: number) => Promise<string>;
 }
 
 /** Presigned storage URLs live this long; the download token is the long-lived credential. */
@@ -55,5 +58,9 @@ export async function resolveDownload(deps: ReadJobDeps, token: string): Promise
   const zip = found?.zips.find((z) => z.id === claims.z);
   if (!found || !zip || zip.status !== 'completed') throw new InvalidTokenError('token: no such archive');
   if (isExpired(found.job, now)) throw new ExpiredTokenError('token: the job has expired');
+  if (zip.location) {
+    if (!deps.presignInTenantBucket) throw new Error('resolveDownload: a ZIP in a tenant bucket needs presignInTenantBucket');
+    return deps.presignInTenantBucket(found.job.tenant_id, zip.location, zip.filename, PRESIGN_SECONDS);
+  }
   return deps.blobs.presignDownload(zip.key, zip.filename, PRESIGN_SECONDS);
 }

@@ -7,6 +7,7 @@ import { isTerminal, mergeErrors, objectKeys, type Bin, type BinEntry, type BinR
 import { mapConcurrent, packFiles, packItemFor, type ProbeOutcome, type RejectedFile } from '../core/packing';
 import { aggregateJob } from '../core/jobs/status';
 import { jobZipNames } from '../core/jobs/zip-filenames';
+import { renderObjectKeys } from '../core/buckets/object-key';
 import { log } from '../adapters/log';
 import { NO_LIMIT, type RunBudget } from './budget';
 import { checkpointObjectKeys } from './expire-job';
@@ -80,6 +81,7 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
   }
 
   const names = jobZipNames(job, packed.bins.length);
+  const tenantKeys = job.destination ? renderObjectKeys(job.options.key!, { jobId: job.id, createdAt: new Date(job.created_at), total: packed.bins.length }) : undefined;
   const now = deps.now().toISOString();
   const zips = await mapConcurrent(packed.bins, STORAGE_CONCURRENCY, async (indexes, i): Promise<ZipRecord> => {
     const zipId = `zip_${i + 1}`;
@@ -99,7 +101,8 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
       filename: bin.filename,
       file_count: entries.length,
       size: null,
-      key: objectKeys.zip(job.id, zipId),
+      key: tenantKeys?.[i] ?? objectKeys.zip(job.id, zipId),
+      ...(job.destination && { location: { service: job.destination.service, bucket: job.destination.bucket, key: tenantKeys![i]!, bucket_name: job.destination.bucket_name } }),
       bin_key: binKey,
       errors: [],
       files_done: 0,
@@ -198,7 +201,8 @@ async function dropZips(deps: WorkflowDeps, job: Job, existing: readonly ZipReco
   if (existing.length === 0) return;
   const stale = existing.filter((z) => z.sequence > keep);
   const keys = (await Promise.all(existing.map((z) => checkpointObjectKeys(deps.blobs, job.id, z.id)))).flat();
-  for (const z of stale) keys.push(z.bin_key, z.key);
+  // A ZIP in a tenant's bucket is the tenant's: never deleted by the service.
+  for (const z of stale) keys.push(z.bin_key, ...(z.location ? [] : [z.key]));
   await deps.blobs.deleteObjects(keys);
   await deps.store.deleteZips(job.id, stale.map((z) => z.sequence));
 }

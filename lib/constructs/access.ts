@@ -89,6 +89,10 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
     new PolicyStatement({ actions: ['s3:ListMultipartUploadParts'], resources: [bucket.arnForObjects(objectsUnder('zips/'))] }),
   );
 
+  // MarkZipFailed reads a failed ZIP's checkpoint and bin to abort its upload in a tenant's bucket.
+  bucket.grantRead(f.MarkZipFailed, objectsUnder('checkpoints/'));
+  bucket.grantRead(f.MarkZipFailed, objectsUnder('bins/'));
+
   // WorkflowEnded fails the job of an execution that ended early (and its ZIPs), and starts its webhook again.
   table.grantReadWriteData(f.WorkflowEnded);
   stateMachine.grantStartExecution(f.WorkflowEnded);

@@ -38,6 +38,7 @@ const objectGrants: { readonly [N in FunctionName]?: { prefixes: readonly Bucket
   Prepare: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: [...READ, ...PUT, ...DELETE] },
   BuildZip: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: [...READ, ...PUT, ...DELETE] },
   Notify: { prefixes: ['manifests/'], actions: READ },
+  MarkZipFailed: { prefixes: ['checkpoints/', 'bins/'], actions: READ },
   // ExpireJobs reads a checkpoint to find its binary part.
   ExpireJobs: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: [...READ, ...DELETE] },
 };

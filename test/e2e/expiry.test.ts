@@ -1,24 +1,11 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { backdate } from './support/expiry';
 import { useLocalApi } from './support/use-local-api';
 import { SourceServer } from './support/source-server';
 
 const sources = new SourceServer();
 const api = useLocalApi(sources);
-
-/** Moves a job's expiry (and its marker's TTL) into the past, as time passing would. */
-async function backdate(jobId: string, expiresAt: Date): Promise<void> {
-  const dynamo = new DynamoDBClient({});
-  const table = process.env.TABLE_NAME!;
-  await dynamo.send(
-    new UpdateItemCommand({ TableName: table, Key: { pk: { S: `JOB#${jobId}` }, sk: { S: 'JOB' } }, UpdateExpression: 'SET expires_at = :e', ExpressionAttributeValues: { ':e': { S: expiresAt.toISOString() } } }),
-  );
-  await dynamo.send(
-    new UpdateItemCommand({ TableName: table, Key: { pk: { S: `JOB#${jobId}` }, sk: { S: 'EXPIRY' } }, UpdateExpression: 'SET #ttl = :t', ExpressionAttributeNames: { '#ttl': 'ttl' }, ExpressionAttributeValues: { ':t': { N: String(Math.floor(expiresAt.getTime() / 1000)) } } }),
-  );
-  dynamo.destroy();
-}
 
 async function objectExists(key: string): Promise<boolean> {
   const s3 = new S3Client({ forcePathStyle: true });

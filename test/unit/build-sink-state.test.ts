@@ -1,54 +1,10 @@
-import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MultipartSink } from '../../lambdas/adapters/multipart-sink';
 import { ZipWriter } from '../../lambdas/core/zip';
+import { FakeS3 } from '../support/fake-s3';
 import { readZipWithYauzl } from '../support/zip-readers';
-
-/** An in-memory S3 that assembles multipart uploads. */
-class FakeS3 {
-  readonly uploads = new Map<string, Map<number, Buffer>>();
-  readonly objects = new Map<string, Buffer>();
-  readonly calls: string[] = [];
-  private next = 0;
-
-  async send(command: unknown): Promise<unknown> {
-    const input = (command as { input: Record<string, any> }).input;
-    this.calls.push((command as object).constructor.name);
-    if (command instanceof CreateMultipartUploadCommand) {
-      const id = `u${++this.next}`;
-      this.uploads.set(id, new Map());
-      return { UploadId: id };
-    }
-    if (command instanceof UploadPartCommand) {
-      const body = Buffer.from(input.Body as Uint8Array);
-      this.uploads.get(input.UploadId)!.set(input.PartNumber, body);
-      return { ETag: `"${input.PartNumber}-${body.length}"` };
-    }
-    if (command instanceof CompleteMultipartUploadCommand) {
-      const parts = this.uploads.get(input.UploadId)!;
-      const list = input.MultipartUpload.Parts as { PartNumber: number; ETag: string }[];
-      const bodies = list.map((p) => {
-        const body = parts.get(p.PartNumber)!;
-        expect(p.ETag).toBe(`"${p.PartNumber}-${body.length}"`);
-        return body;
-      });
-      this.objects.set(input.Key, Buffer.concat(bodies));
-      return {};
-    }
-    if (command instanceof PutObjectCommand) {
-      this.objects.set(input.Key, Buffer.from(input.Body as Uint8Array));
-      return {};
-    }
-    throw new Error(`unexpected ${(command as object).constructor.name}`);
-  }
-}
 
 const KiB = 1024;
 const opts = { bucket: 'b', key: 'k.zip', basePartSize: 64 * KiB };

@@ -25,3 +25,8 @@ export function storageProblem(error: unknown, where: string): string | undefine
   if (name === 'InvalidBucketName' || name === 'KeyTooLongError' || name === 'InvalidArgument' || name === 'NotImplemented') return `bucket refused the write: ${name} (${where})`;
   return undefined;
 }
+
+/** A ZIP's bucket can no longer be used (its configuration was deleted): the ZIP fails with this message. */
+export class BucketUnavailableError extends Error {
+  override readonly name = 'BucketUnavailableError';
+}

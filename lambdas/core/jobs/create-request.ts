@@ -10,6 +10,7 @@ export const LIMITS = {
   maxMetadataValueLength: 1024,
   maxZipFilenameLength: 255,
   maxUrlLength: 8192,
+  maxObjectKeyLength: 1024,
 } as const;
 
 const httpUrl = z.string({ error: 'must be a string' }).max(LIMITS.maxUrlLength, { error: `must be at most ${LIMITS.maxUrlLength} characters` }).refine(
@@ -74,6 +75,10 @@ export const createJobRequestSchema = z
       compression: z.enum(['auto', 'store', 'deflate'], { error: 'must be "auto", "store" or "deflate"' }).default('auto'),
       // The scheme and address rules depend on the deployment: see webhookUrlProblem.
       webhook_url: z.string({ error: 'must be a string' }).optional(),
+      // A tenant's own bucket (its name as configured), the ZIP's key there (its rules: objectKeyProblem) and its service.
+      bucket_name: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(63, { error: 'must be at most 63 characters' }).optional(),
+      key: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(LIMITS.maxObjectKeyLength, { error: `must be at most ${LIMITS.maxObjectKeyLength} characters` }).optional(),
+      service: z.enum(['s3', 'r2'], { error: 'must be "s3" or "r2"' }).optional(),
     },
     { error: 'the body must be a JSON object' },
   )
@@ -81,6 +86,9 @@ export const createJobRequestSchema = z
     if ((body.files === undefined) === (body.urls === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['files'], message: 'exactly one of files or urls is required' });
     }
+    if (body.bucket_name !== undefined && body.key === undefined) ctx.addIssue({ code: 'custom', path: ['key'], message: 'is required with bucket_name' });
+    if (body.bucket_name === undefined && body.key !== undefined) ctx.addIssue({ code: 'custom', path: ['bucket_name'], message: 'is required with key' });
+    if (body.bucket_name === undefined && body.service !== undefined) ctx.addIssue({ code: 'custom', path: ['bucket_name'], message: 'is required with service' });
   });
 
 export type CreateJobRequest = z.infer<typeof createJobRequestSchema>;

@@ -1,4 +1,5 @@
 import type { CreateJobRequest, RequestedFile } from './create-request';
+import type { BucketService, ZipLocation } from '../buckets/model';
 import type { WebhookDelivery } from '../webhooks/delivery';
 
 export type JobStatus = 'preparing' | 'pending' | 'processing' | 'completed' | 'failed';
@@ -44,6 +45,14 @@ export interface Job {
   readonly retry_from_checkpoint?: boolean;
   /** The webhook delivery of the current run, once Notify has tried one (none without a URL). */
   readonly webhook?: WebhookDelivery;
+  /** The tenant's bucket its ZIPs go to (`bucket_name` resolved at create time); none: the service's own. */
+  readonly destination?: JobDestination;
+}
+
+export interface JobDestination {
+  readonly bucket_name: string;
+  readonly service: BucketService;
+  readonly bucket: string;
 }
 
 export interface ZipRecord {
@@ -55,8 +64,10 @@ export interface ZipRecord {
   /** Files in the bin; after the build, files actually packaged. */
   readonly file_count: number;
   readonly size: number | null;
-  /** S3 key of the finished archive. */
+  /** Key of the finished archive: in the service's bucket, or in `location`'s. */
   readonly key: string;
+  /** Set when the ZIP goes to a tenant's bucket (which the service never deletes from). */
+  readonly location?: ZipLocation;
   /** S3 key of the bin (its entries). */
   readonly bin_key: string;
   readonly errors: readonly JobError[];

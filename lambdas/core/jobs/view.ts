@@ -14,6 +14,7 @@ function zipView(zip: ZipRecord, link: DownloadLink) {
     file_count: zip.file_count,
     size: zip.status === 'completed' ? zip.size : null,
     download_url: link(zip),
+    ...(zip.location && { location: { service: zip.location.service, bucket: zip.location.bucket, key: zip.location.key } }),
     ...(zip.errors.length > 0 ? { errors: zip.errors } : {}),
   };
 }

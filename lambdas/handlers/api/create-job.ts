@@ -1,4 +1,5 @@
 import { dynamoClient } from '../../adapters/aws-clients';
+import { dynamoBucketStore } from '../../adapters/bucket-store';
 import { dynamoIdempotencyStore } from '../../adapters/idempotency-store';
 import { dynamoUsageStore } from '../../adapters/usage-store';
 import { loadEnv } from '../../env';
@@ -13,6 +14,7 @@ const deps = {
   usage: dynamoUsageStore(dynamoClient(), loadEnv(['TABLE_NAME']).TABLE_NAME),
   idempotency: dynamoIdempotencyStore(dynamoClient(), loadEnv(['TABLE_NAME']).TABLE_NAME),
   allowPrivateAddresses: loadEnv(['ALLOW_PRIVATE_ADDRESSES']).ALLOW_PRIVATE_ADDRESSES === 'true',
+  buckets: dynamoBucketStore(dynamoClient(), loadEnv(['TABLE_NAME']).TABLE_NAME),
 };
 
 export const handler = apiHandler(deps.store, async ({ body, headers, tenant }) => {

@@ -1,11 +1,24 @@
+import { s3Client } from '../../adapters/aws-clients';
+import { log } from '../../adapters/log';
+import { loadEnv } from '../../env';
+import { abandonTenantUpload } from '../../usecases/build-zip/abandon';
 import { markZipFailed } from '../../usecases/workflow';
+import { tenantBucketDeps } from '../tenant-buckets';
 import { jobInput, stepError, storageDeps, zipRef } from './deps';
+import { tenantZipTargets } from './zip-targets';
 
-const deps = storageDeps();
+const storage = storageDeps();
+const deps = {
+  ...storage,
+  s3: s3Client(),
+  bucket: loadEnv(['BUCKET_NAME']).BUCKET_NAME,
+  zipTarget: tenantZipTargets(storage.store, tenantBucketDeps()),
+};
 const input = jobInput.extend({ zip: zipRef, error: stepError });
 
 export const handler = async (event: unknown) => {
   const { job_id, zip, error } = input.parse(event);
   await markZipFailed(deps, job_id, zip.sequence, error);
+  await abandonTenantUpload(deps, job_id, zip).catch((e: unknown) => log.warn('MarkZipFailed could not abort the upload', { job_id, zip_id: zip.zip_id, error: e }));
   return { job_id, zip, done: true };
 };

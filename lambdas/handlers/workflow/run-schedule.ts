@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dynamoClient } from '../../adapters/aws-clients';
+import { dynamoBucketStore } from '../../adapters/bucket-store';
 import { dynamoIdempotencyStore } from '../../adapters/idempotency-store';
 import { dynamoScheduleStore } from '../../adapters/schedule-store';
 import { dynamoUsageStore } from '../../adapters/usage-store';
@@ -19,6 +20,7 @@ const deps = {
     usage: dynamoUsageStore(dynamoClient(), env.TABLE_NAME),
     idempotency: dynamoIdempotencyStore(dynamoClient(), env.TABLE_NAME),
     allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES === 'true',
+    buckets: dynamoBucketStore(dynamoClient(), env.TABLE_NAME),
   },
   plans: parsePlans(env.PLANS),
   now: () => new Date(),
