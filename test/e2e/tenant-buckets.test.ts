@@ -146,6 +146,25 @@ describe("ZIPs in a tenant's bucket", () => {
     expect((await r2.getObject('zips', key)).length).toBe(job.zip_size);
   }, 60_000);
 
+  it('runs a schedule whose job writes a dated archive into the bucket', async () => {
+    const url = sources.set('/nightly/report.csv', { body: Buffer.from('day,total\n1,2\n'), lastModified });
+    const at = new Date(Date.now() + 2000).toISOString().slice(0, 19);
+    const created = await api.request('POST', '/schedules', {
+      body: { name: 'nightly', schedule_expression: `at(${at})`, job: { urls: [url], bucket_name: 'archive', service: 'r2', key: 'reports/{date}/daily.zip' } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    let run: { job_id?: string } | undefined;
+    for (const deadline = Date.now() + 20_000; !run?.job_id && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+      run = (await api.request('GET', `/schedules/${created.body.schedule_id}`)).body.recent_jobs?.[0];
+    }
+    const job = await api.waitForJob(run!.job_id!);
+    expect(job.status).toBe('completed');
+    const key = `reports/${String(job.created_at).slice(0, 10)}/daily.zip`;
+    expect(job.zips[0].location).toEqual({ service: 'r2', bucket: 'zips', key });
+    const [entry] = await readZipWithYauzl(await r2.getObject('zips', key));
+    expect(entry!.data.toString()).toBe('day,total\n1,2\n');
+  }, 60_000);
+
   it('answers 400 for a bucket the tenant has not configured, the wrong service or a bad key', async () => {
     const url = sources.set('/refused/file.txt', { body: Buffer.from('x') });
     const cases: [Record<string, unknown>, string, string | RegExp][] = [
