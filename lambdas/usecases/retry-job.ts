@@ -19,9 +19,9 @@ const notFailed = (status: JobStatus) =>
 /**
  * `POST /jobs/:id/retry`: a failed job starts its next run. The move out of
  * `failed` is conditional, so of two concurrent retries one starts a run and
- * the other is told the job is no longer failed. Without `from_checkpoint` a
- * split job goes back to `preparing` (probed and packed again); Prepare reads
- * `retry_from_checkpoint` to keep completed ZIPs and resume the others.
+ * the other is told the job is no longer failed. With `from_checkpoint: false`
+ * a split job goes back to `preparing` (probed and packed again); otherwise
+ * Prepare reads `retry_from_checkpoint` to keep completed ZIPs and resume the others.
  */
 export async function retryJob(deps: RetryJobDeps, tenantId: string, jobId: string, input: unknown): Promise<Job> {
   const { from_checkpoint } = parseOrThrow(retryJobRequestSchema, input ?? {});

@@ -1,7 +1,7 @@
 /**
- * What Prepare does when a failed split job runs again (the retry endpoint
- * sets `run` and `retry_from_checkpoint`; here the test does that itself and
- * starts the run on the local state machine).
+ * What a failed split job does when it is retried through `POST /jobs/:id/retry`:
+ * by default it resumes from its checkpoint (completed ZIPs kept, their
+ * sources not fetched again); `from_checkpoint: false` probes and packs again.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { storageDeps } from '../../lambdas/handlers/deps';
@@ -31,30 +31,24 @@ async function failedJob(prefix: string): Promise<{ id: string; urls: string[]; 
   return { id: created.body.job_id, urls, job };
 }
 
-/** What the retry endpoint does, then the new run. */
-async function retry(id: string, fromCheckpoint: boolean): Promise<Record<string, any>> {
-  const moved = await deps.store.transitionJob(id, ['failed'], 'pending', {
-    run: 2,
-    retry_from_checkpoint: fromCheckpoint,
-    errors: [],
-    completed_at: null,
-    file_count: null,
-    total_size: null,
-    updated_at: new Date().toISOString(),
-  });
-  expect(moved).toBe(true);
-  await api.stack.stepFunctions.startExecution({ stateMachineArn: process.env.STATE_MACHINE_ARN, name: `${id}-2`, input: JSON.stringify({ job_id: id }) });
+/** Retries through the API (`body` undefined: no body at all), then waits for the new run to end. */
+async function retry(id: string, body?: Record<string, unknown>): Promise<Record<string, any>> {
+  const res = await api.request('POST', `/jobs/${id}/retry`, body === undefined ? {} : { body });
+  expect(res.status).toBe(200);
+  expect(res.body).toEqual({ success: true, job_id: id });
   return api.waitForJob(id);
 }
 
 describe('Prepare on a retry', () => {
-  it('from checkpoint: completed ZIPs stay as they are; only the failed one is queued and rebuilt', async () => {
+  it('by default resumes from the checkpoint: completed ZIPs stay as they are, their sources are not fetched again; only the failed one is rebuilt', async () => {
     const { id, job: before } = await failedJob('/ckpt');
     sources.set('/ckpt/two.txt', { size: 700 });
-    const gets = (name: string) => sources.count('GET', `/ckpt/${name}`);
-    const [oneGets, threeGets] = [gets('one.txt'), gets('three.txt')];
+    // Every request for a source, probes (HEAD, ranged GET) included.
+    const hits = (name: string) => sources.requests.filter((r) => r.endsWith(` /ckpt/${name}`)).length;
+    const [oneHits, threeHits] = [hits('one.txt'), hits('three.txt')];
+    expect(oneHits).toBeGreaterThan(0);
 
-    const job = await retry(id, true);
+    const job = await retry(id);
     expect(job).toMatchObject({ status: 'completed', zip_count: 3, file_count: 3, errors: [] });
     expect(job.zips.map((z: { filename: string; status: string }) => [z.filename, z.status])).toEqual([
       ['r_1.zip', 'completed'],
@@ -62,18 +56,19 @@ describe('Prepare on a retry', () => {
       ['r_3.zip', 'completed'],
     ]);
     for (const i of [0, 2]) expect(job.zips[i].size).toBe(before.zips[i].size);
-    expect([gets('one.txt'), gets('three.txt')]).toEqual([oneGets, threeGets]);
+    expect([hits('one.txt'), hits('three.txt')]).toEqual([oneHits, threeHits]);
+    expect(hits('two.txt')).toBeGreaterThan(0);
     expect(await deps.blobs.getJson<BinRef[]>(objectKeys.binsList(id, 2))).toEqual([{ zip_id: 'zip_2', sequence: 2, bin_key: objectKeys.bin(id, 'zip_2') }]);
     const { bytes } = await api.download(job.zips[1].download_url);
     await expectZipEntries(bytes, [{ name: 'two.txt', bytes: sources.bytes('/ckpt/two.txt') }]);
   });
 
-  it('fresh: probes and packs again, and drops the ZIPs the new packing no longer has', async () => {
+  it('with from_checkpoint: false, probes and packs again, and drops the ZIPs the new packing no longer has', async () => {
     const { id, urls } = await failedJob('/fresh');
     // Now every size is known and small: one ZIP holds all three.
     for (const name of ['one.txt', 'two.txt', 'three.txt']) sources.set(`/fresh/${name}`, { size: 300 });
 
-    const job = await retry(id, false);
+    const job = await retry(id, { from_checkpoint: false });
     expect(job).toMatchObject({ status: 'completed', zip_count: 1, multi_zip: false, file_count: 3, zip_filename: 'r.zip', errors: [] });
     expect(job.zips).toHaveLength(1);
     expect(await deps.store.listZips(id)).toHaveLength(1);
