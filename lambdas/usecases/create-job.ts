@@ -8,7 +8,7 @@ import type { WorkflowStarter } from '../adapters/workflow-starter';
 import type { UsageStore } from '../adapters/usage-store';
 import { ConflictError, PlanLimitExceededError, QuotaExceededError } from '../core/errors';
 import { bodyFingerprint, checkIdempotencyKey, hashIdempotencyKey, IDEMPOTENCY_SECONDS } from '../core/idempotency';
-import { createJobRequestSchema, requestedFiles, type CreateJobRequest, type RequestedFile } from '../core/jobs/create-request';
+import { createJobRequestSchema, fileListField, isLegacyUrlList, requestedFiles, type CreateJobRequest, type RequestedFile } from '../core/jobs/create-request';
 import { executionNames, objectKeys, type Job, type JobDestination, type Manifest } from '../core/jobs/model';
 import { validateClientFilename } from '../core/naming/entry-names';
 import { checkZipFilename, parseZipFilename } from '../core/naming/zip-names';
@@ -39,7 +39,7 @@ export interface CreateJobOptions {
 }
 
 function enforcePlan(body: CreateJobRequest, files: readonly RequestedFile[], plan: Plan): void {
-  const field = body.files ? 'files' : 'urls';
+  const field = fileListField(body);
   if (files.length > plan.max_files_per_job) {
     throw new PlanLimitExceededError(`${field}: at most ${plan.max_files_per_job} files per job on plan ${plan.name}`);
   }
@@ -63,10 +63,11 @@ async function enforceQuota(usage: UsageStore | undefined, tenant: { id: string;
 }
 
 function validateNames(body: CreateJobRequest, files: readonly RequestedFile[]): void {
+  const field = fileListField(body);
   files.forEach((file, i) => {
     if (file.filename === null) return;
     const problem = validateClientFilename(file.filename);
-    if (problem) throw invalidField(`files.${i}.filename`, problem);
+    if (problem) throw invalidField(`${field}.${i}.filename`, problem);
   });
   if (body.zip_filename !== undefined) {
     const parsed = parseZipFilename(body.zip_filename);
@@ -180,6 +181,7 @@ async function createNew(
     manifest_key: objectKeys.manifest(id),
     run: 1,
     ...(destination && { destination }),
+    ...(isLegacyUrlList(body) && { legacy_urls: true }),
   };
   const manifest: Manifest = { files };
   await deps.blobs.putJson(job.manifest_key, manifest);

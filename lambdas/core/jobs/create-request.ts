@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Absolute bounds of API.md; a tenant's plan may be stricter (checked in the use case). */
+/** Absolute bounds of docs/API.md; a tenant's plan may be stricter (checked in the use case). */
 export const LIMITS = {
   minExpiresIn: 300,
   minZipSize: 104_857_600,
@@ -33,6 +33,13 @@ const fileSchema = z.strictObject(
   { error: 'must be an object with url and optional filename' },
 );
 
+/**
+ * `urls` holds either Eazip's older form (URL strings) or ZipKit's
+ * (`{url, filename}` objects, the same as `files`); one array holds one kind
+ * (checked in the body's refinement, so the message names the element).
+ */
+const urlEntrySchema = z.union([httpUrl, fileSchema], { error: 'must be a URL or an object {url, filename?}' });
+
 const bool = z.boolean({ error: 'must be true or false' });
 
 const metadataSchema = z
@@ -43,12 +50,18 @@ const metadataSchema = z
   )
   .refine((m) => Object.keys(m).length <= LIMITS.maxMetadataKeys, { error: `must have at most ${LIMITS.maxMetadataKeys} keys` });
 
-/** The body of `POST /jobs`, field by field as API.md's create table. */
+/**
+ * The body of `POST /jobs`, field by field as docs/API.md's create table.
+ * One flat object of fields; cross-field rules go in the refinement below.
+ */
 export const createJobRequestSchema = z
   .strictObject(
     {
       files: z.array(fileSchema, { error: 'must be an array of {url, filename?}' }).min(1, { error: 'must contain at least one file' }).optional(),
-      urls: z.array(httpUrl, { error: 'must be an array of URLs' }).min(1, { error: 'must contain at least one URL' }).optional(),
+      urls: z
+        .array(urlEntrySchema, { error: 'must be an array of URLs or of {url, filename?}' })
+        .min(1, { error: 'must contain at least one URL' })
+        .optional(),
       mode: z.literal('stored', { error: 'must be "stored" (stream mode is not available yet)' }).default('stored'),
       zip_filename: z
         .string({ error: 'must be a string' })
@@ -89,6 +102,13 @@ export const createJobRequestSchema = z
     if (body.bucket_name !== undefined && body.key === undefined) ctx.addIssue({ code: 'custom', path: ['key'], message: 'is required with bucket_name' });
     if (body.bucket_name === undefined && body.key !== undefined) ctx.addIssue({ code: 'custom', path: ['bucket_name'], message: 'is required with key' });
     if (body.bucket_name === undefined && body.service !== undefined) ctx.addIssue({ code: 'custom', path: ['bucket_name'], message: 'is required with service' });
+    const urls = body.urls ?? [];
+    const strings = typeof urls[0] === 'string';
+    urls.forEach((entry, i) => {
+      if ((typeof entry === 'string') === strings) return;
+      const kind = strings ? 'a URL string' : 'an object {url, filename?}';
+      ctx.addIssue({ code: 'custom', path: ['urls', i], message: `must be ${kind}, as urls[0] is (one array holds one kind)` });
+    });
   });
 
 export type CreateJobRequest = z.infer<typeof createJobRequestSchema>;
@@ -98,8 +118,19 @@ export interface RequestedFile {
   readonly filename: string | null;
 }
 
-/** The legacy `urls[]` form means `{url}` entries. */
+/** The field that holds the file list, for messages. */
+export function fileListField(body: CreateJobRequest): 'files' | 'urls' {
+  return body.files ? 'files' : 'urls';
+}
+
+/** Eazip's older form, `urls: string[]`: the job then shows `urls` as given, beside `files`. */
+export function isLegacyUrlList(body: CreateJobRequest): boolean {
+  return typeof body.urls?.[0] === 'string';
+}
+
+/** A URL string means `{url}`; an object of `urls` (ZipKit's form) is a `files` entry. */
 export function requestedFiles(body: CreateJobRequest): RequestedFile[] {
-  if (body.files) return body.files.map((f) => ({ url: f.url, filename: f.filename ?? null }));
-  return (body.urls ?? []).map((url) => ({ url, filename: null }));
+  return (body.files ?? body.urls ?? []).map((entry) =>
+    typeof entry === 'string' ? { url: entry, filename: null } : { url: entry.url, filename: entry.filename ?? null },
+  );
 }

@@ -43,6 +43,8 @@ export interface Job {
   readonly run: number;
   /** Set by a retry with from_checkpoint: Prepare keeps completed ZIPs and resumes the rest instead of packing again. */
   readonly retry_from_checkpoint?: boolean;
+  /** Created with Eazip's older `urls: string[]` form: its view shows `urls` beside `files`. */
+  readonly legacy_urls?: boolean;
   /** The webhook delivery of the current run, once Notify has tried one (none without a URL). */
   readonly webhook?: WebhookDelivery;
   /** The tenant's bucket its ZIPs go to (`bucket_name` resolved at create time); none: the service's own. */

@@ -31,7 +31,7 @@ function jobFacts(job: Job) {
   };
 }
 
-/** The fields shared by `GET /jobs` and `GET /jobs/:id` (API.md "List jobs"). */
+/** The fields shared by `GET /jobs` and `GET /jobs/:id` (docs/API.md "List jobs"). */
 export function jobSummary(job: Job, zips: readonly ZipRecord[], firstZipName: string) {
   const multi = zips.length > 1;
   const single = zips.length === 1 ? zips[0] : undefined;
@@ -68,7 +68,7 @@ export function jobListEntry(job: Job) {
   };
 }
 
-/** `GET /jobs/:id` (API.md "Get a job"); single-ZIP jobs mirror zips[0] at the top level. */
+/** `GET /jobs/:id`'s job (docs/API.md "Get a job"); single-ZIP jobs mirror zips[0] at the top level. */
 export function jobDetail(
   job: Job,
   zips: readonly ZipRecord[],
@@ -82,7 +82,9 @@ export function jobDetail(
   return {
     ...jobSummary(job, ordered, firstZipName),
     files: files.map((f) => ({ url: f.url, filename: f.filename })),
-    metadata: job.options.metadata ?? {},
+    ...(job.legacy_urls && { urls: files.map((f) => f.url) }),
+    // null when none was given, as Eazip shows it.
+    metadata: job.options.metadata ?? null,
     split_strategy: job.options.split_strategy,
     allow_oversize_zips: job.options.allow_oversize_zips,
     fail_on_zip_error: job.options.fail_on_zip_error,
