@@ -51,7 +51,7 @@ export const functionSpecs = {
     env: ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],
     timeoutSeconds: 29,
     memoryMb: 256,
-    description: "GET /download/{token}: verify the token, redirect to a short-lived presigned S3 URL (in the service's bucket or the tenant's)",
+    description: "GET and HEAD /download/{token}: verify the token, redirect to a short-lived S3 URL presigned for that method (in the service's bucket or the tenant's)",
   },
   Health: {
     entry: 'lambdas/handlers/api/health.ts',
@@ -152,7 +152,7 @@ export const functionSpecs = {
 export type FunctionName = keyof typeof functionSpecs;
 
 export interface ApiRoute {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway resource path; `{name}` is a path parameter. */
   readonly path: string;
   readonly fn: FunctionName;
@@ -164,6 +164,8 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/jobs/{id}', fn: 'GetJob' },
   { method: 'POST', path: '/jobs/{id}/retry', fn: 'RetryJob' },
   { method: 'GET', path: '/download/{token}', fn: 'Download' },
+  // Download managers ask HEAD first; API Gateway serves no HEAD a route does not declare.
+  { method: 'HEAD', path: '/download/{token}', fn: 'Download' },
   { method: 'GET', path: '/health', fn: 'Health' },
   { method: 'GET', path: '/settings/webhook', fn: 'WebhookSettings' },
   { method: 'PUT', path: '/settings/webhook', fn: 'WebhookSettings' },

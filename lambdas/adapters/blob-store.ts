@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 /** The bucket as the use cases see it: JSON documents and presigned downloads. */
@@ -7,7 +7,8 @@ export interface BlobStore {
   getJson<T>(key: string): Promise<T>;
   /** Like getJson, but `undefined` when there is no such object (other errors still throw). */
   findJson<T>(key: string): Promise<T | undefined>;
-  presignDownload(key: string, filename: string, expiresInSeconds: number): Promise<string>;
+  /** A short-lived URL that serves the object as a download, signed for `method` (see presignZipDownload). */
+  presignDownload(key: string, filename: string, expiresInSeconds: number, method?: 'GET' | 'HEAD'): Promise<string>;
   /** Deletes the keys (missing ones are fine); throws if S3 reports any key it could not delete. */
   deleteObjects(keys: readonly string[]): Promise<void>;
 }
@@ -24,14 +25,21 @@ export function attachmentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-/** A short-lived GET of a ZIP that downloads under its name. */
-export function presignZipDownload(client: S3Client, bucket: string, key: string, filename: string, expiresInSeconds: number): Promise<string> {
-  const command = new GetObjectCommand({
-    Bucket: bucket,
-    Key: key,
-    ResponseContentDisposition: attachmentDisposition(filename),
-    ResponseContentType: 'application/zip',
-  });
+/**
+ * A short-lived URL of a ZIP that downloads under its name. A presigned URL is
+ * bound to its method (S3 answers 403 to a HEAD on a GetObject URL), so a HEAD
+ * gets one signed for HeadObject.
+ */
+export function presignZipDownload(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  filename: string,
+  expiresInSeconds: number,
+  method: 'GET' | 'HEAD' = 'GET',
+): Promise<string> {
+  const input = { Bucket: bucket, Key: key, ResponseContentDisposition: attachmentDisposition(filename), ResponseContentType: 'application/zip' };
+  const command = method === 'HEAD' ? new HeadObjectCommand(input) : new GetObjectCommand(input);
   return getSignedUrl(client, command, { expiresIn: expiresInSeconds });
 }
 
@@ -55,7 +63,7 @@ export function s3BlobStore(client: S3Client, bucket: string): BlobStore {
         throw error;
       }
     },
-    presignDownload: (key, filename, expiresInSeconds) => presignZipDownload(client, bucket, key, filename, expiresInSeconds),
+    presignDownload: (key, filename, expiresInSeconds, method) => presignZipDownload(client, bucket, key, filename, expiresInSeconds, method),
     async deleteObjects(keys) {
       for (let i = 0; i < keys.length; i += 1000) {
         const batch = keys.slice(i, i + 1000).map((Key) => ({ Key }));

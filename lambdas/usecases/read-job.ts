@@ -12,8 +12,8 @@ export interface ReadJobDeps {
   readonly blobs: BlobStore;
   readonly signingKeys: () => Promise<SigningKeys>;
   readonly now: () => Date;
-  /** Presigns a GET in a tenant's bucket (ZIPs with a `location`). */
-  readonly presignInTenantBucket?: (tenantId: string, location: ZipLocation, filename: string, expiresInSeconds: number) => Promise<string>;
+  /** Presigns a GET or HEAD in a tenant's bucket (ZIPs with a `location`). */
+  readonly presignInTenantBucket?: (tenantId: string, location: ZipLocation, filename: string, expiresInSeconds: number, method: 'GET' | 'HEAD') => Promise<string>;
 }
 
 /** Presigned storage URLs live this long; the download token is the long-lived credential. */
@@ -50,8 +50,11 @@ export async function getJob(deps: ReadJobDeps, tenantId: string, jobId: string,
   return jobDetail(job, zips, manifest.files, jobZipNames(job, 1)[0]!, link);
 }
 
-/** `GET /download/:token`: a short-lived storage URL for the ZIP the token names. */
-export async function resolveDownload(deps: ReadJobDeps, token: string): Promise<string> {
+/**
+ * `GET /download/:token` (and `HEAD`, which download managers send first): a
+ * short-lived storage URL for the ZIP the token names, signed for that method.
+ */
+export async function resolveDownload(deps: ReadJobDeps, token: string, method: 'GET' | 'HEAD' = 'GET'): Promise<string> {
   const now = deps.now();
   const claims = verifyToken(token, await deps.signingKeys(), now.getTime());
   const found = await deps.store.getJobWithZips(claims.j);
@@ -60,7 +63,7 @@ export async function resolveDownload(deps: ReadJobDeps, token: string): Promise
   if (isExpired(found.job, now)) throw new ExpiredTokenError('token: the job has expired');
   if (zip.location) {
     if (!deps.presignInTenantBucket) throw new Error('resolveDownload: a ZIP in a tenant bucket needs presignInTenantBucket');
-    return deps.presignInTenantBucket(found.job.tenant_id, zip.location, zip.filename, PRESIGN_SECONDS);
+    return deps.presignInTenantBucket(found.job.tenant_id, zip.location, zip.filename, PRESIGN_SECONDS, method);
   }
-  return deps.blobs.presignDownload(zip.key, zip.filename, PRESIGN_SECONDS);
+  return deps.blobs.presignDownload(zip.key, zip.filename, PRESIGN_SECONDS, method);
 }

@@ -124,7 +124,10 @@ export function apiGatewayServer(routes: readonly ApiRoute[], handlerFor: (route
     const result = await handler(event);
     const outHeaders: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
     for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) outHeaders[k] = v.map(String);
+    const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
+    // The gateway sends a length, never chunks; a HEAD gets the headers a GET would, and no body.
+    outHeaders['Content-Length'] = String(payload.length);
     res.writeHead(result.statusCode, outHeaders);
-    res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+    res.end(method === 'HEAD' ? undefined : payload);
   }
 }

@@ -33,6 +33,19 @@ describe('REST API', () => {
     }
   });
 
+  it('answers HEAD on /download/{token} with the Download function, as GET (download managers ask HEAD first)', () => {
+    const ids = functionIds(template);
+    const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter(
+      (m) => resourcePath(m.Properties.ResourceId.Ref) === '/download/{token}',
+    );
+    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'HEAD']);
+    for (const m of methods) {
+      expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
+      expect(JSON.stringify(m.Properties.Integration.Uri)).toContain(ids.Download);
+      expect(m.Properties.RequestParameters).toEqual({ 'method.request.path.token': true });
+    }
+  });
+
   it('serves stage v1 with throttling, tracing and JSON access logs', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'v1',

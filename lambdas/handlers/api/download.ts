@@ -10,14 +10,16 @@ const tenant = tenantBucketDeps();
 const deps = {
   ...storageDeps(),
   signingKeys: signingKeys(),
-  presignInTenantBucket: async (tenantId: string, location: ZipLocation, filename: string, expiresInSeconds: number) => {
+  presignInTenantBucket: async (tenantId: string, location: ZipLocation, filename: string, expiresInSeconds: number, method: 'GET' | 'HEAD') => {
     const bucket = await tenant.buckets.get(tenantId, location.bucket_name);
     if (!bucket) throw new InvalidTokenError(`token: the bucket "${location.bucket_name}" is no longer configured`);
-    return presignZipDownload(await tenant.clients.open(bucket), location.bucket, location.key, filename, expiresInSeconds);
+    return presignZipDownload(await tenant.clients.open(bucket), location.bucket, location.key, filename, expiresInSeconds, method);
   },
 };
 
+/** `GET` and `HEAD /download/:token`: the same redirect, to a URL signed for the method asked. */
 export const handler = publicHandler(async (event) => {
-  const location = await resolveDownload(deps, event.pathParameters?.token ?? '');
+  const method = event.httpMethod === 'HEAD' ? 'HEAD' : 'GET';
+  const location = await resolveDownload(deps, event.pathParameters?.token ?? '', method);
   return { statusCode: 302, headers: { Location: location, 'Cache-Control': 'no-store' }, body: '' };
 });
