@@ -1,7 +1,9 @@
 /**
- * Names of entries inside a ZIP. Client `filename`s are validated (and keep
- * their folders); names that came from a server or a URL are never trusted
- * and are sanitised into a single safe path segment.
+ * Names of entries inside a ZIP. Every name, the client's or one derived
+ * from a server or a URL, goes through one segment rule (safeSegment) that
+ * makes it open safely on Windows, macOS and Linux. Client `filename`s are
+ * first validated (a broken rule is a 400) and keep their folders; a derived
+ * name is never trusted and becomes a single segment.
  */
 
 const MAX_BYTES = 255;
@@ -63,19 +65,41 @@ function capBytes(name: string): string {
   return truncateBytes(name, MAX_BYTES);
 }
 
-/** Sanitises an untrusted name; '' when nothing usable is left. */
-function sanitizeOrEmpty(raw: string): string {
-  let name = raw
-    .replace(LONE_SURROGATE, '\ufffd')
-    .replace(CONTROL_ALL, '')
-    .replace(BIDI_ALL, '')
-    .normalize('NFC')
-    // From a server, a separator must never create folders.
-    .replace(/[/\\]/g, '_')
-    .replace(WINDOWS_FORBIDDEN, '_')
-    .replace(/[. ]+$/, '');
+/** Whether `s` is valid Unicode: no lone surrogate (which no file system can store as UTF-8). */
+export function isWellFormedUnicode(s: string): boolean {
+  // Not LONE_SURROGATE itself: a global regex's test() carries lastIndex from call to call.
+  return !new RegExp(LONE_SURROGATE.source).test(s);
+}
+
+/**
+ * The one rule for a path segment, client-given or derived: control and
+ * bidirectional-override characters dropped, NFC, `<>:"|?*` replaced,
+ * trailing dots and spaces dropped (Windows would drop them and so merge
+ * `a.txt.` with `a.txt`), reserved device names prefixed with `_`, at most
+ * 255 UTF-8 bytes. '' when nothing usable is left. Expects no separator.
+ */
+function safeSegment(raw: string): string {
+  let name = raw.replace(CONTROL_ALL, '').replace(BIDI_ALL, '').normalize('NFC').replace(WINDOWS_FORBIDDEN, '_').replace(/[. ]+$/, '');
   if (RESERVED.test(name)) name = `_${name}`;
   return capBytes(name).replace(/[. ]+$/, '');
+}
+
+/** Sanitises an untrusted name into one segment; '' when nothing usable is left. */
+function sanitizeOrEmpty(raw: string): string {
+  // From a server, a separator must never create folders, and bad Unicode is not the client's fault.
+  return safeSegment(raw.replace(LONE_SURROGATE, '\ufffd').replace(/[/\\]/g, '_'));
+}
+
+/**
+ * A validated client `filename` (validateClientFilename) made safe segment
+ * by segment, folders kept; a segment with nothing usable left becomes `_`.
+ */
+export function safeClientPath(filename: string): string {
+  return filename
+    .normalize('NFC')
+    .split('/')
+    .map((segment) => safeSegment(segment) || '_')
+    .join('/');
 }
 
 /** A safe single-segment entry name for a name from a server or a URL. */
@@ -129,7 +153,7 @@ export interface EntryNameSources {
  * server- or URL-derived candidate that sanitises to nothing falls through.
  */
 export function entryBaseName(sources: EntryNameSources): string {
-  if (sources.filename) return sources.filename.normalize('NFC');
+  if (sources.filename) return safeClientPath(sources.filename);
   if (sources.contentDispositionName !== undefined) {
     const fromHeader = sanitizeOrEmpty(sources.contentDispositionName);
     if (fromHeader) return fromHeader;
@@ -138,10 +162,12 @@ export function entryBaseName(sources: EntryNameSources): string {
 }
 
 /**
- * Checks a client `filename` (API.md "Create a job"); returns the broken rule
- * in a few words, or null. Length is counted in characters after NFC.
+ * Checks a client `filename` (docs/API.md "Entry names"); returns the broken
+ * rule in a few words, or null. Length is counted in characters after NFC.
+ * What passes is then made safe by safeClientPath, not refused.
  */
 export function validateClientFilename(name: string): string | null {
+  if (!isWellFormedUnicode(name)) return 'must be valid Unicode (it contains a lone surrogate)';
   const nfc = name.normalize('NFC');
   const length = [...nfc].length;
   if (length < 1 || length > 255) return 'must be 1-255 characters';

@@ -1,6 +1,8 @@
 /** Naming: entry names inside ZIPs and the ZIPs' own names. */
 export {
   entryBaseName,
+  isWellFormedUnicode,
+  safeClientPath,
   sanitizeEntryName,
   splitExtension,
   urlBaseName,

@@ -10,6 +10,7 @@
  * first failing N, if any, is N = 1 or the first N of some digit class, and
  * rendering the first and last name there finds it.
  */
+import { isWellFormedUnicode } from './entry-names';
 import { renderZipName, type CompiledZipName } from './zip-template';
 
 export interface CheckOptions {
@@ -27,6 +28,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 function problemOf(name: string, total: number): string | null {
   const where = total === 1 ? '' : ` when split into ${total} ZIPs`;
   if (name === '') return `must not be empty${where}`;
+  if (!isWellFormedUnicode(name)) return 'must be valid Unicode (it contains a lone surrogate)';
   if (name.includes('/') || name.includes('\\')) return 'must not contain "/" or "\\"';
   if (CONTROL.test(name)) return 'must not contain control characters';
   if ([...name].length > MAX_LENGTH) return `must be at most ${MAX_LENGTH} characters${where}`;

@@ -1,5 +1,5 @@
 /**
- * Parsing and rendering of `zip_filename` (API.md "ZIP names and templates"): parsed once at create
+ * Parsing and rendering of `zip_filename` (docs/API.md "ZIP names and templates"): parsed once at create
  * time, rendered into one name per ZIP once the job knows how many it has.
  *
  * - plain: as given (`.zip` added when there is no extension); split into

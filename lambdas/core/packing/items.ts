@@ -1,5 +1,6 @@
 /** What Prepare knows of each file before packing: its probed size and the method to budget for. */
 import { chooseMethod } from '../compression';
+import { safeClientPath } from '../naming/entry-names';
 import type { RequestedFile } from '../jobs/create-request';
 import type { PackItem } from './pack';
 
@@ -15,13 +16,15 @@ export type ProbeOutcome = { readonly ok: true; readonly size?: number } | { rea
  * Content-Disposition or final URL, which the probe cannot promise.
  */
 export function packItemFor(index: number, file: RequestedFile, outcome: ProbeOutcome, compression: Compression): PackItem {
-  const certain = compression !== 'auto' || file.filename !== null;
-  const method = certain ? chooseMethod(compression, file.filename?.normalize('NFC') ?? '') : 'deflate';
+  // The name BuildZip will give it (before de-duplication), so its method and bytes are budgeted as written.
+  const name = file.filename === null ? undefined : safeClientPath(file.filename);
+  const certain = compression !== 'auto' || name !== undefined;
+  const method = certain ? chooseMethod(compression, name ?? '') : 'deflate';
   return {
     index,
     method,
     url: file.url,
-    ...(file.filename !== null && { name: file.filename }),
+    ...(name !== undefined && { name }),
     ...(outcome.ok && outcome.size !== undefined && { size: outcome.size }),
     ...(!outcome.ok && { probeFailed: true }),
   };
