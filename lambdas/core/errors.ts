@@ -1,5 +1,5 @@
 /**
- * The service's failures, one class per public error code of API.md. Handlers
+ * The service's failures, one class per public error code of docs/API.md. Handlers
  * map them to HTTP in one place (lambdas/handlers/http/errors.ts); anything
  * else is a fault of ours and becomes a 500 that leaks nothing.
  */

@@ -1,7 +1,7 @@
 import { renderObjectKeys } from './buckets/object-key';
 import type { Job, JobStatus } from './jobs/model';
 
-/** The EventBridge event of API.md "Events": every job status change, creation included. */
+/** The EventBridge event of docs/API.md "Events": every job status change, creation included. */
 export const JOB_EVENT_SOURCE = 'zipjobs';
 export const JOB_STATUS_CHANGED = 'Job Status Changed';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { invalidField } from './validation';
 
-/** An `Idempotency-Key` is remembered this long (API.md "Create a job"). */
+/** An `Idempotency-Key` is remembered this long (docs/API.md "Create a job"). */
 export const IDEMPOTENCY_SECONDS = 24 * 3600;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { InvalidRequestError, type ErrorDetail } from './errors';
 
-/** `files.2.url` → `files[2].url`, the form API.md uses in messages. */
+/** `files.2.url` → `files[2].url`, the form docs/API.md uses in messages. */
 export function displayPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => {
     if (typeof key === 'number') return `${out}[${key}]`;

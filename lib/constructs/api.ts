@@ -29,7 +29,7 @@ export interface ApiProps {
   readonly logRetention?: RetentionDays;
 }
 
-/** A gateway-made error in the API's own envelope (see API.md, "Envelope and errors"). */
+/** A gateway-made error in the API's own envelope (see docs/API.md, "Envelope and errors"). */
 function envelope(code: string, message = '$context.error.messageString'): Record<string, string> {
   return { 'application/json': `{"success":false,"error":{"code":"${code}","message":${message}}}` };
 }

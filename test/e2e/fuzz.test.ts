@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiResponse } from './support/local-api';
 import { useLocalApi } from './support/use-local-api';
 
-// Random input at every endpoint: never a 5xx, always the envelope of API.md.
+// Random input at every endpoint: never a 5xx, always the envelope of docs/API.md.
 const api = useLocalApi();
 
 const ERROR_CODES = ['INVALID_REQUEST', 'UNAUTHORIZED', 'PLAN_LIMIT_EXCEEDED', 'QUOTA_EXCEEDED', 'INVALID_TOKEN', 'EXPIRED_TOKEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED'];

@@ -77,7 +77,7 @@ describe('GET /jobs', () => {
     await Promise.all(created.map((id) => waitFor(KEYS.lister, id)));
   });
 
-  it('lists newest first with the summary fields of API.md, mirroring GET /jobs/:id', async () => {
+  it('lists newest first with the summary fields of docs/API.md, mirroring GET /jobs/:id', async () => {
     const res = await list(KEYS.lister);
     expect(res.status).toBe(200);
     expect(res.body.success).toBe(true);

@@ -17,7 +17,7 @@ function compile(value: string | undefined): CompiledZipName {
 }
 const names = (value: string | undefined, total: number) => renderZipNames(compile(value), { jobId: JOB, createdAt: CREATED, total });
 
-describe('renderZipNames: API.md examples', () => {
+describe('renderZipNames: the examples of docs/API.md "ZIP names and templates"', () => {
   it.each<[string | undefined, number, string[]]>([
     ['abc.zip', 1, ['abc.zip']],
     ['my-archive', 1, ['my-archive.zip']],

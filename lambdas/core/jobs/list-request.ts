@@ -3,7 +3,7 @@ import { JOB_STATUSES, type JobStatus } from './model';
 
 export const LIST_LIMITS = { min: 1, max: 100, default: 20, maxCursorLength: 1024 } as const;
 
-/** The query of `GET /jobs` (API.md "List jobs"); values arrive as strings. Unknown parameters are refused, like unknown body fields. */
+/** The query of `GET /jobs` (docs/API.md "List jobs"); values arrive as strings. Unknown parameters are refused, like unknown body fields. */
 export const listJobsQuerySchema = z.strictObject(
   {
     limit: z

@@ -7,7 +7,7 @@ export interface JobOutcome {
 }
 
 /**
- * The job's end state from its ZIPs (API.md "Job lifecycle"): completed when
+ * The job's end state from its ZIPs (docs/API.md "Job lifecycle"): completed when
  * all are; with `fail_on_zip_error: false`, completed when at least one is;
  * otherwise failed. Totals count completed ZIPs only.
  */

@@ -1,7 +1,7 @@
 import { parseZipFilename, renderZipNames } from '../naming/zip-names';
 import type { Job } from './model';
 
-/** The names of a job's ZIPs when it has `total` of them (API.md "ZIP names and templates"). */
+/** The names of a job's ZIPs when it has `total` of them (docs/API.md "ZIP names and templates"). */
 export function jobZipNames(job: Pick<Job, 'id' | 'created_at' | 'options'>, total: number): string[] {
   const parsed = parseZipFilename(job.options.zip_filename);
   // Stored names were checked at create time for every reachable total.

@@ -1,5 +1,5 @@
 /**
- * Auto-split (API.md "Auto-split"): files into bins, one bin per ZIP, each
+ * Auto-split (docs/API.md "Auto-split"): files into bins, one bin per ZIP, each
  * bin's ZIP within max_zip_size_bytes by the budget of ./budget. Pure and
  * fast: 20,000 files pack in a few milliseconds.
  */

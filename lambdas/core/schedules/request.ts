@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createJobRequestSchema, LIMITS } from '../jobs/create-request';
 import { isValidTimeZone, parseScheduleExpression } from './expression';
 
-/** The metadata key every run's job gains (API.md, "Schedules"). */
+/** The metadata key every run's job gains (docs/API.md, "Schedules"). */
 export const SCHEDULE_ID_METADATA_KEY = 'schedule_id';
 
 const expression = z.string({ error: 'must be a string' }).superRefine((text, ctx) => {

@@ -11,7 +11,7 @@ export function success(statusCode: number, fields: Record<string, unknown>): AP
   return json(statusCode, { success: true, ...fields });
 }
 
-/** The one mapping from errors to API.md's envelope; faults of ours leak nothing. */
+/** The one mapping from errors to docs/API.md's envelope; faults of ours leak nothing. */
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof ServiceError) {
     const headers: Record<string, string> = error instanceof RateLimitedError ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
