@@ -176,5 +176,7 @@ export function renderPiece(layout: StreamLayout, piece: Exclude<Piece, { kind: 
     }
     case 'end':
       return encodeEndRecords(layout.entries.length, layout.cdOffset, layout.cdSize).subarray(piece.from, piece.to);
+    default:
+      throw new TypeError('renderPiece: unknown piece');
   }
 }
