@@ -134,7 +134,8 @@ describe("ZIPs in a tenant's bucket", () => {
 
   it("expires the link, never the tenant's object", async () => {
     const url = sources.set('/keep/file.txt', { body: Buffer.from('kept\n'), lastModified });
-    const created = await api.request('POST', '/jobs', { body: { urls: [url], bucket_name: 'archive', service: 'r2', key: 'kept/{date}.zip' } });
+    // ZipKit's body as its docs show it: urls of {url, filename}, bucket_name, key, service.
+    const created = await api.request('POST', '/jobs', { body: { urls: [{ url, filename: 'kept.txt' }], bucket_name: 'archive', service: 'r2', key: 'kept/{date}.zip' } });
     const job = await api.waitForJob(created.body.job_id);
     expect(job.status).toBe('completed');
     const key = job.zips[0].location.key as string;
@@ -143,7 +144,9 @@ describe("ZIPs in a tenant's bucket", () => {
     const after = await api.waitForJob(job.id);
     expect(after.zips[0].download_url).toBeNull();
     expect(after.zips[0].location).toEqual({ service: 'r2', bucket: 'zips', key });
-    expect((await r2.getObject('zips', key)).length).toBe(job.zip_size);
+    const kept = await r2.getObject('zips', key);
+    expect(kept.length).toBe(job.zip_size);
+    expect((await readZipWithYauzl(kept)).map((e) => e.name)).toEqual(['kept.txt']);
   }, 60_000);
 
   it('runs a schedule whose job writes a dated archive into the bucket', async () => {
