@@ -4,23 +4,21 @@ import { log } from '../adapters/log';
 import { MultipartSink, StorageWriteError, type MultipartSinkOptions } from '../adapters/multipart-sink';
 import { BucketUnavailableError, storageProblem } from '../core/buckets/storage-errors';
 import { chooseMethod } from '../core/compression';
-import { FetchError, type OpenOptions, type OpenedSource } from '../core/fetch';
+import { FetchError, type OpenedSource } from '../core/fetch';
 import { LIMITS } from '../core/jobs/create-request';
 import { isTerminal, objectKeys, type Bin, type BinEntry, type Job, type JobError } from '../core/jobs/model';
 import { EntryNameDeduper, entryBaseName } from '../core/naming';
 import { lonePayloadLimit } from '../core/packing';
 import { EntryAbortedError, ZipWriter, ZipWriterBrokenError, type EntryControl, type ZipMethod } from '../core/zip';
 import { CheckpointStore, type BuildCheckpoint, type PausedEntry } from './build-zip/checkpoint';
-import { ENTRY_RETRIES, openWithRetry, rangeValidator, resumingBody, type RetryAllowance } from './build-zip/source';
+import { ENTRY_RETRIES, openWithRetry, rangeValidator, resumingBody, type RetryAllowance, type SourceDeps, type SourceRef } from './build-zip/source';
 import { NO_LIMIT, type RunBudget } from './budget';
 import type { WorkflowDeps } from './workflow';
 
-export interface BuildZipDeps extends WorkflowDeps {
+export interface BuildZipDeps extends WorkflowDeps, SourceDeps {
   /** The service's bucket: checkpoints, and ZIPs that go nowhere else. */
   readonly s3: S3Client;
   readonly bucket: string;
-  readonly fetch: Omit<OpenOptions, 'maxBytes'>;
-  readonly sleep?: (ms: number) => Promise<void>;
   /** Where a ZIP is written when not to `zips/` in the service's bucket (a tenant's own bucket). */
   readonly zipTarget?: (job: Job, ref: ZipRef, bin: Bin) => Promise<ZipTarget | undefined>;
 }
@@ -210,6 +208,7 @@ export async function buildZip(
     },
   });
   const fetchCap = (entry: BinEntry) => entry.size ?? LIMITS.maxZipSize;
+  const sourceOf = (entry: BinEntry): SourceRef => ({ url: entry.url, tenant_id: job.tenant_id, ...(entry.object && { object: entry.object }) });
 
   /** Streams entry `index` from byte 0 (restarting it a bounded number of times); `name` when already claimed. */
   const freshEntry = async (index: number, entry: BinEntry, claimedName?: string, allowance: RetryAllowance = { left: ENTRY_RETRIES }): Promise<Outcome> => {
@@ -217,7 +216,7 @@ export async function buildZip(
     for (;;) {
       let opened = false;
       try {
-        const source = await openWithRetry(deps, entry.url, { maxBytes: fetchCap(entry) });
+        const source = await openWithRetry(deps, sourceOf(entry), { maxBytes: fetchCap(entry) });
         opened = true;
         if (name === undefined) {
           name = names.claim(entryBaseName({ filename: entry.filename, contentDispositionName: source.filename, url: source.url }));
@@ -225,7 +224,7 @@ export async function buildZip(
         }
         const method = chooseMethod(job.options.compression, name);
         const validator = rangeValidator(source);
-        const body = resumingBody(deps, entry.url, source, 0, fetchCap(entry), validator, allowance);
+        const body = resumingBody(deps, sourceOf(entry), source, 0, fetchCap(entry), validator, allowance);
         const meta = { name, method, size: source.contentLength, mtime: entryTime(source, job), maxBytes: entryMaxBytes(job, entry, name, method) };
         const result = await writer.addEntry(meta, body, control());
         worked = true;
@@ -251,9 +250,9 @@ export async function buildZip(
     let opened = false;
     const allowance: RetryAllowance = { left: ENTRY_RETRIES };
     try {
-      const source = await openWithRetry(deps, entry.url, { maxBytes: fetchCap(entry), rangeStart: from, ...(p.validator && { ifRange: p.validator }) });
+      const source = await openWithRetry(deps, sourceOf(entry), { maxBytes: fetchCap(entry), rangeStart: from, ...(p.validator && { ifRange: p.validator }) });
       opened = true;
-      const result = await writer.continueEntry(resumingBody(deps, entry.url, source, from, fetchCap(entry), p.validator, allowance), control());
+      const result = await writer.continueEntry(resumingBody(deps, sourceOf(entry), source, from, fetchCap(entry), p.validator, allowance), control());
       worked = true;
       if (result.status === 'paused') return { kind: 'paused', paused: p };
       return { kind: 'written', size: result.size };

@@ -17,12 +17,11 @@ import {
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BlobStore } from '../../lambdas/adapters/blob-store';
-import type { JobStore } from '../../lambdas/adapters/job-store';
 import { objectKeys, type Bin } from '../../lambdas/core/jobs/model';
 import { buildZip, type BuildZipDeps } from '../../lambdas/usecases/build-zip';
 import type { BuildCheckpoint } from '../../lambdas/usecases/build-zip/checkpoint';
 import { FaultServer } from '../e2e/support/fault-server';
+import { buildFakes } from '../support/build-fakes';
 import { readZipWithYauzl } from '../support/zip-readers';
 
 class FakeS3 {
@@ -77,22 +76,12 @@ beforeAll(() => sources.start());
 afterAll(() => sources.stop());
 
 function setup(s3: FakeS3, bin: Bin) {
-  const zips = new Map<number, Record<string, unknown>>([[1, { status: 'pending' }]]);
   const job = {
     id: 'job-1',
     created_at: '2026-01-01T00:00:00.000Z',
     options: { compression: 'store', fail_on_url_error: true, max_zip_size_bytes: null, allow_oversize_zips: false },
   };
-  const store = {
-    getJob: async () => job,
-    updateZip: async (_j: string, seq: number, from: readonly string[], changes: Record<string, unknown>) => {
-      const z = zips.get(seq)!;
-      if (!from.includes(z.status as string)) return false;
-      Object.assign(z, changes);
-      return true;
-    },
-  } as unknown as JobStore;
-  const blobs = { getJson: async () => bin } as unknown as BlobStore;
+  const { store, blobs, zips } = buildFakes(job, bin);
   const deps: BuildZipDeps = {
     store,
     blobs,

@@ -1,7 +1,7 @@
 /** The SSRF-safe fetcher: streaming sources for BuildZip, size probes for Prepare. */
 export { isPublicAddress, isPublicIPv4, isPublicIPv6, ipFamily, parseIPv4, parseIPv6 } from './address';
 export { parseContentDisposition } from './content-disposition';
-export { FetchError, type FetchErrorKind } from './errors';
+export { FetchError, toFetchError, type FetchErrorKind } from './errors';
 export { openSource, type OpenOptions, type OpenedSource } from './open';
 export { probe, type ProbeOptions, type ProbeResult } from './probe';
 export { postOnce, type PostOptions, type PostResult } from './post';

@@ -1,5 +1,6 @@
 import type { CreateJobRequest, RequestedFile } from './create-request';
 import type { BucketService, ZipLocation } from '../buckets/model';
+import type { ObjectPin } from '../objects/paket';
 import type { WebhookDelivery } from '../webhooks/delivery';
 
 export type JobStatus = 'preparing' | 'pending' | 'processing' | 'completed' | 'failed';
@@ -85,6 +86,8 @@ export interface BinEntry {
   readonly filename: string | null;
   /** Size learned by probing, when the job was split. */
   readonly size?: number;
+  /** A stored object's version and ETag, pinned by Prepare (`url` is then `s3://…`). */
+  readonly object?: ObjectPin;
 }
 
 export interface Bin {

@@ -35,6 +35,12 @@ export interface ObjectLocator {
   readonly key: string;
 }
 
+/** What Prepare pinned of an object for the build: the version to read, and its ETag (a change since fails it). */
+export interface ObjectPin {
+  readonly revision?: string;
+  readonly etag?: string;
+}
+
 const SCHEME = 's3://';
 const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 

@@ -6,10 +6,24 @@
  * (or `range-not-honoured`), and the caller restarts the entry from byte 0.
  */
 import { FetchError, openSource, type OpenOptions, type OpenedSource } from '../../core/fetch';
+import { isObjectUrl, type ObjectPin } from '../../core/objects';
+
+/** What an entry's bytes come from: an http(s) URL, or `s3://<bucket_name>/<key>` in one of the tenant's buckets. */
+export interface SourceRef {
+  readonly url: string;
+  readonly tenant_id: string;
+  /** A stored object's version and ETag, pinned when the job was prepared. */
+  readonly object?: ObjectPin;
+}
+
+/** Opens stored objects (`s3://` sources) as the fetcher opens URLs: same answer, same errors. */
+export type ObjectOpener = (source: SourceRef, req: OpenRequest) => Promise<OpenedSource>;
 
 export interface SourceDeps {
   readonly fetch: Omit<OpenOptions, 'maxBytes'>;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Without it, `s3://` sources fail as an unsupported protocol. */
+  readonly objects?: ObjectOpener;
 }
 
 /** Attempts to open a source (1 + retries). */
@@ -46,15 +60,24 @@ export interface OpenRequest {
   readonly ifRange?: string;
 }
 
-export async function openWithRetry(deps: SourceDeps, url: string, req: OpenRequest): Promise<OpenedSource> {
+/** One attempt at opening a source, by its kind. */
+function openOnce(deps: SourceDeps, source: SourceRef, req: OpenRequest): Promise<OpenedSource> {
+  if (isObjectUrl(source.url)) {
+    if (!deps.objects) return Promise.reject(FetchError.unsupportedProtocol());
+    return deps.objects(source, req);
+  }
+  return openSource(source.url, {
+    ...deps.fetch,
+    maxBytes: req.maxBytes,
+    ...(req.rangeStart ? { rangeStart: req.rangeStart, ...(req.ifRange && { ifRange: req.ifRange }) } : {}),
+  });
+}
+
+export async function openWithRetry(deps: SourceDeps, source: SourceRef, req: OpenRequest): Promise<OpenedSource> {
   const sleep = deps.sleep ?? defaultSleep;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await openSource(url, {
-        ...deps.fetch,
-        maxBytes: req.maxBytes,
-        ...(req.rangeStart ? { rangeStart: req.rangeStart, ...(req.ifRange && { ifRange: req.ifRange }) } : {}),
-      });
+      return await openOnce(deps, source, req);
     } catch (error) {
       if (!retryable(error) || attempt >= OPEN_ATTEMPTS) throw error;
       await sleep(retryDelay(attempt, error));
@@ -75,7 +98,7 @@ export function rangeValidator(source: OpenedSource): string | undefined {
  */
 export async function* resumingBody(
   deps: SourceDeps,
-  url: string,
+  source: SourceRef,
   first: OpenedSource,
   startAt: number,
   maxBytes: number,
@@ -99,7 +122,7 @@ export async function* resumingBody(
         allowance.left--;
         current.body.destroy();
         await sleep(retryDelay(ENTRY_RETRIES - allowance.left, error));
-        current = await openWithRetry(deps, url, { maxBytes, rangeStart: position, ...(validator && { ifRange: validator }) });
+        current = await openWithRetry(deps, source, { maxBytes, rangeStart: position, ...(validator && { ifRange: validator }) });
       }
     }
   } finally {
