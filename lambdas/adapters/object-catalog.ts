@@ -1,10 +1,12 @@
 /**
  * What a bucket holds, over the S3 API: objects below a prefix, page by
- * page, and a key's versions. Pages continue after the last key
- * (`StartAfter`), which every S3-compatible store understands the same way
- * and which makes a listing position plain data.
+ * page, and a key's versions. Pages continue after the last key (ListObjects'
+ * `Marker`), which every S3-compatible store understands alike and which
+ * makes a listing position plain data. (ListObjectsV2's continuation tokens
+ * would do on S3, but the local stand-in cannot issue them without
+ * OpenSSL's legacy provider.)
  */
-import { HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import type { ListPage, StoredVersion } from '../core/objects';
 import type { BucketAccess } from './object-source';
 
@@ -22,10 +24,10 @@ interface S3ErrorLike {
   readonly $metadata?: { readonly httpStatusCode?: number };
 }
 
-/** Stores without versions (R2, the local stand-in) refuse ListObjectVersions. */
+/** Stores without versions refuse ListObjectVersions (R2: NotImplemented; the local stand-in: MethodNotAllowed). */
 const versionsUnsupported = (error: unknown) => {
   const e = (error ?? {}) as S3ErrorLike;
-  return e.name === 'NotImplemented' || e.$metadata?.httpStatusCode === 501;
+  return e.name === 'NotImplemented' || e.name === 'MethodNotAllowed' || e.$metadata?.httpStatusCode === 501 || e.$metadata?.httpStatusCode === 405;
 };
 const notFound = (error: unknown) => {
   const e = (error ?? {}) as S3ErrorLike;
@@ -51,7 +53,7 @@ export function s3ObjectCatalog(access: BucketAccess): ObjectCatalog {
   return {
     async list(prefix, startAfter, limit = PAGE) {
       const out = await client.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: Math.min(limit, PAGE), ...(startAfter !== undefined && { StartAfter: startAfter }) }),
+        new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, MaxKeys: Math.min(limit, PAGE), ...(startAfter !== undefined && { Marker: startAfter }) }),
       );
       const objects = (out.Contents ?? []).map((o) => ({ key: o.Key!, size: o.Size ?? 0, last_modified: iso(o.LastModified), ...(o.ETag && { etag: o.ETag }) }));
       const last = objects.at(-1)?.key;
