@@ -132,6 +132,13 @@ export const functionSpecs = {
     memoryMb: 256,
     description: "GET/PUT/DELETE /settings/buckets/{name}, GET /settings/buckets: the tenant's own buckets, each verified by a probe write",
   },
+  Objects: {
+    entry: 'lambdas/handlers/api/objects.ts',
+    env: ['TABLE_NAME', 'PLANS', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    description: "GET /objects, GET/PUT /settings/paket: the tenant's paket and its objects, with their ids and versions",
+  },
   Schedules: {
     entry: 'lambdas/handlers/api/schedules.ts',
     env: ['TABLE_NAME', 'PLANS', 'SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'RUN_SCHEDULE_FUNCTION_ARN'],
@@ -174,6 +181,9 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/settings/buckets/{name}', fn: 'BucketSettings' },
   { method: 'PUT', path: '/settings/buckets/{name}', fn: 'BucketSettings' },
   { method: 'DELETE', path: '/settings/buckets/{name}', fn: 'BucketSettings' },
+  { method: 'GET', path: '/objects', fn: 'Objects' },
+  { method: 'GET', path: '/settings/paket', fn: 'Objects' },
+  { method: 'PUT', path: '/settings/paket', fn: 'Objects' },
   { method: 'POST', path: '/schedules', fn: 'Schedules' },
   { method: 'GET', path: '/schedules', fn: 'Schedules' },
   { method: 'GET', path: '/schedules/{id}', fn: 'Schedules' },

@@ -111,6 +111,7 @@ export class ZipjobsStack extends Stack {
       ExpireJobs: house('ExpireJobs', { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName }),
       WebhookSettings: house('WebhookSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false' }),
       BucketSettings: house('BucketSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
+      Objects: house('Objects', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
       RunSchedule: runSchedule,
       WorkflowEnded: workflowEnded,
       Schedules: house('Schedules', {
@@ -122,7 +123,7 @@ export class ZipjobsStack extends Stack {
     };
     grantLeastPrivilege({ functions, table, bucket, tokenSecret, stateMachine, bus });
     schedules.grantManage(functions.Schedules, table);
-    tenantBuckets = new TenantBuckets(this, 'TenantBuckets', { users: [functions.BuildZip, functions.Download, functions.MarkZipFailed], manager: functions.BucketSettings });
+    tenantBuckets = new TenantBuckets(this, 'TenantBuckets', { users: [functions.BuildZip, functions.Download, functions.MarkZipFailed, functions.Objects], manager: functions.BucketSettings });
     // Expiry: DynamoDB's TTL removes a job's EXPIRY marker at expires_at (and the job record
     // 30 days later); the stream hands those removals to ExpireJobs.
     const removalOf = (sk: string) => FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE'), dynamodb: { Keys: { sk: { S: FilterRule.isEqual(sk) } } } });

@@ -65,6 +65,7 @@ export interface JobStore {
 // pk KEY#<sha256> / sk KEY   an API key
 // pk TENANT#<id> / sk WEBHOOK a tenant's webhook settings (adapters/webhook-settings.ts)
 // pk IDEMP#<tenant>#<sha256(key)> / sk IDEMP   an Idempotency-Key's job (adapters/idempotency-store.ts)
+// pk TENANT#<id> / sk PAKET the tenant's paket (adapters/paket-store.ts)
 // pk OBJKEY#<tenant>#<bucket_name>#<key> / sk OBJKEY   a stored object's id; pk OBJID#<tenant>#<id> / sk OBJID   the object an id names (adapters/object-id-store.ts)
 const zipSortKey = (sequence: number) => `ZIP#${String(sequence).padStart(6, '0')}`;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'ttl', 'type'];

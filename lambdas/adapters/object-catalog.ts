@@ -7,14 +7,18 @@
  * OpenSSL's legacy provider.)
  */
 import { HeadObjectCommand, ListObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import type { ListPage, StoredVersion } from '../core/objects';
+import type { ListedObject, ListPage, StoredVersion } from '../core/objects';
 import type { BucketAccess } from './object-source';
 
 export interface ObjectCatalog {
   /** Objects below `prefix` in key order, after the key `startAfter`; `next` (the last key) when more follow. */
   list(prefix: string, startAfter: string | undefined, limit?: number): Promise<ListPage>;
-  /** A key's versions, newest first, delete markers included; [] when it has none. */
-  versions(key: string): Promise<StoredVersion[]>;
+  /**
+   * A key's versions, newest first, delete markers included; [] when it has
+   * none. `listed` (the key as a listing showed it) saves a request on a
+   * store that keeps no versions.
+   */
+  versions(key: string, listed?: ListedObject): Promise<StoredVersion[]>;
 }
 
 const PAGE = 1000;
@@ -38,6 +42,8 @@ const iso = (d: Date | undefined) => (d ?? new Date(0)).toISOString();
 
 export function s3ObjectCatalog(access: BucketAccess): ObjectCatalog {
   const { client, bucket } = access;
+  // Learned from the first refused version listing, so a page of objects costs one refusal, not one per key.
+  let unversioned = false;
 
   /** A store without versioning: the key's one object, as version 1. */
   const single = async (key: string): Promise<StoredVersion[]> => {
@@ -60,7 +66,8 @@ export function s3ObjectCatalog(access: BucketAccess): ObjectCatalog {
       return { objects, ...(out.IsTruncated && last !== undefined && { next: last }) };
     },
 
-    async versions(key) {
+    async versions(key, listed) {
+      if (unversioned) return listed ? [{ revision: null, size: listed.size, last_modified: listed.last_modified, ...(listed.etag && { etag: listed.etag }) }] : single(key);
       const found: (StoredVersion & { at: number; order: number })[] = [];
       let keyMarker: string | undefined;
       let versionMarker: string | undefined;
@@ -90,8 +97,9 @@ export function s3ObjectCatalog(access: BucketAccess): ObjectCatalog {
           versionMarker = out.NextVersionIdMarker;
         }
       } catch (error) {
-        if (versionsUnsupported(error)) return single(key);
-        throw error;
+        if (!versionsUnsupported(error)) throw error;
+        unversioned = true;
+        return this.versions(key, listed);
       }
       // Versions and delete markers come in two lists: merge them newest first (S3 lists each newest first).
       found.sort((a, b) => b.at - a.at || a.order - b.order);

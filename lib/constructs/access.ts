@@ -58,7 +58,7 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
 
   // Every keyed request counts against the tenant's rate window (RATE#<tenant> items,
   // lambdas/adapters/usage-store.ts): the read-only API functions may write those and nothing else.
-  for (const fn of [f.GetJob, f.ListJobs, f.WebhookSettings, f.BucketSettings]) {
+  for (const fn of [f.GetJob, f.ListJobs, f.WebhookSettings, f.BucketSettings, f.Objects]) {
     fn.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:UpdateItem'],
@@ -118,4 +118,15 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
       new PolicyStatement({ actions: [...actions], resources: [table.tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } } }),
     );
   }
+
+  // Objects reads the paket's settings and buckets, writes the paket item (TENANT#) and the
+  // objects' ids (OBJKEY#, OBJID#: conditional puts, and deleting an id that lost a race).
+  table.grantReadData(f.Objects);
+  f.Objects.fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'OBJKEY#*', 'OBJID#*'] } },
+    }),
+  );
 }

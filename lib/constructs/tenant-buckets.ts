@@ -45,6 +45,21 @@ export class TenantBuckets extends Construct {
         conditions: { StringNotEquals: { 's3:ResourceAccount': Aws.ACCOUNT_ID } },
       }),
     );
+    // Reading a paket: listing its objects and their versions, and reading any version.
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+        resources: [`arn:${Aws.PARTITION}:s3:::*`],
+        conditions: { StringNotEquals: { 's3:ResourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObjectVersion'],
+        resources: [`arn:${Aws.PARTITION}:s3:::*/*`],
+        conditions: { StringNotEquals: { 's3:ResourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
     this.role = role;
     for (const user of users) role.grantAssumeRole(user.fn.role!);
 

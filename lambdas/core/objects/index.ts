@@ -5,3 +5,4 @@ export * from './paket';
 export * from './request';
 export * from './versions';
 export * from './zipball-request';
+export * from './paket-request';
