@@ -195,6 +195,12 @@ function suppress(stack: Stack): void {
             "Tenants' buckets are named at run time (PUT /settings/buckets), so no bucket ARN is known at deploy time; the statement is limited to object actions on buckets of other accounts, and each bucket's own policy must grant the role (lib/constructs/tenant-buckets.ts).",
           appliesTo: ['Resource::arn:<AWS::Partition>:s3:::*/*'],
         },
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            "A paket is one of the tenant's buckets, named at run time (PUT /settings/paket): listing its objects and their versions needs s3:ListBucket / s3:ListBucketVersions on a bucket ARN no deployment can know; limited to buckets of other accounts, whose own policy must grant the role.",
+          appliesTo: ['Resource::arn:<AWS::Partition>:s3:::*'],
+        },
       ],
       true,
     );
