@@ -16,7 +16,7 @@ beforeAll(() => {
   tenantRoleId = outputs.TenantBucketRoleArn!.Value['Fn::GetAtt'][0];
 });
 
-const USERS: FunctionName[] = ['BuildZip', 'Download', 'MarkZipFailed', 'BucketSettings'];
+const USERS: FunctionName[] = ['BuildZip', 'Download', 'MarkZipFailed', 'BucketSettings', 'Objects'];
 const SECRETS = 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:zipjobs/${AWS::StackName}/buckets/*';
 
 describe("tenants' buckets", () => {
@@ -30,14 +30,18 @@ describe("tenants' buckets", () => {
     }
   });
 
-  it("lets the role touch only objects, and only in buckets whose own policy grants it (none of this account's by its own policy)", () => {
+  it("lets the role touch objects, and list and read versions (a paket), only in buckets whose own policy grants it (none of this account's by its own policy)", () => {
     const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === tenantRoleId))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
-    expect(statements).toHaveLength(1);
+    expect(statements).toHaveLength(3);
     expect([statements[0].Action].flat().sort()).toEqual([...TENANT_OBJECT_ACTIONS].sort());
     expect(flatten(statements[0].Resource)).toBe('arn:${AWS::Partition}:s3:::*/*');
-    expect(statements[0].Condition).toEqual({ StringNotEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } });
+    expect([statements[1].Action].flat().sort()).toEqual(['s3:ListBucket', 's3:ListBucketVersions']);
+    expect(flatten(statements[1].Resource)).toBe('arn:${AWS::Partition}:s3:::*');
+    expect([statements[2].Action].flat()).toEqual(['s3:GetObjectVersion']);
+    expect(flatten(statements[2].Resource)).toBe('arn:${AWS::Partition}:s3:::*/*');
+    for (const statement of statements) expect(statement.Condition).toEqual({ StringNotEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } });
   });
 
   it("scopes every grant on tenants' keys to the secrets' name prefix; only BucketSettings writes them", () => {
