@@ -14,6 +14,8 @@ export interface FunctionSpec {
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   readonly description: string;
+  /** The handler streams its response (`awslambda.streamifyResponse`); its API methods use STREAM transfer mode. */
+  readonly streaming?: boolean;
 }
 
 export const functionSpecs = {
@@ -48,10 +50,13 @@ export const functionSpecs = {
   },
   Download: {
     entry: 'lambdas/handlers/api/download.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],
-    timeoutSeconds: 29,
-    memoryMb: 256,
-    description: "GET and HEAD /download/{token}: verify the token, redirect to a short-lived S3 URL presigned for that method (in the service's bucket or the tenant's)",
+    // PLANS: stream downloads count against the plan's quota; ALLOW_PRIVATE_ADDRESSES: stored ZIPs in tenant buckets, and stream downloads fetch sources.
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN', 'PLANS'],
+    // A streamed response may last 15 minutes (API Gateway's limit too).
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    streaming: true,
+    description: "GET and HEAD /download/{token}: verify the token; redirect to a short-lived S3 URL presigned for that method (stored, in the service's bucket or the tenant's), or stream the ZIP as it is built (stream mode)",
   },
   Health: {
     entry: 'lambdas/handlers/api/health.ts',
@@ -62,7 +67,8 @@ export const functionSpecs = {
   },
   Prepare: {
     entry: 'lambdas/handlers/workflow/prepare.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME'],
+    // PLANS: a stream archive may be no larger than its plan allows.
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME', 'PLANS'],
     timeoutSeconds: 900,
     memoryMb: 1024,
     description: 'Workflow: read the manifest, pack files into bins, write the bins list, create the ZIP records',

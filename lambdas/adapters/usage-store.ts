@@ -10,6 +10,8 @@ export interface MonthlyUsage {
 export interface UsageStore {
   monthly(tenantId: string, month: string): Promise<MonthlyUsage>;
   addStored(tenantId: string, month: string, gbDays: number): Promise<void>;
+  /** Adds bytes sent in stream mode, in GB. */
+  addStream(tenantId: string, month: string, gb: number): Promise<void>;
   /** Counts a request in the tenant's window; false when the window is already full. */
   admit(tenantId: string, windowStartSeconds: number, windowSeconds: number, limit: number): Promise<boolean>;
 }
@@ -30,6 +32,17 @@ export function dynamoUsageStore(client: DynamoDBDocumentClient, table: string):
           Key: { pk: `USAGE#${tenantId}`, sk: `MONTH#${month}` },
           UpdateExpression: 'ADD stored_gb_days :n',
           ExpressionAttributeValues: { ':n': gbDays },
+        }),
+      );
+    },
+
+    async addStream(tenantId, month, gb) {
+      await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: `USAGE#${tenantId}`, sk: `MONTH#${month}` },
+          UpdateExpression: 'ADD stream_gb :n',
+          ExpressionAttributeValues: { ':n': gb },
         }),
       );
     },

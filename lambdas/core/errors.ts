@@ -71,6 +71,12 @@ export class RateLimitedError extends ServiceError {
   }
 }
 
+/** Stream mode: a source changed or failed before the first byte of a download was sent. */
+export class SourceFailedError extends ServiceError {
+  readonly code = 'SOURCE_FAILED';
+  readonly status = 502;
+}
+
 export class PayloadTooLargeError extends ServiceError {
   readonly code = 'PAYLOAD_TOO_LARGE';
   readonly status = 413;

@@ -159,14 +159,16 @@ async function createNew(
   id: string,
   destination: JobDestination | undefined,
 ): Promise<Job> {
-  await enforceQuota(deps.usage, tenant, deps.now());
+  // A stream job stores nothing: its downloads count against the stream quota instead.
+  if (body.mode === 'stored') await enforceQuota(deps.usage, tenant, deps.now());
   const { files: _files, urls: _urls, zip_filename, ...options } = body;
   const now = deps.now();
   const createdAt = now.toISOString();
   const job: Job = {
     id,
     tenant_id: tenant.id,
-    status: body.max_zip_size_bytes === null ? 'pending' : 'preparing',
+    // Split and stream jobs learn their files' sizes first.
+    status: body.max_zip_size_bytes === null && body.mode === 'stored' ? 'pending' : 'preparing',
     // A key's last segment names the ZIPs when no zip_filename does (ZipKit sends only the key).
     options: { ...options, zip_filename: zip_filename ?? (body.key !== undefined ? objectKeyFilename(body.key) : null) },
     url_count: files.length,
@@ -182,6 +184,7 @@ async function createNew(
     run: 1,
     ...(destination && { destination }),
     ...(isLegacyUrlList(body) && { legacy_urls: true }),
+    plan: tenant.plan.name,
   };
   const manifest: Manifest = { files };
   await deps.blobs.putJson(job.manifest_key, manifest);

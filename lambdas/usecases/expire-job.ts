@@ -42,6 +42,7 @@ export async function deleteExpiredJobObjects(
     // A ZIP in a tenant's bucket is the tenant's: only its link expires.
     if (!zip.location) keys.add(zip.key);
     keys.add(zip.bin_key);
+    keys.add(objectKeys.crcs(job.id, zip.id));
     for (const key of await checkpointObjectKeys(deps.blobs, job.id, zip.id)) keys.add(key);
   }
   await deps.objects.deleteObjects([...keys]);

@@ -50,20 +50,31 @@ export async function getJob(deps: ReadJobDeps, tenantId: string, jobId: string,
   return jobDetail(job, zips, manifest.files, jobZipNames(job, 1)[0]!, link);
 }
 
-/**
- * `GET /download/:token` (and `HEAD`, which download managers send first): a
- * short-lived storage URL for the ZIP the token names, signed for that method.
- */
-export async function resolveDownload(deps: ReadJobDeps, token: string, method: 'GET' | 'HEAD' = 'GET'): Promise<string> {
+/** The job and completed ZIP a download token names. */
+export async function resolveToken(deps: Pick<ReadJobDeps, 'store' | 'signingKeys' | 'now'>, token: string): Promise<{ job: Job; zip: ZipRecord }> {
   const now = deps.now();
   const claims = verifyToken(token, await deps.signingKeys(), now.getTime());
   const found = await deps.store.getJobWithZips(claims.j);
   const zip = found?.zips.find((z) => z.id === claims.z);
   if (!found || !zip || zip.status !== 'completed') throw new InvalidTokenError('token: no such archive');
   if (isExpired(found.job, now)) throw new ExpiredTokenError('token: the job has expired');
+  return { job: found.job, zip };
+}
+
+/**
+ * A stored ZIP's short-lived storage URL, signed for the method asked (`HEAD`,
+ * which download managers send first, or `GET`).
+ */
+export function presignZip(deps: ReadJobDeps, job: Job, zip: ZipRecord, method: 'GET' | 'HEAD' = 'GET'): Promise<string> {
   if (zip.location) {
     if (!deps.presignInTenantBucket) throw new Error('resolveDownload: a ZIP in a tenant bucket needs presignInTenantBucket');
-    return deps.presignInTenantBucket(found.job.tenant_id, zip.location, zip.filename, PRESIGN_SECONDS, method);
+    return deps.presignInTenantBucket(job.tenant_id, zip.location, zip.filename, PRESIGN_SECONDS, method);
   }
   return deps.blobs.presignDownload(zip.key, zip.filename, PRESIGN_SECONDS, method);
+}
+
+/** `GET` / `HEAD /download/:token` of a stored ZIP: a short-lived storage URL for the ZIP the token names. */
+export async function resolveDownload(deps: ReadJobDeps, token: string, method: 'GET' | 'HEAD' = 'GET'): Promise<string> {
+  const { job, zip } = await resolveToken(deps, token);
+  return presignZip(deps, job, zip, method);
 }

@@ -1,6 +1,7 @@
 import type { BlobStore } from '../adapters/blob-store';
 import type { UsageStore } from '../adapters/usage-store';
-import { storedGbDays, usageMonth } from '../core/plans';
+import { storedGbDays, usageMonth, type Plan } from '../core/plans';
+import { exactLayout, pinEntries, probedMethod, probedName } from '../core/jobs/stream-bin';
 import type { JobStore } from '../adapters/job-store';
 import { FetchError, type ProbeResult } from '../core/fetch';
 import { isTerminal, mergeErrors, objectKeys, type Bin, type BinEntry, type BinRef, type Job, type JobError, type Manifest, type ZipRecord } from '../core/jobs/model';
@@ -30,8 +31,10 @@ async function loadJob(store: JobStore, jobId: string): Promise<Job> {
 }
 
 export interface PrepareDeps extends WorkflowDeps {
-  /** Learns a source's size (HEAD, then a Range fallback); split jobs only. */
+  /** Learns a source's size (HEAD, then a Range fallback); split and stream jobs only. */
   readonly probe?: (url: string) => Promise<ProbeResult>;
+  /** The plan a job was created under: a stream archive may be no larger than its per-archive size. */
+  readonly planOf?: (job: Job) => Plan;
 }
 
 /** Prepare's answer: where the bins list is, or `done: false` when the run stopped at its budget with the probes so far saved. */
@@ -72,12 +75,13 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
   if (job.retry_from_checkpoint && existing.length > 0) return resumeZips(deps, job, existing);
 
   const manifest = await deps.blobs.getJson<Manifest>(job.manifest_key);
-  const packed = job.options.max_zip_size_bytes === null ? wholeJob(manifest) : await packSplitJob(deps, job, manifest, budget);
+  const stream = job.options.mode === 'stream';
+  const packed = job.options.max_zip_size_bytes === null && !stream ? wholeJob(manifest) : await packSplitJob(deps, job, manifest, budget);
   if (packed === undefined) return { done: false };
   if (!packed.ok) {
     // The job cannot keep its cap: no ZIP is built and Finalize fails the job with these errors.
     await dropZips(deps, job, existing, 0);
-    return startBuilds(deps, job, [], 0, rejectionErrors(packed.rejected, manifest));
+    return startBuilds(deps, job, [], 0, packed.errors ?? rejectionErrors(packed.rejected, manifest));
   }
 
   const names = jobZipNames(job, packed.bins.length);
@@ -85,22 +89,26 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
   const now = deps.now().toISOString();
   const zips = await mapConcurrent(packed.bins, STORAGE_CONCURRENCY, async (indexes, i): Promise<ZipRecord> => {
     const zipId = `zip_${i + 1}`;
-    const entries: BinEntry[] = indexes.map((index) => {
-      const file = manifest.files[index]!;
-      const size = packed.sizes?.[index];
-      return { index, url: file.url, filename: file.filename, ...(size !== undefined && { size }) };
-    });
+    const entries: BinEntry[] = stream
+      ? pinEntries(job, indexes.map((index) => ({ index, ...manifest.files[index]!, outcome: okOutcome(packed.outcomes?.[index]) })))
+      : indexes.map((index) => {
+          const file = manifest.files[index]!;
+          const size = packed.sizes?.[index];
+          return { index, url: file.url, filename: file.filename, ...(size !== undefined && { size }) };
+        });
     const bin: Bin = { zip_id: zipId, sequence: i + 1, filename: names[i]!, entries };
     const binKey = objectKeys.bin(job.id, zipId);
     await deps.blobs.putJson(binKey, bin);
+    // A stream ZIP is ready once its bin is: it is built by each download.
+    const size = stream ? (exactLayout(bin)?.total ?? null) : null;
     return {
       job_id: job.id,
       id: zipId,
       sequence: i + 1,
-      status: 'pending',
+      status: stream ? 'completed' : 'pending',
       filename: bin.filename,
       file_count: entries.length,
-      size: null,
+      size,
       key: tenantKeys?.[i] ?? objectKeys.zip(job.id, zipId),
       ...(job.destination && { location: { service: job.destination.service, bucket: job.destination.bucket, key: tenantKeys![i]!, bucket_name: job.destination.bucket_name } }),
       bin_key: binKey,
@@ -110,12 +118,33 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
       updated_at: now,
     };
   });
+  if (stream) {
+    const tooLarge = oversizeStreamZips(deps, job, zips);
+    if (tooLarge.length > 0) {
+      await dropZips(deps, job, existing, 0);
+      return startBuilds(deps, job, [], 0, [...(packed.errors ?? []), ...tooLarge]);
+    }
+  }
   await deps.store.putZips(zips);
   await dropZips(deps, job, existing, zips.length);
-  return startBuilds(deps, job, zips, zips.length);
+  // Stream ZIPs have nothing to build: the job goes on to Finalize with them.
+  return startBuilds(deps, job, stream ? [] : zips, zips.length, packed.errors);
 }
 
-type Packed = { ok: true; bins: number[][]; sizes?: readonly (number | undefined)[] } | { ok: false; rejected: RejectedFile[] };
+const okOutcome = (o: ProbeOutcome | undefined): Extract<ProbeOutcome, { ok: true }> => (o?.ok ? o : { ok: true });
+
+/** Stream ZIPs of a known size above the plan's per-archive size (one of unknown size is cut off when it reaches it). */
+function oversizeStreamZips(deps: PrepareDeps, job: Job, zips: readonly ZipRecord[]): JobError[] {
+  const limit = deps.planOf?.(job).max_zip_size_bytes;
+  if (limit === undefined) return [];
+  return zips
+    .filter((z) => z.size !== null && z.size > limit)
+    .map((z) => ({ error: `${z.filename} would be ${z.size} bytes, more than the plan's ${limit} bytes per archive` }));
+}
+
+type Packed =
+  | { ok: true; bins: number[][]; sizes?: readonly (number | undefined)[]; outcomes?: readonly ProbeOutcome[]; errors?: JobError[] }
+  | { ok: false; rejected: RejectedFile[]; errors?: JobError[] };
 
 /** A job without a cap: one bin of every file, in order. */
 function wholeJob(manifest: Manifest): Packed {
@@ -126,6 +155,8 @@ function wholeJob(manifest: Manifest): Packed {
 async function packSplitJob(deps: PrepareDeps, job: Job, manifest: Manifest, budget: RunBudget): Promise<Packed | undefined> {
   const outcomes = await probeFiles(deps, job, manifest, budget);
   if (outcomes === undefined) return undefined;
+  const sizes = outcomes.map((o) => (o.ok ? o.size : undefined));
+  if (job.options.mode === 'stream') return packStreamJob(job, manifest, outcomes, sizes);
   const items = manifest.files.map((file, i) => packItemFor(i, file, outcomes[i]!, job.options.compression));
   const result = packFiles(items, {
     maxZipSize: job.options.max_zip_size_bytes!,
@@ -133,7 +164,32 @@ async function packSplitJob(deps: PrepareDeps, job: Job, manifest: Manifest, bud
     allowOversize: job.options.allow_oversize_zips,
   });
   if (!result.ok) return result;
-  return { ok: true, bins: result.bins, sizes: outcomes.map((o) => (o.ok ? o.size : undefined)) };
+  return { ok: true, bins: result.bins, sizes };
+}
+
+/**
+ * A stream job's content is fixed here: a file whose probe failed fails the
+ * job (fail_on_url_error) or is left out and reported. The rest, their names
+ * known, go into one bin or are packed under the cap.
+ */
+function packStreamJob(job: Job, manifest: Manifest, outcomes: readonly ProbeOutcome[], sizes: readonly (number | undefined)[]): Packed {
+  const ok: number[] = [];
+  const errors: JobError[] = [];
+  outcomes.forEach((o, i) => {
+    if (o.ok) ok.push(i);
+    else errors.push({ url: manifest.files[i]!.url, error: o.error ?? 'could not be reached' });
+  });
+  if (ok.length === 0 || (errors.length > 0 && job.options.fail_on_url_error)) return { ok: false, rejected: [], errors };
+  const cap = job.options.max_zip_size_bytes;
+  if (cap === null) return { ok: true, bins: [ok], sizes, outcomes, errors };
+  const items = ok.map((i) => {
+    const file = manifest.files[i]!;
+    const outcome = outcomes[i] as Extract<ProbeOutcome, { ok: true }>;
+    return { ...packItemFor(i, { ...file, filename: probedName(file, outcome) }, outcome, 'store'), method: probedMethod(job, file, outcome) };
+  });
+  const result = packFiles(items, { maxZipSize: cap, strategy: job.options.split_strategy, allowOversize: job.options.allow_oversize_zips });
+  if (!result.ok) return { ...result, errors: [...errors, ...rejectionErrors(result.rejected, manifest)] };
+  return { ok: true, bins: result.bins, sizes, outcomes, errors };
 }
 
 /**
@@ -144,7 +200,7 @@ async function packSplitJob(deps: PrepareDeps, job: Job, manifest: Manifest, bud
  */
 async function probeFiles(deps: PrepareDeps, job: Job, manifest: Manifest, budget: RunBudget): Promise<ProbeOutcome[] | undefined> {
   const probe = deps.probe;
-  if (!probe) throw new Error('prepare: a split job needs a probe');
+  if (!probe) throw new Error('prepare: a split or stream job needs a probe');
   const key = objectKeys.probes(job.id, job.run);
   const saved = await deps.blobs.findJson<ProbeProgress>(key);
   const outcomes: (ProbeOutcome | null)[] = saved?.v === 1 && saved.outcomes.length === manifest.files.length ? [...saved.outcomes] : manifest.files.map(() => null);
@@ -172,10 +228,18 @@ async function probeFiles(deps: PrepareDeps, job: Job, manifest: Manifest, budge
 async function probeOnce(probe: (url: string) => Promise<ProbeResult>, url: string): Promise<ProbeOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const { size } = await probe(url);
-      return size === undefined ? { ok: true } : { ok: true, size };
+      const r = await probe(url);
+      return {
+        ok: true,
+        ...(r.size !== undefined && { size: r.size }),
+        ...(r.filename !== undefined && { filename: r.filename }),
+        ...(r.url !== undefined && r.url !== url && { url: r.url }),
+        ...(r.etag !== undefined && { etag: r.etag }),
+        ...(r.lastModified !== undefined && { last_modified: r.lastModified }),
+        ...(r.acceptsRanges && { accepts_ranges: true }),
+      };
     } catch (error) {
-      if (attempt >= 2 || !(error instanceof FetchError) || !error.retryable) return { ok: false };
+      if (attempt >= 2 || !(error instanceof FetchError) || !error.retryable) return { ok: false, ...(error instanceof Error && { error: error.message }) };
       await new Promise((r) => setTimeout(r, 250 + Math.random() * 250));
     }
   }
@@ -265,6 +329,8 @@ export async function finalize(deps: WorkflowDeps & { usage?: UsageStore }, jobI
  */
 async function countStoredUsage(store: JobStore, usage: UsageStore, job: Job, zips: readonly ZipRecord[], now: Date): Promise<void> {
   for (const zip of zips) {
+    // A stream ZIP is stored nowhere: its downloads count against the stream quota instead.
+    if (job.options.mode === 'stream') return;
     if (zip.status !== 'completed' || zip.size === null || !(await store.markUsageCounted(job.id, zip.sequence))) continue;
     await usage.addStored(job.tenant_id, usageMonth(now), storedGbDays(zip.size, job.options.expires_in));
   }

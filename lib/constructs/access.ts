@@ -28,7 +28,7 @@ export interface AccessProps {
 export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, stateMachine, bus }: AccessProps): void {
   // Expiry: reads the job and its ZIPs, deletes the expired job's objects and, at the end of its history, its ZIP records.
   table.grantReadWriteData(f.ExpireJobs);
-  for (const prefix of ['zips/', 'manifests/', 'bins/', 'checkpoints/'] as const) bucket.grantDelete(f.ExpireJobs, objectsUnder(prefix));
+  for (const prefix of ['zips/', 'manifests/', 'bins/', 'checkpoints/', 'crcs/'] as const) bucket.grantDelete(f.ExpireJobs, objectsUnder(prefix));
   // A checkpoint names its binary part, which changes with every save.
   bucket.grantRead(f.ExpireJobs, objectsUnder('checkpoints/'));
 
@@ -45,6 +45,17 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
     tokenSecret.grantRead(fn);
   }
   bucket.grantRead(f.GetJob, objectsUnder('manifests/'));
+  // A stream ZIP's download reads its bin and keeps the CRC-32s it learns,
+  // and counts the bytes it sent against the tenant's month (USAGE#<tenant> items).
+  bucket.grantRead(f.Download, objectsUnder('bins/'));
+  bucket.grantReadWrite(f.Download, objectsUnder('crcs/'));
+  f.Download.fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USAGE#*'] } },
+    }),
+  );
 
   // API: ListJobs reads the table's indexes and signs its cursors with a key
   // derived from the token keys; it touches no object.

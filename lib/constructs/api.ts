@@ -5,13 +5,14 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  ResponseTransferMode,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ApiRoute, FunctionName } from '../functions';
+import { functionSpecs, type ApiRoute, type FunctionName } from '../functions';
 
 export const API_STAGE = 'v1';
 
@@ -28,6 +29,8 @@ export interface ApiProps {
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
 }
+
+const isStreaming = (name: FunctionName): boolean => (functionSpecs[name] as { streaming?: boolean }).streaming === true;
 
 /** A gateway-made error in the API's own envelope (see docs/API.md, "Envelope and errors"). */
 function envelope(code: string, message = '$context.error.messageString'): Record<string, string> {
@@ -84,7 +87,7 @@ export class Api extends Construct {
       );
       this.restApi.root
         .resourceForPath(route.path)
-        .addMethod(route.method, new LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }), {
+        .addMethod(route.method, new LambdaIntegration(fn, { proxy: true, allowTestInvoke: false, ...(isStreaming(route.fn) && { responseTransferMode: ResponseTransferMode.STREAM }) }), {
           requestValidator: validator,
           requestParameters,
         });

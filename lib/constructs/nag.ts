@@ -33,14 +33,14 @@ const objectGrants: { readonly [N in FunctionName]?: { prefixes: readonly Bucket
   CreateJob: { prefixes: ['manifests/'], actions: PUT },
   RunSchedule: { prefixes: ['manifests/'], actions: PUT },
   GetJob: { prefixes: ['manifests/', 'zips/'], actions: READ },
-  Download: { prefixes: ['zips/'], actions: READ },
+  Download: { prefixes: ['zips/', 'bins/', 'crcs/'], actions: [...READ, ...PUT] },
   // Prepare deletes what a re-pack replaces (bins, checkpoints, ZIPs).
   Prepare: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: [...READ, ...PUT, ...DELETE] },
   BuildZip: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: [...READ, ...PUT, ...DELETE] },
   Notify: { prefixes: ['manifests/'], actions: READ },
   MarkZipFailed: { prefixes: ['checkpoints/', 'bins/'], actions: READ },
   // ExpireJobs reads a checkpoint to find its binary part.
-  ExpireJobs: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: [...READ, ...DELETE] },
+  ExpireJobs: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/', 'crcs/'], actions: [...READ, ...DELETE] },
 };
 
 function only<T>(stack: Stack, type: abstract new (...args: any[]) => T): T[] {

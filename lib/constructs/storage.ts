@@ -4,7 +4,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Construct } from 'constructs';
 
 /** The bucket's key prefixes (see `objectKeys` in lambdas/core/jobs/model.ts). */
-export const bucketPrefixes = ['manifests/', 'bins/', 'checkpoints/', 'zips/'] as const;
+export const bucketPrefixes = ['manifests/', 'bins/', 'checkpoints/', 'zips/', 'crcs/'] as const;
 export type BucketPrefix = (typeof bucketPrefixes)[number];
 
 /** The IAM resource pattern for every object under a prefix. */

@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiRoute } from '../functions';
+import { responseStreamTo, type StreamingHandler } from './lambda-streaming';
 
 /** API Gateway REST's own payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+/** A route's handler: buffered (the result is the response) or streaming (it writes the response itself). */
+export type RouteHandler = { readonly streaming: false; readonly handle: ProxyHandler } | { readonly streaming: true; readonly handle: (event: APIGatewayProxyEvent, responseStream: ReturnType<typeof responseStreamTo>) => ReturnType<StreamingHandler> };
 
 interface CompiledRoute {
   readonly route: ApiRoute;
@@ -48,7 +52,7 @@ function gatewayError(res: ServerResponse, status: number, code: string, message
  * result becomes the response. Unknown routes and oversized bodies are answered
  * here, as the gateway itself answers them.
  */
-export function apiGatewayServer(routes: readonly ApiRoute[], handlerFor: (route: ApiRoute) => Promise<ProxyHandler>): Server {
+export function apiGatewayServer(routes: readonly ApiRoute[], handlerFor: (route: ApiRoute) => Promise<RouteHandler>): Server {
   const compiled = routes.map(compile);
   return createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
@@ -121,7 +125,19 @@ export function apiGatewayServer(routes: readonly ApiRoute[], handlerFor: (route
     } as unknown as APIGatewayProxyEvent;
 
     const handler = await handlerFor(match.route);
-    const result = await handler(event);
+    if (handler.streaming) {
+      // Response streaming: chunks reach the client as the handler writes them.
+      const stream = responseStreamTo(res);
+      try {
+        await handler.handle(event, stream);
+      } catch (error) {
+        stream.destroy(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+      if (!stream.writableFinished && !stream.destroyed) stream.end();
+      return;
+    }
+    const result = await handler.handle(event);
     const outHeaders: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
     for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) outHeaders[k] = v.map(String);
     const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');

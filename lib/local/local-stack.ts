@@ -11,7 +11,8 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { DEFAULT_PLAN, type Plan } from '../../lambdas/core/plans';
 import { functionSpecs, apiRoutes, type FunctionName } from '../functions';
-import { apiGatewayServer } from './api-gateway';
+import { apiGatewayServer, type RouteHandler } from './api-gateway';
+import { installLambdaStreaming, isStreamingHandler } from './lambda-streaming';
 import { startJsonServices } from './aws-json-services';
 import { localSecretsManager } from './secrets-manager';
 import { busEvent, LocalEventBus, type LocalBusEvent } from './event-bus';
@@ -110,6 +111,7 @@ function lambdaContext(name: FunctionName, timeoutMs: number): Context {
  * the stand-ins only through the SDK's AWS_ENDPOINT_URL_* variables.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  installLambdaStreaming(); // before any handler module loads, as Lambda's runtime has it
   const dataDir = resolve(options.dataDir);
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   mkdirSync(join(dataDir, 's3'), { recursive: true });
@@ -234,8 +236,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ttl.start(options.ttlSweepIntervalMs ?? 60_000);
   // The API listens before executions (journalled ones included) start, so
   // that Notify, at its first load, knows the URL for links in webhook bodies.
-  const api = apiGatewayServer(apiRoutes, async (route) => {
-    return (event: APIGatewayProxyEvent) => invoke(route.fn, event) as Promise<APIGatewayProxyResult>;
+  const api = apiGatewayServer(apiRoutes, async (route): Promise<RouteHandler> => {
+    const { handler } = await load(route.fn);
+    if (isStreamingHandler(handler)) {
+      const context = lambdaContext(route.fn, functionSpecs[route.fn].timeoutSeconds * 1000);
+      return { streaming: true, handle: (event, responseStream) => handler(event, responseStream, context) };
+    }
+    return { streaming: false, handle: (event: APIGatewayProxyEvent) => invoke(route.fn, event) as Promise<APIGatewayProxyResult> };
   });
   const apiPort = await listen(api, options.port);
   process.env.API_BASE_URL = `http://127.0.0.1:${apiPort}`;

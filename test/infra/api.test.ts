@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../lib/functions';
+import { apiRoutes, functionSpecs } from '../../lib/functions';
+import { installLambdaStreaming, isStreamingHandler } from '../../lib/local/lambda-streaming';
 import { functionIds, resourcesOf, synthTemplate } from './synth';
 
 let template: Template;
@@ -44,6 +45,24 @@ describe('REST API', () => {
       expect(JSON.stringify(m.Properties.Integration.Uri)).toContain(ids.Download);
       expect(m.Properties.RequestParameters).toEqual({ 'method.request.path.token': true });
     }
+  });
+
+  it('streams the responses of streaming functions (the download), and only theirs', async () => {
+    const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'));
+    const ids = functionIds(template);
+    const streamed = new Set<string>();
+    for (const m of methods) {
+      const fn = Object.entries(ids).find(([, id]) => JSON.stringify(m.Properties.Integration.Uri).includes(id))?.[0] as keyof typeof functionSpecs;
+      const streaming = (functionSpecs[fn] as { streaming?: boolean }).streaming === true;
+      expect(m.Properties.Integration.ResponseTransferMode, `${m.Properties.HttpMethod} → ${fn}`).toBe(streaming ? 'STREAM' : undefined);
+      if (streaming) streamed.add(`${m.Properties.HttpMethod} ${resourcePath(m.Properties.ResourceId.Ref)}`);
+    }
+    expect([...streamed].sort()).toEqual(['GET /download/{token}', 'HEAD /download/{token}']);
+    // The function itself is written as a streaming handler (awslambda.streamifyResponse).
+    installLambdaStreaming();
+    Object.assign(process.env, { TABLE_NAME: 't', BUCKET_NAME: 'b', TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:0:secret:x', ALLOW_PRIVATE_ADDRESSES: 'false', AWS_REGION: 'eu-west-1' });
+    const { handler } = (await import('../../lambdas/handlers/api/download')) as { handler: unknown };
+    expect(isStreamingHandler(handler)).toBe(true);
   });
 
   it('serves stage v1 with throttling, tracing and JSON access logs', () => {

@@ -13,7 +13,8 @@ export type FetchErrorKind =
   | 'connection' // connection failed: <code>
   | 'invalid-url'
   | 'protocol' // unsupported protocol
-  | 'range-not-honoured'; // a resume was refused: restart from byte 0
+  | 'range-not-honoured' // a resume was refused: restart from byte 0
+  | 'changed'; // not the version pinned when it was probed
 
 export interface FetchErrorInit {
   status?: number;
@@ -67,6 +68,10 @@ export class FetchError extends Error {
   /** The server ignored or refused `Range`; retryable because starting over works. */
   static rangeNotHonoured(status: number): FetchError {
     return new FetchError('range-not-honoured', 'range not supported', true, { status });
+  }
+  /** The source is no longer the version pinned when it was probed (stream jobs). */
+  static changed(): FetchError {
+    return new FetchError('changed', 'changed since it was probed', false);
   }
   static connection(code: string, cause?: unknown): FetchError {
     return new FetchError('connection', `connection failed: ${code}`, RETRYABLE_CODES.has(code), { code, cause });

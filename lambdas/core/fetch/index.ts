@@ -3,6 +3,7 @@ export { isPublicAddress, isPublicIPv4, isPublicIPv6, ipFamily, parseIPv4, parse
 export { parseContentDisposition } from './content-disposition';
 export { FetchError, toFetchError, type FetchErrorKind } from './errors';
 export { openSource, type OpenOptions, type OpenedSource } from './open';
+export { openPinned, type PinnedBody, type PinnedOptions, type PinnedVersion } from './pinned';
 export { probe, type ProbeOptions, type ProbeResult } from './probe';
 export { postOnce, type PostOptions, type PostResult } from './post';
 export type { RequestOptions } from './redirects';

@@ -13,6 +13,11 @@ export interface ProbeResult {
   size?: number;
   filename?: string;
   acceptsRanges: boolean;
+  /** The URL after redirects. */
+  url?: string;
+  /** Validators of the version probed, pinned by stream jobs. */
+  etag?: string;
+  lastModified?: string;
 }
 
 // 405/501: HEAD not implemented. 403: URLs presigned for GET (S3 and the
@@ -30,6 +35,13 @@ function filenameOf(hop: FinalHop): string | undefined {
   return parseContentDisposition(Array.isArray(raw) ? raw[0] : raw);
 }
 
+function validators(hop: FinalHop): Pick<ProbeResult, 'url' | 'etag' | 'lastModified'> {
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const etag = first(hop.res.headers.etag);
+  const lastModified = first(hop.res.headers['last-modified']);
+  return { url: hop.url.href, ...(etag !== undefined && { etag }), ...(lastModified !== undefined && { lastModified }) };
+}
+
 function isSuccess(hop: FinalHop): boolean {
   const status = hop.res.statusCode ?? 0;
   return status >= 200 && status < 300;
@@ -45,7 +57,7 @@ export async function probe(input: string | URL, options: ProbeOptions): Promise
     filename = filenameOf(head);
     acceptsRanges = acceptsByteRanges(head.res.headers);
     const size = parseContentLength(head.res.headers);
-    if (size !== undefined) return { size, ...(filename !== undefined ? { filename } : {}), acceptsRanges };
+    if (size !== undefined) return { size, ...(filename !== undefined ? { filename } : {}), acceptsRanges, ...validators(head) };
   } else if (!HEAD_REFUSED.has(headStatus)) {
     throw httpError(head);
   }
@@ -67,5 +79,6 @@ export async function probe(input: string | URL, options: ProbeOptions): Promise
     ...(size !== undefined ? { size } : {}),
     ...(filename !== undefined ? { filename } : {}),
     acceptsRanges,
+    ...validators(get),
   };
 }

@@ -62,7 +62,7 @@ export const createJobRequestSchema = z
         .array(urlEntrySchema, { error: 'must be an array of URLs or of {url, filename?}' })
         .min(1, { error: 'must contain at least one URL' })
         .optional(),
-      mode: z.literal('stored', { error: 'must be "stored" (stream mode is not available yet)' }).default('stored'),
+      mode: z.enum(['stored', 'stream'], { error: 'must be "stored" or "stream"' }).default('stored'),
       zip_filename: z
         .string({ error: 'must be a string' })
         .min(1, { error: 'must not be empty' })

@@ -46,6 +46,8 @@ export interface Job {
   readonly retry_from_checkpoint?: boolean;
   /** Created with Eazip's older `urls: string[]` form: its view shows `urls` beside `files`. */
   readonly legacy_urls?: boolean;
+  /** The plan of the key that created the job: stream downloads count against its quota and archive size. */
+  readonly plan?: string;
   /** The webhook delivery of the current run, once Notify has tried one (none without a URL). */
   readonly webhook?: WebhookDelivery;
   /** The tenant's bucket its ZIPs go to (`bucket_name` resolved at create time); none: the service's own. */
@@ -84,11 +86,29 @@ export interface BinEntry {
   readonly index: number;
   readonly url: string;
   readonly filename: string | null;
-  /** Size learned by probing, when the job was split. */
+  /** Size learned by probing, when the job was split or streams. */
   readonly size?: number;
   /** A stored object's version and ETag, pinned by Prepare (`url` is then `s3://…`). */
   readonly object?: ObjectPin;
+  /** Stream jobs: everything a download needs to give the same bytes every time. */
+  readonly stream?: PinnedSource;
 }
+
+/** What a stream job's entry pins when it is probed. */
+export interface PinnedSource {
+  readonly name: string;
+  readonly method: 'store' | 'deflate';
+  /** The URL after redirects, fetched directly at download time. */
+  readonly url: string;
+  readonly etag?: string;
+  readonly last_modified?: string;
+  readonly accepts_ranges: boolean;
+  /** The entry's modification time (the source's Last-Modified, else the job's creation), ISO 8601. */
+  readonly mtime: string;
+}
+
+/** A requested file as bins and pins see it. */
+export type RequestedFileLike = Pick<RequestedFile, 'url' | 'filename'>;
 
 export interface Bin {
   readonly zip_id: string;
@@ -114,6 +134,8 @@ export const objectKeys = {
   binsList: (jobId: string, run: number) => `bins/${jobId}/bins-${run}.json`,
   zip: (jobId: string, zipId: string) => `zips/${jobId}/${zipId}.zip`,
   checkpoint: (jobId: string, zipId: string) => `checkpoints/${jobId}/${zipId}.json`,
+  /** The CRC-32s a stream ZIP's downloads have learned, so later ranges need not read whole entries again. */
+  crcs: (jobId: string, zipId: string) => `crcs/${jobId}/${zipId}.json`,
   /** Prepare's probe outcomes so far, while a split job's probing spans several runs. */
   probes: (jobId: string, run: number) => `checkpoints/${jobId}/probes-${run}.json`,
 };

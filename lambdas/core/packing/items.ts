@@ -7,7 +7,18 @@ import type { PackItem } from './pack';
 export type Compression = 'auto' | 'store' | 'deflate';
 
 /** A probe's outcome: the size when the server told it, or a failure (the GET in BuildZip will tell more). */
-export type ProbeOutcome = { readonly ok: true; readonly size?: number } | { readonly ok: false };
+export type ProbeOutcome =
+  | {
+      readonly ok: true;
+      readonly size?: number;
+      /** What a stream job pins: the name the server gave, the final URL, the validators and Range support. */
+      readonly filename?: string;
+      readonly url?: string;
+      readonly etag?: string;
+      readonly last_modified?: string;
+      readonly accepts_ranges?: boolean;
+    }
+  | { readonly ok: false; readonly error?: string };
 
 /**
  * The packer's view of one file. The method is budgeted at its worst case

@@ -33,7 +33,9 @@ export interface StreamLayout {
 
 /** One part of the archive a byte range overlaps, clipped: `[from, to)` are offsets inside the part. */
 export type Piece =
-  | { readonly kind: 'header' | 'data' | 'descriptor'; readonly entry: number; readonly from: number; readonly to: number }
+  | { readonly kind: 'header'; readonly entry: number; readonly from: number; readonly to: number }
+  | { readonly kind: 'data'; readonly entry: number; readonly from: number; readonly to: number }
+  | { readonly kind: 'descriptor'; readonly entry: number; readonly from: number; readonly to: number }
   | { readonly kind: 'central'; readonly from: number; readonly to: number }
   | { readonly kind: 'end'; readonly from: number; readonly to: number };
 

@@ -1,11 +1,18 @@
+import { dynamoClient } from '../../adapters/aws-clients';
 import { presignZipDownload } from '../../adapters/blob-store';
+import { dynamoUsageStore } from '../../adapters/usage-store';
 import type { ZipLocation } from '../../core/buckets/model';
 import { InvalidTokenError } from '../../core/errors';
-import { resolveDownload } from '../../usecases/read-job';
+import { parsePlans, planNamed } from '../../core/plans';
+import { loadEnv } from '../../env';
+import { presignZip, resolveToken } from '../../usecases/read-job';
+import { streamDownload } from '../../usecases/stream-download';
+import { streamingHandler } from '../http/streaming';
 import { tenantBucketDeps } from '../tenant-buckets';
-import { publicHandler } from '../http/api-handler';
-import { signingKeys, storageDeps } from './deps';
+import { signingKeys, sourceFetchOptions, storageDeps } from './deps';
 
+const env = loadEnv(['TABLE_NAME', 'PLANS']);
+const plans = parsePlans(env.PLANS);
 const tenant = tenantBucketDeps();
 const deps = {
   ...storageDeps(),
@@ -15,11 +22,22 @@ const deps = {
     if (!bucket) throw new InvalidTokenError(`token: the bucket "${location.bucket_name}" is no longer configured`);
     return presignZipDownload(await tenant.clients.open(bucket), location.bucket, location.key, filename, expiresInSeconds, method);
   },
+  usage: dynamoUsageStore(dynamoClient(), env.TABLE_NAME),
+  planOf: (job: { plan?: string }) => planNamed(job.plan ?? '', plans),
+  fetch: sourceFetchOptions(),
 };
 
-/** `GET` and `HEAD /download/:token`: the same redirect, to a URL signed for the method asked. */
-export const handler = publicHandler(async (event) => {
+/**
+ * `GET` and `HEAD /download/:token`, one handler for every ZIP: a stored one
+ * answers 302 to a URL signed for the method asked, a stream one is built
+ * into the response.
+ */
+export const handler = streamingHandler(async (event) => {
   const method = event.httpMethod === 'HEAD' ? 'HEAD' : 'GET';
-  const location = await resolveDownload(deps, event.pathParameters?.token ?? '', method);
-  return { statusCode: 302, headers: { Location: location, 'Cache-Control': 'no-store' }, body: '' };
+  const { job, zip } = await resolveToken(deps, event.pathParameters?.token ?? '');
+  if (job.options.mode !== 'stream') {
+    return { statusCode: 302, headers: { Location: await presignZip(deps, job, zip, method), 'Cache-Control': 'no-store' } };
+  }
+  const header = (name: string) => Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? undefined;
+  return streamDownload(deps, job, zip, { method, range: header('range'), ifRange: header('if-range') });
 });

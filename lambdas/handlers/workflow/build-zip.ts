@@ -3,21 +3,19 @@ import { s3Client } from '../../adapters/aws-clients';
 import { loadEnv } from '../../env';
 import { budgetFromRemaining } from '../../usecases/budget';
 import { BUILD_ZIP_MARGIN_MS, buildZip } from '../../usecases/build-zip';
-import { storageDeps } from '../deps';
+import { sourceFetchOptions, storageDeps } from '../deps';
 import { tenantBucketDeps } from '../tenant-buckets';
-import { jobInput, sourceRequestOptions, zipRef } from './deps';
+import { jobInput, zipRef } from './deps';
 import { tenantZipTargets } from './zip-targets';
 
 const env = loadEnv(['BUCKET_NAME']);
-/** Local stack and tests only: a shorter idle timeout for sources (default 30 s). */
-const idleTimeoutMs = Number(process.env.ZIPJOBS_SOURCE_IDLE_TIMEOUT_MS) || 30_000;
 const storage = storageDeps();
 const deps = {
   ...storage,
   zipTarget: tenantZipTargets(storage.store, tenantBucketDeps()),
   s3: s3Client(),
   bucket: env.BUCKET_NAME,
-  fetch: { ...sourceRequestOptions(), headersTimeoutMs: Math.min(30_000, Math.max(idleTimeoutMs, 1_000)), idleTimeoutMs },
+  fetch: sourceFetchOptions(),
 };
 const input = jobInput.extend({ zip: zipRef });
 

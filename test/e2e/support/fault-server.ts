@@ -14,7 +14,7 @@ export interface FaultyFile {
   readonly delayMs?: number;
   /** The first N requests get this status (with Retry-After, if set) and no body. */
   readonly failFirst?: { readonly count: number; readonly status: number; readonly retryAfter?: string };
-  /** The first N requests that send a body reset the connection after this many body bytes. */
+  /** The first N GETs (HEADs send no body) reset the connection after this many body bytes. */
   readonly resetAfter?: { readonly bytes: number; readonly count: number };
   /** Send this many bytes, then stop sending (keep the connection open) on every request. */
   readonly stallAfter?: number;
@@ -26,6 +26,7 @@ export interface FaultRequest {
   readonly path: string;
   readonly range?: string;
   readonly ifRange?: string;
+  readonly ifMatch?: string;
   readonly at: number;
 }
 
@@ -68,7 +69,8 @@ export class FaultServer {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const range = req.headers.range;
     const ifRange = req.headers['if-range'] as string | undefined;
-    this.requests.push({ path, ...(range && { range }), ...(ifRange && { ifRange }), at: Date.now() });
+    const ifMatch = req.headers['if-match'];
+    this.requests.push({ path, ...(range && { range }), ...(ifRange && { ifRange }), ...(ifMatch && { ifMatch }), at: Date.now() });
     const file = this.files.get(path);
     const count = this.served.get(path);
     if (!file || !count) {
@@ -80,6 +82,10 @@ export class FaultServer {
       res.writeHead(file.failFirst.status, file.failFirst.retryAfter ? { 'Retry-After': file.failFirst.retryAfter } : {}).end();
       return;
     }
+    if (ifMatch && ifMatch !== '*' && ifMatch !== file.etag) {
+      res.writeHead(412).end();
+      return;
+    }
     const total = file.body.length;
     const headers: Record<string, string | number> = { 'Content-Type': 'application/octet-stream' };
     if (file.lastModified) headers['Last-Modified'] = file.lastModified;
@@ -87,17 +93,23 @@ export class FaultServer {
     const ranges = file.ranges ?? true;
     if (ranges) headers['Accept-Ranges'] = 'bytes';
     let start = 0;
+    let end = total;
     let status = 200;
-    const m = range ? /^bytes=(\d+)-$/.exec(range) : null;
+    const m = range ? /^bytes=(\d+)-(\d*)$/.exec(range) : null;
     const validatorOk = !ifRange || ifRange === file.etag || ifRange === file.lastModified;
     if (ranges && m && validatorOk && Number(m[1]) < total) {
       start = Number(m[1]);
+      end = m[2] ? Math.min(total, Number(m[2]) + 1) : total;
       status = 206;
-      headers['Content-Range'] = `bytes ${start}-${total - 1}/${total}`;
+      headers['Content-Range'] = `bytes ${start}-${end - 1}/${total}`;
     }
-    const body = file.body.subarray(start);
+    const body = file.body.subarray(start, end);
     headers['Content-Length'] = file.announcedLength ?? body.length;
     res.writeHead(status, headers);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     count.bodies++;
     const resetAt = file.resetAfter && count.bodies <= file.resetAfter.count ? file.resetAfter.bytes : undefined;
     const stallAt = file.stallAfter;
