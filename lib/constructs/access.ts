@@ -48,7 +48,8 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
   // A stream ZIP's download reads its bin and keeps the CRC-32s it learns,
   // and counts the bytes it sent against the tenant's month (USAGE#<tenant> items).
   bucket.grantRead(f.Download, objectsUnder('bins/'));
-  bucket.grantReadWrite(f.Download, objectsUnder('crcs/'));
+  bucket.grantRead(f.Download, objectsUnder('crcs/'));
+  bucket.grantPut(f.Download, objectsUnder('crcs/'));
   f.Download.fn.addToRolePolicy(
     new PolicyStatement({
       actions: ['dynamodb:UpdateItem'],

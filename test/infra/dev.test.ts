@@ -1,3 +1,4 @@
+import { bucketPrefixes } from '../../lib/constructs/storage';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resourcesOf, synthTemplate } from './synth';
@@ -30,6 +31,6 @@ describe('dev stack', () => {
     const days = (bucket!.Properties.LifecycleConfiguration.Rules as { ExpirationInDays?: number }[])
       .map((rule) => rule.ExpirationInDays)
       .filter((d) => d !== undefined);
-    expect(days).toEqual([7, 7, 7, 7]);
+    expect(days).toEqual(bucketPrefixes.map(() => 7));
   });
 });

@@ -13,7 +13,7 @@ export interface ProbeResult {
   size?: number;
   filename?: string;
   acceptsRanges: boolean;
-  /** The URL after redirects. */
+  /** The URL after redirects, when it differs from the one probed. */
   url?: string;
   /** Validators of the version probed, pinned by stream jobs. */
   etag?: string;
@@ -35,11 +35,13 @@ function filenameOf(hop: FinalHop): string | undefined {
   return parseContentDisposition(Array.isArray(raw) ? raw[0] : raw);
 }
 
-function validators(hop: FinalHop): Pick<ProbeResult, 'url' | 'etag' | 'lastModified'> {
+/** The validators of the version answered, and the URL it was answered at when a redirect led there. */
+function validators(hop: FinalHop, input: string | URL): Pick<ProbeResult, 'url' | 'etag' | 'lastModified'> {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const etag = first(hop.res.headers.etag);
   const lastModified = first(hop.res.headers['last-modified']);
-  return { url: hop.url.href, ...(etag !== undefined && { etag }), ...(lastModified !== undefined && { lastModified }) };
+  const redirected = hop.url.href !== new URL(input).href;
+  return { ...(redirected && { url: hop.url.href }), ...(etag !== undefined && { etag }), ...(lastModified !== undefined && { lastModified }) };
 }
 
 function isSuccess(hop: FinalHop): boolean {
@@ -57,7 +59,7 @@ export async function probe(input: string | URL, options: ProbeOptions): Promise
     filename = filenameOf(head);
     acceptsRanges = acceptsByteRanges(head.res.headers);
     const size = parseContentLength(head.res.headers);
-    if (size !== undefined) return { size, ...(filename !== undefined ? { filename } : {}), acceptsRanges, ...validators(head) };
+    if (size !== undefined) return { size, ...(filename !== undefined ? { filename } : {}), acceptsRanges, ...validators(head, input) };
   } else if (!HEAD_REFUSED.has(headStatus)) {
     throw httpError(head);
   }
@@ -79,6 +81,6 @@ export async function probe(input: string | URL, options: ProbeOptions): Promise
     ...(size !== undefined ? { size } : {}),
     ...(filename !== undefined ? { filename } : {}),
     acceptsRanges,
-    ...validators(get),
+    ...validators(get, input),
   };
 }
