@@ -6,7 +6,7 @@
  * Environment:
  *   BENCH_RUNS=n     timed runs per case (default 3; medians are reported)
  *   BENCH_ONLY=a,b   only these groups (bundles, writer, store, deflate,
- *                    memory, prepare, latency); prints, writes no files
+ *                    memory, prepare, latency, stream); prints, writes no files
  *   BENCH_QUICK=1    small sizes, for trying the suite out; writes no files
  */
 import { statfsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import type { BundleResult } from './bundles';
 import type { LatencyResult } from './latency';
 import type { MemoryResult } from './memory';
 import type { PrepareResult } from './prepare';
+import type { StreamMemoryResult, StreamStackResult } from './stream';
 import type { ThroughputResult } from './throughput';
 import type { WriterResult } from './writer';
 import { repoRoot } from './lib/bundle';
@@ -49,6 +50,7 @@ interface Results {
   memory?: MemoryResult;
   prepare?: PrepareResult;
   latency?: LatencyResult;
+  stream?: { stack: StreamStackResult; memory: StreamMemoryResult[] };
   targets: Target[];
   /** Groups that failed, with the error. */
   errors: Record<string, string>;
@@ -79,6 +81,11 @@ const med = (v: readonly number[] | undefined) => (v && v.length > 0 ? median(v)
 /** Median of per-run ratios a[i]/b[i]: each pair ran back to back, so load changes cancel out better than in a ratio of medians. */
 const pairedRatio = (a: readonly number[] | undefined, b: readonly number[] | undefined) =>
   a && b && a.length > 0 ? median(a.map((x, i) => x / b[i]!)) : NaN;
+async function sequentially<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await run(item));
+  return out;
+}
 const loadNow = () => loadavg().map((l) => Number(l.toFixed(2)));
 
 async function main(): Promise<void> {
@@ -120,6 +127,10 @@ async function main(): Promise<void> {
   );
   await group('prepare', `4. Prepare: probe and pack ${fmt(urls)} URLs`, () => runChild<PrepareResult>('prepare.ts', [String(urls), String(runs)]));
   await group('latency', '5. Small-job latency in the local stack', () => runChild<LatencyResult>('latency.ts', [String(jobs)]));
+  await group('stream', `7. Stream mode: a ${fmt(size / GiB, 2)} GiB stream job downloaded through the local stack vs a raw copy; a range near the end; peak RSS streaming ${memorySizes.map((n) => fmt(n / GiB, 1)).join(' and ')} GiB`, async () => ({
+    stack: await runChild<StreamStackResult>('stream.ts', ['stack', String(size), String(runs)]),
+    memory: await sequentially(memorySizes, (n) => runChild<StreamMemoryResult>('stream.ts', ['memory', String(n)])),
+  }));
 
   results.loadAverage.end = loadNow();
   results.durationSeconds = Math.round((performance.now() - t0) / 1000);
@@ -189,6 +200,19 @@ function targets(r: Results): Target[] {
     t(`Prepare: ${fmt(r.prepare.files)} URLs probed and packed < 60 s`, `${fmt(s20, 1)} s`, s20 < 60);
     const packMs = Math.max(...Object.values(r.prepare.pack).map((p) => med(p.ms)));
     t(`Packing ${fmt(r.prepare.files)} sizes < 50 ms (slower strategy)`, `${fmt(packMs, 1)} ms`, packMs < 50);
+  }
+  if (r.stream) {
+    const { stack, memory } = r.stream;
+    const ratio = pairedRatio(stack.streamMbps, stack.rawMbps);
+    t('Stream download ≥ 0.8 × a raw copy of the same sources to the same client', `${fmt(ratio, 2)} × (${fmt(med(stack.streamMbps))} vs ${fmt(med(stack.rawMbps))} MB/s)`, ratio >= 0.8);
+    t(`Stream download's first byte < 300 ms (${fmt(stack.zipBytes / GiB, 2)} GiB job)`, `${fmt(med(stack.ttfbMs))} ms`, med(stack.ttfbMs) < 300);
+    t('A range near the end of a job whose CRCs are known < 100 ms', `${fmt(med(stack.rangeMs))} ms (1 MiB)`, med(stack.rangeMs) < 100);
+    const big = memory.at(-1)!;
+    t(
+      `Peak RSS streaming a ${fmt(big.zipBytes / GiB, 1)} GiB archive < 256 MB`,
+      memory.map((m) => `${fmt(m.vmHwmBytes / 1e6)} MB for ${fmt(m.zipBytes / GiB, 1)} GiB`).join('; '),
+      big.vmHwmBytes < 256e6,
+    );
   }
   if (r.bundles) {
     const api = r.bundles.filter((b) => b.api);

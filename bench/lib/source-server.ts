@@ -9,7 +9,8 @@
  *
  * Like a static file server, /random and /text send Last-Modified and a
  * strong ETag (one per server process: the random block is drawn at start), and honour
- * `Range: bytes=N-` with `If-Range`, so BuildZip can resume an entry mid-file.
+ * `Range: bytes=N-` and `bytes=N-M` with `If-Range`, so BuildZip can resume an entry
+ * mid-file and a stream download can fetch just the bytes a range needs.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,14 +47,16 @@ const server = createServer((req, res) => {
   const size = Number(n);
   const etag = `"${kind}-${size}-${instance}"`;
   const headers = { 'Content-Type': kind === 'text' ? 'text/plain' : 'application/octet-stream', ETag: etag, 'Last-Modified': lastModified, 'Accept-Ranges': 'bytes' };
-  const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   const ifRange = req.headers['if-range'];
-  const start = range && (ifRange === undefined || ifRange === etag) ? Number(range[1]) : 0;
+  const ranged = range !== null && (ifRange === undefined || ifRange === etag);
+  const start = ranged ? Number(range[1]) : 0;
+  const end = ranged && range[2] ? Math.min(size, Number(range[2]) + 1) : size;
   if (start >= size && start > 0) return void res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
-  if (start > 0) res.writeHead(206, { ...headers, 'Content-Length': size - start, 'Content-Range': `bytes ${start}-${size - 1}/${size}` });
+  if (ranged) res.writeHead(206, { ...headers, 'Content-Length': end - start, 'Content-Range': `bytes ${start}-${end - 1}/${size}` });
   else res.writeHead(200, { ...headers, 'Content-Length': size });
   if (req.method === 'HEAD') return void res.end();
-  send(res, kind === 'text' ? textBlock() : randomBlock(), size, start).catch(() => res.destroy());
+  send(res, kind === 'text' ? textBlock() : randomBlock(), end, start).catch(() => res.destroy());
 });
 server.keepAliveTimeout = 5_000;
 randomBlock();
