@@ -1,11 +1,12 @@
 import type { BlobStore } from '../adapters/blob-store';
 import type { UsageStore } from '../adapters/usage-store';
 import { storedGbDays, usageMonth, type Plan } from '../core/plans';
-import { exactLayout, pinEntries, probedMethod, probedName } from '../core/jobs/stream-bin';
+import { exactLayout, pinEntries } from '../core/jobs/stream-bin';
+import { okOutcome, oversizeStreamZips, packStreamJob, rejectionErrors, type Packed } from './prepare-outcomes';
 import type { JobStore } from '../adapters/job-store';
 import { FetchError, type ProbeResult } from '../core/fetch';
 import { isTerminal, mergeErrors, objectKeys, type Bin, type BinEntry, type BinRef, type Job, type JobError, type Manifest, type ZipRecord } from '../core/jobs/model';
-import { mapConcurrent, packFiles, packItemFor, type ProbeOutcome, type RejectedFile } from '../core/packing';
+import { mapConcurrent, packFiles, packItemFor, type ProbeOutcome } from '../core/packing';
 import { aggregateJob } from '../core/jobs/status';
 import { jobZipNames } from '../core/jobs/zip-filenames';
 import { renderObjectKeys } from '../core/buckets/object-key';
@@ -54,8 +55,6 @@ interface ProbeProgress {
 
 const PROBE_CONCURRENCY = 32;
 const STORAGE_CONCURRENCY = 16;
-/** Rejections named in the job's errors; the rest are counted, so the job item stays small. */
-const REJECTIONS_SHOWN = 10;
 
 /**
  * Prepare: turns the manifest into bins (one per ZIP; split jobs are probed
@@ -131,21 +130,6 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
   return startBuilds(deps, job, stream ? [] : zips, zips.length, packed.errors);
 }
 
-const okOutcome = (o: ProbeOutcome | undefined): Extract<ProbeOutcome, { ok: true }> => (o?.ok ? o : { ok: true });
-
-/** Stream ZIPs of a known size above the plan's per-archive size (one of unknown size is cut off when it reaches it). */
-function oversizeStreamZips(deps: PrepareDeps, job: Job, zips: readonly ZipRecord[]): JobError[] {
-  const limit = deps.planOf?.(job).max_zip_size_bytes;
-  if (limit === undefined) return [];
-  return zips
-    .filter((z) => z.size !== null && z.size > limit)
-    .map((z) => ({ error: `${z.filename} would be ${z.size} bytes, more than the plan's ${limit} bytes per archive` }));
-}
-
-type Packed =
-  | { ok: true; bins: number[][]; sizes?: readonly (number | undefined)[]; outcomes?: readonly ProbeOutcome[]; errors?: JobError[] }
-  | { ok: false; rejected: RejectedFile[]; errors?: JobError[] };
-
 /** A job without a cap: one bin of every file, in order. */
 function wholeJob(manifest: Manifest): Packed {
   return { ok: true, bins: [manifest.files.map((_, index) => index)] };
@@ -165,31 +149,6 @@ async function packSplitJob(deps: PrepareDeps, job: Job, manifest: Manifest, bud
   });
   if (!result.ok) return result;
   return { ok: true, bins: result.bins, sizes };
-}
-
-/**
- * A stream job's content is fixed here: a file whose probe failed fails the
- * job (fail_on_url_error) or is left out and reported. The rest, their names
- * known, go into one bin or are packed under the cap.
- */
-function packStreamJob(job: Job, manifest: Manifest, outcomes: readonly ProbeOutcome[], sizes: readonly (number | undefined)[]): Packed {
-  const ok: number[] = [];
-  const errors: JobError[] = [];
-  outcomes.forEach((o, i) => {
-    if (o.ok) ok.push(i);
-    else errors.push({ url: manifest.files[i]!.url, error: o.error ?? 'could not be reached' });
-  });
-  if (ok.length === 0 || (errors.length > 0 && job.options.fail_on_url_error)) return { ok: false, rejected: [], errors };
-  const cap = job.options.max_zip_size_bytes;
-  if (cap === null) return { ok: true, bins: [ok], sizes, outcomes, errors };
-  const items = ok.map((i) => {
-    const file = manifest.files[i]!;
-    const outcome = outcomes[i] as Extract<ProbeOutcome, { ok: true }>;
-    return { ...packItemFor(i, { ...file, filename: probedName(file, outcome) }, outcome, 'store'), method: probedMethod(job, file, outcome) };
-  });
-  const result = packFiles(items, { maxZipSize: cap, strategy: job.options.split_strategy, allowOversize: job.options.allow_oversize_zips });
-  if (!result.ok) return { ...result, errors: [...errors, ...rejectionErrors(result.rejected, manifest)] };
-  return { ok: true, bins: result.bins, sizes, outcomes, errors };
 }
 
 /**
@@ -243,17 +202,6 @@ async function probeOnce(probe: (url: string) => Promise<ProbeResult>, url: stri
       await new Promise((r) => setTimeout(r, 250 + Math.random() * 250));
     }
   }
-}
-
-function rejectionErrors(rejected: readonly RejectedFile[], manifest: Manifest): JobError[] {
-  const errors: JobError[] = rejected.slice(0, REJECTIONS_SHOWN).map((r) => ({
-    url: manifest.files[r.index]!.url,
-    error: r.reason === 'oversize' ? 'larger than max_zip_size_bytes' : 'size unknown, so it cannot be kept within max_zip_size_bytes',
-  }));
-  if (rejected.length > REJECTIONS_SHOWN) {
-    errors.push({ error: `${rejected.length - REJECTIONS_SHOWN} more files do not fit within max_zip_size_bytes` });
-  }
-  return errors;
 }
 
 /**
