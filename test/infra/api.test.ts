@@ -60,7 +60,7 @@ describe('REST API', () => {
     expect([...streamed].sort()).toEqual(['GET /download/{token}', 'HEAD /download/{token}']);
     // The function itself is written as a streaming handler (awslambda.streamifyResponse).
     installLambdaStreaming();
-    Object.assign(process.env, { TABLE_NAME: 't', BUCKET_NAME: 'b', TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:0:secret:x', ALLOW_PRIVATE_ADDRESSES: 'false', AWS_REGION: 'eu-west-1' });
+    Object.assign(process.env, { TABLE_NAME: 't', BUCKET_NAME: 'b', TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:0:secret:x', ALLOW_PRIVATE_ADDRESSES: 'false', BUCKET_SECRET_PREFIX: 'zipjobs/buckets/', AWS_REGION: 'eu-west-1' });
     const { handler } = (await import('../../lambdas/handlers/api/download')) as { handler: unknown };
     expect(isStreamingHandler(handler)).toBe(true);
   });

@@ -36,7 +36,7 @@ export const handler = streamingHandler(async (event) => {
   const method = event.httpMethod === 'HEAD' ? 'HEAD' : 'GET';
   const { job, zip } = await resolveToken(deps, event.pathParameters?.token ?? '');
   if (job.options.mode !== 'stream') {
-    return { statusCode: 302, headers: { Location: await presignZip(deps, job, zip, method), 'Cache-Control': 'no-store' } };
+    return { statusCode: 302, headers: { Location: await presignZip(deps, job, zip, method), 'Cache-Control': 'no-store', 'Content-Length': '0' } };
   }
   const header = (name: string) => Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? undefined;
   return streamDownload(deps, job, zip, { method, range: header('range'), ifRange: header('if-range') });
