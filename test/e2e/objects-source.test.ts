@@ -8,11 +8,10 @@ process.env.ZIPJOBS_QUIET = 'true';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { objectSourceOpener } from '../../lambdas/adapters/object-source';
 import { objectKeys, type Bin, type BinEntry } from '../../lambdas/core/jobs/model';
-import { buildZip, type BuildZipDeps } from '../../lambdas/usecases/build-zip';
+import { buildZip } from '../../lambdas/usecases/build-zip';
 import { S3StandIn } from '../support/s3-standin';
-import { buildFakes } from '../support/build-fakes';
+import { buildFakes, objectBuildDeps } from '../support/build-fakes';
 import { readZipWithYauzl } from '../support/zip-readers';
 
 const storage = new S3StandIn();
@@ -38,16 +37,8 @@ function setup(bin: Bin, options: Record<string, unknown> = {}) {
       return storage.client.send(command);
     },
   } as unknown as S3Client;
-  const deps: BuildZipDeps = {
-    store,
-    blobs,
-    now: () => new Date(),
-    s3: storage.client,
-    bucket: 'service',
-    fetch: { allowPrivateAddresses: true, connectTimeoutMs: 5000, headersTimeoutMs: 5000, idleTimeoutMs: 5000, userAgent: 'test' },
-    // Tenant acme has one configured bucket, "media" (its own name at the service: tenant-media).
-    objects: objectSourceOpener(async (tenant, name) => (tenant === 'acme' && name === 'media' ? { client: tenantClient, bucket: 'tenant-media' } : undefined)),
-  };
+  // Tenant acme has one configured bucket, "media" (its own name at the service: tenant-media).
+  const deps = objectBuildDeps({ store, blobs }, storage.client, tenantClient, 'tenant-media');
   return { deps, zips, ref: { zip_id: bin.zip_id, sequence: 1, bin_key: 'bins/x' } };
 }
 

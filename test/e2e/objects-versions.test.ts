@@ -13,13 +13,12 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectIdStore } from '../../lambdas/adapters/object-id-store';
 import { s3ObjectCatalog } from '../../lambdas/adapters/object-catalog';
-import { objectSourceOpener } from '../../lambdas/adapters/object-source';
 import { objectKeys, type Bin } from '../../lambdas/core/jobs/model';
 import { toObjectRef, zipballRequestSchema } from '../../lambdas/core/objects';
 import { parseOrThrow } from '../../lambdas/core/validation';
-import { buildZip, type BuildZipDeps } from '../../lambdas/usecases/build-zip';
+import { buildZip } from '../../lambdas/usecases/build-zip';
 import { resolveObjects } from '../../lambdas/usecases/resolve-objects';
-import { buildFakes } from '../support/build-fakes';
+import { buildFakes, objectBuildDeps } from '../support/build-fakes';
 import { S3StandIn } from '../support/s3-standin';
 import { readZipWithYauzl } from '../support/zip-readers';
 
@@ -73,15 +72,7 @@ describe('versions of one object side by side', () => {
     const bin: Bin = { zip_id: 'zv', sequence: 1, filename: 'versions.zip', entries };
     const job = { id: 'job-v', tenant_id: 'acme', run: 1, status: 'processing', created_at: '2026-01-01T00:00:00.000Z', options: { compression: 'store', fail_on_url_error: true, max_zip_size_bytes: null, allow_oversize_zips: true } };
     const { store, blobs, zips } = buildFakes(job, bin);
-    const deps: BuildZipDeps = {
-      store,
-      blobs,
-      now: () => new Date(),
-      s3: service.client,
-      bucket: 'service',
-      fetch: { allowPrivateAddresses: true, connectTimeoutMs: 5000, headersTimeoutMs: 5000, idleTimeoutMs: 5000, userAgent: 'test' },
-      objects: objectSourceOpener(async (t, name) => (t === 'acme' && name === 'media' ? { client: tenant, bucket: 'tenant-bucket' } : undefined)),
-    };
+    const deps = objectBuildDeps({ store, blobs }, service.client, tenant, 'tenant-bucket');
     expect(await buildZip(deps, 'job-v', { zip_id: 'zv', sequence: 1, bin_key: 'bins/v' })).toEqual({ done: true });
     expect(zips.get(1)).toMatchObject({ status: 'completed', file_count: 3 });
 

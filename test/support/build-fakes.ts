@@ -1,6 +1,9 @@
 import type { BlobStore } from '../../lambdas/adapters/blob-store';
 import type { JobStore } from '../../lambdas/adapters/job-store';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { objectSourceOpener } from '../../lambdas/adapters/object-source';
 import type { Bin } from '../../lambdas/core/jobs/model';
+import type { BuildZipDeps } from '../../lambdas/usecases/build-zip';
 
 /**
  * What BuildZip reads and writes besides S3, in memory: the job (a plain
@@ -20,4 +23,21 @@ export function buildFakes(job: Record<string, unknown>, bin: Bin) {
   } as unknown as JobStore;
   const blobs = { getJson: async () => bin } as unknown as BlobStore;
   return { store, blobs, zips };
+}
+
+/**
+ * BuildZip's deps over `buildFakes`, the service bucket on `service`, and
+ * one configured bucket of tenant `acme` named "media", stored at
+ * `tenantBucket` and reached through `tenantClient`.
+ */
+export function objectBuildDeps(fakes: { store: JobStore; blobs: BlobStore }, service: S3Client, tenantClient: S3Client, tenantBucket: string): BuildZipDeps {
+  return {
+    store: fakes.store,
+    blobs: fakes.blobs,
+    now: () => new Date(),
+    s3: service,
+    bucket: 'service',
+    fetch: { allowPrivateAddresses: true, connectTimeoutMs: 5000, headersTimeoutMs: 5000, idleTimeoutMs: 5000, userAgent: 'test' },
+    objects: objectSourceOpener(async (tenant, name) => (tenant === 'acme' && name === 'media' ? { client: tenantClient, bucket: tenantBucket } : undefined)),
+  };
 }
