@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Job, JobStatus, ZipRecord, ZipStatus } from '../core/jobs/model';
 import { jobKey, listSortKey, statusListKey, tenantListKey } from './job-keys';
+import { withClientMetadata, withStoredMetadata } from './client-maps';
 import { countJobItems, queryJobPage, type JobListQuery } from './job-listing';
 import type { StatusChangeListener } from './status-events';
 
@@ -80,6 +81,11 @@ function strip<T>(item: Record<string, unknown>): T {
   const out = { ...item };
   for (const k of KEY_ATTRIBUTES) delete out[k];
   return out as T;
+}
+
+function jobFromItem(item: Record<string, unknown>): Job {
+  const job = strip<Job>(item);
+  return job.options ? { ...job, options: withClientMetadata(job.options) } : job;
 }
 
 function setExpression(changes: Record<string, unknown>, names: Record<string, string>, values: Record<string, unknown>): string[] {
@@ -247,6 +253,7 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
               gsi2pk: statusListKey(job.tenant_id, job.status),
               ttl,
               ...job,
+              options: withStoredMetadata(job.options),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
@@ -263,7 +270,7 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
     async getJob(jobId) {
       const out = await client.send(new GetCommand({ TableName: table, Key: jobKey(jobId), ConsistentRead: true }));
       if (!out.Item) return undefined;
-      const job = strip<Job>(out.Item);
+      const job = jobFromItem(out.Item);
       remember(job);
       return job;
     },
@@ -273,7 +280,7 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
       const jobItem = items.find((i) => i.sk === 'JOB');
       if (!jobItem) return undefined;
       const zips = items.filter((i) => String(i.sk).startsWith('ZIP#')).map((i) => strip<ZipRecord>(i));
-      const job = strip<Job>(jobItem);
+      const job = jobFromItem(jobItem);
       remember(job);
       return { job, zips };
     },
@@ -303,7 +310,7 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
       const previous = before.status as JobStatus | undefined;
       // A repeated step (same status again) is not a change.
       if (onStatusChange && previous !== undefined && previous !== to) {
-        await onStatusChange({ ...strip<Job>(before), ...changes, status: to }, previous);
+        await onStatusChange({ ...jobFromItem(before), ...changes, status: to }, previous);
       }
       return true;
     },
@@ -327,7 +334,7 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
 
     async listJobs(tenantId, query) {
       const page = await queryJobPage(client, table, tenantId, query);
-      return { jobs: page.items.map((i) => strip<Job>(i)), next: page.next };
+      return { jobs: page.items.map((i) => jobFromItem(i)), next: page.next };
     },
 
     countJobs: (tenantId, status) => countJobItems(client, table, tenantId, status),

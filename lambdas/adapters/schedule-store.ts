@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MAX_RECORDED_RUNS, type Schedule, type ScheduleRun } from '../core/schedules/model';
+import { withClientMetadata, withStoredMetadata } from './client-maps';
 import { isConditionFailed } from './dynamo-conditions';
 
 /** Schedules, in the one table. */
@@ -22,7 +23,8 @@ const MAX_LIST = 1000;
 function strip(item: Record<string, unknown>): Schedule {
   const out = { ...item };
   for (const k of KEY_ATTRIBUTES) delete out[k];
-  return out as unknown as Schedule;
+  const schedule = out as unknown as Schedule;
+  return { ...schedule, job: withClientMetadata(schedule.job) };
 }
 
 export function dynamoScheduleStore(client: DynamoDBDocumentClient, table: string): ScheduleStore {
@@ -31,7 +33,7 @@ export function dynamoScheduleStore(client: DynamoDBDocumentClient, table: strin
       await client.send(
         new PutCommand({
           TableName: table,
-          Item: { ...key(schedule.id), gsi1pk: `SCHEDULES#${schedule.tenant_id}`, gsi1sk: `${schedule.created_at}#${schedule.id}`, ...schedule },
+          Item: { ...key(schedule.id), gsi1pk: `SCHEDULES#${schedule.tenant_id}`, gsi1sk: `${schedule.created_at}#${schedule.id}`, ...schedule, job: withStoredMetadata(schedule.job) },
         }),
       );
     },

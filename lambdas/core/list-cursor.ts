@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { SigningKeys } from './tokens';
+import { activeSigningKey, signingKey, type SigningKeys } from './tokens';
 import { invalidField } from './validation';
 
 /**
@@ -16,7 +16,6 @@ export interface CursorContext {
   readonly status: string | null;
 }
 
-const KID = /^[A-Za-z0-9_-]{1,32}$/;
 const DOMAIN = 'zipjobs/list-cursor/v1';
 const badCursor = () => invalidField('cursor', 'is not a cursor this listing issued (use meta.next_cursor as given)');
 
@@ -27,8 +26,7 @@ function mac(key: Buffer, kid: string, context: CursorContext, payload: string):
 }
 
 export function createCursor(position: string, context: CursorContext, keys: SigningKeys): string {
-  const key = keys.keys[keys.active];
-  if (!key) throw new Error(`active signing key ${keys.active} is missing`);
+  const key = activeSigningKey(keys);
   const payload = Buffer.from(JSON.stringify({ p: position })).toString('base64url');
   return `${keys.active}.${payload}.${mac(key, keys.active, context, payload).toString('base64url')}`;
 }
@@ -38,7 +36,7 @@ export function verifyCursor(cursor: string, context: CursorContext, keys: Signi
   const parts = cursor.split('.');
   if (parts.length !== 3) throw badCursor();
   const [kid, payload, signature] = parts as [string, string, string];
-  const key = KID.test(kid) ? keys.keys[kid] : undefined;
+  const key = signingKey(keys, kid);
   if (!key) throw badCursor();
   const given = Buffer.from(signature, 'base64url');
   const expected = mac(key, kid, context, payload);

@@ -18,18 +18,30 @@ export interface TokenClaims {
 export interface SigningKeys {
   /** Key id used for new tokens. */
   readonly active: string;
-  readonly keys: Readonly<Record<string, Buffer>>;
+  /** A Map, not an object: a key id from a request (`__proto__`, `constructor`) must find nothing. */
+  readonly keys: ReadonlyMap<string, Buffer>;
 }
 
 const KID = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** The key a token or cursor names, or undefined for any id that is not one of ours. */
+export function signingKey(keys: SigningKeys, kid: string): Buffer | undefined {
+  return KID.test(kid) ? keys.keys.get(kid) : undefined;
+}
+
+/** The active key, for new tokens and cursors. */
+export function activeSigningKey(keys: SigningKeys): Buffer {
+  const key = keys.keys.get(keys.active);
+  if (!key) throw new Error(`active signing key ${keys.active} is missing`);
+  return key;
+}
 
 function sign(key: Buffer, kid: string, payload: string): Buffer {
   return createHmac('sha256', key).update(`${kid}.${payload}`).digest();
 }
 
 export function createToken(claims: TokenClaims, keys: SigningKeys): string {
-  const key = keys.keys[keys.active];
-  if (!key) throw new Error(`active signing key ${keys.active} is missing`);
+  const key = activeSigningKey(keys);
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return `${keys.active}.${payload}.${sign(key, keys.active, payload).toString('base64url')}`;
 }
@@ -45,7 +57,7 @@ export function verifyToken(token: string, keys: SigningKeys, now: number): Toke
   const parts = token.split('.');
   if (parts.length !== 3) throw new InvalidTokenError('token: malformed');
   const [kid, payload, signature] = parts as [string, string, string];
-  const key = KID.test(kid) ? keys.keys[kid] : undefined;
+  const key = signingKey(keys, kid);
   if (!key) throw new InvalidTokenError('token: signature does not verify');
   const expected = sign(key, kid, payload);
   const given = Buffer.from(signature, 'base64url');
@@ -70,10 +82,10 @@ export function parseSigningKeys(secretString: string): SigningKeys {
   const raw = JSON.parse(secretString) as Record<string, unknown>;
   const active = raw.active;
   if (typeof active !== 'string') throw new Error('token secret: "active" key id missing');
-  const keys: Record<string, Buffer> = {};
+  const keys = new Map<string, Buffer>();
   for (const [kid, value] of Object.entries(raw)) {
-    if (kid !== 'active' && typeof value === 'string' && KID.test(kid)) keys[kid] = Buffer.from(value, 'utf8');
+    if (kid !== 'active' && typeof value === 'string' && KID.test(kid)) keys.set(kid, Buffer.from(value, 'utf8'));
   }
-  if (!keys[active]) throw new Error(`token secret: active key ${active} missing`);
+  if (!keys.has(active)) throw new Error(`token secret: active key ${active} missing`);
   return { active, keys };
 }

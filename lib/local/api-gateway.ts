@@ -54,13 +54,21 @@ function gatewayError(res: ServerResponse, status: number, code: string, message
  */
 export function apiGatewayServer(routes: readonly ApiRoute[], handlerFor: (route: ApiRoute) => Promise<RouteHandler>): Server {
   const compiled = routes.map(compile);
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
       console.error('local API gateway fault', error);
       if (!res.headersSent) gatewayError(res, 502, 'INTERNAL', 'internal error');
       else res.destroy();
     });
   });
+  // A request Node's parser refuses (an unknown method, a malformed line) is a
+  // 400 in the envelope, as the gateway's DEFAULT_4XX response answers it.
+  server.on('clientError', (_error, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const body = JSON.stringify({ success: false, error: { code: 'INVALID_REQUEST', message: 'malformed request' } });
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+  return server;
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -83,8 +91,9 @@ export function apiGatewayServer(routes: readonly ApiRoute[], handlerFor: (route
     }
     const body = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null;
 
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
+    // Null-prototype maps: a header or parameter may be named `__proto__`.
+    const headers: Record<string, string> = Object.create(null);
+    const multiValueHeaders: Record<string, string[]> = Object.create(null);
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i]!;
       const value = req.rawHeaders[i + 1]!;
@@ -93,7 +102,7 @@ export function apiGatewayServer(routes: readonly ApiRoute[], handlerFor: (route
     }
     headers['X-Forwarded-Proto'] ??= 'http';
     const query = [...url.searchParams.keys()].length > 0 ? Object.fromEntries(url.searchParams) : null;
-    const multiQuery: Record<string, string[]> = {};
+    const multiQuery: Record<string, string[]> = Object.create(null);
     for (const [k, v] of url.searchParams) (multiQuery[k] ??= []).push(v);
 
     const event = {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { apiRoutes } from '../../lib/functions';
 import type { ApiResponse } from './support/local-api';
 import { useLocalApi } from './support/use-local-api';
 
@@ -82,5 +83,97 @@ describe('fuzzing the API', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  // Names that are properties of every plain object, lone surrogates, numbers
+  // past every limit and methods no route has, at every route.
+  const prototypeNames = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+  const oddSegment = fc.oneof(
+    fc.constantFrom(...prototypeNames),
+    fc.constantFrom(...prototypeNames).map((n) => `${n}.x.y`),
+    fc.constantFrom('k1.__proto__.x', 'constructor.e30.x', '%ED%A0%80', '%F0%9F', '1e309', '-0', '99999999999999999999999'),
+  );
+  const hugeNumber = fc.constantFrom('1e309', '-1e309', '18446744073709551617', '1e-400', '-0', '123456789012345678901234567890');
+  const loneSurrogate = fc.constantFrom('"\\ud800"', '"a\\udfffb"', '"\\udc00\\ud800"');
+  const oddKey = fc.oneof(fc.constantFrom(...prototypeNames), fc.constantFrom('\\ud800', 'a\\udfff'));
+  /** A JSON text (not an object literal: `__proto__` must arrive as an own key) with odd names and values. */
+  const oddJson: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      hugeNumber,
+      loneSurrogate,
+      fc.constantFrom('null', 'true', '"http://127.0.0.1:1/x"', '"cron(0 3 * * ? *)"', '"rate(1 minute)"', '[]', '{}'),
+      fc.array(tie('value'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
+      fc
+        .array(fc.tuple(fc.oneof(oddKey, fc.constantFrom('files', 'urls', 'metadata', 'url', 'job', 'name', 'schedule_expression', 'expires_in', 'max_zip_size_bytes', 'from_checkpoint', 'limit')), tie('value')), { maxLength: 4 })
+        .map((pairs) => `{${pairs.map(([k, v]) => `"${k}":${v}`).join(',')}}`),
+    ),
+  })).value;
+  /** Bodies that pass most of validation, with one odd part. */
+  const nearValid = fc.oneof(
+    fc.tuple(oddKey, fc.oneof(loneSurrogate, fc.constant('"c"'))).map(([k, v]) => `{"urls":["http://127.0.0.1:1/a"],"metadata":{"${k}":${v}}}`),
+    fc.tuple(oddKey, hugeNumber).map(([k, n]) => `{"urls":["http://127.0.0.1:1/a"],"expires_in":${n},"metadata":{"${k}":"v"}}`),
+    fc.tuple(oddKey, fc.constantFrom('"rate(1 minute)"', '"rate(5 minutes)"', '"cron(0 3 * * ? *)"')).map(
+      ([k, e]) => `{"name":"${k}","schedule_expression":${e},"job":{"urls":["http://127.0.0.1:1/a"],"metadata":{"${k}":"v"}}}`,
+    ),
+    fc.constantFrom('{"url":"http://127.0.0.1:1/hook"}', '{"from_checkpoint":true}', '{"__proto__":{"from_checkpoint":true}}'),
+  );
+  const method = fc.oneof(
+    fc.constantFrom(...new Set(apiRoutes.map((r) => r.method))),
+    fc.constantFrom('HEAD', 'OPTIONS', 'PROPFIND', 'PUT', 'DELETE', 'PATCH', 'FOO'),
+  );
+  const query = fc.option(
+    fc.tuple(fc.oneof(fc.constantFrom('cursor', 'limit', 'status'), fc.constantFrom(...prototypeNames)), fc.oneof(oddSegment, hugeNumber)).map(
+      ([k, v]) => `?${encodeURIComponent(k)}=${v}`,
+    ),
+    { nil: '' },
+  );
+
+  it('every route with prototype names, lone surrogates, huge numbers and odd methods', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...apiRoutes),
+        oddSegment,
+        method,
+        query,
+        fc.oneof(oddJson, nearValid),
+        fc.boolean(),
+        async (route, segment, m, q, body, withKey) => {
+          const path = route.path.replace(/\{\w+\}/g, segment) + q;
+          const res = await api.request(m, path, {
+            key: withKey ? undefined : null,
+            ...(m === 'GET' || m === 'HEAD' ? {} : { rawBody: body, headers: { 'Content-Type': 'application/json' } }),
+          });
+          if (m === 'HEAD') expect(res.status).toBeLessThan(500);
+          else expectEnvelope(res);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the cases that once answered 500', async () => {
+    const json = { 'Content-Type': 'application/json' };
+    const cases: Array<[string, string, string | undefined, string | null | undefined]> = [
+      ['GET', '/download/__proto__.x.y', undefined, null],
+      ['GET', '/download/constructor.x.y', undefined, null],
+      ['GET', '/jobs?cursor=constructor.x.y', undefined, undefined],
+      ['GET', '/jobs?cursor=__proto__.x.y', undefined, undefined],
+      ['POST', '/jobs', '{"urls":["http://127.0.0.1:1/a"],"metadata":{"constructor":"c"}}', undefined],
+      ['POST', '/schedules', '{"name":"n","schedule_expression":"rate(1 day)","job":{"urls":["http://127.0.0.1:1/a"],"metadata":{"constructor":"c"}}}', undefined],
+    ];
+    for (const [m, path, body, key] of cases) {
+      const res = await api.request(m, path, { key, ...(body !== undefined && { rawBody: body, headers: json }) });
+      expectEnvelope(res);
+    }
+  });
+
+  it('metadata keys round-trip whatever their name', async () => {
+    const metadata = '{"constructor":"c","__proto__":"p","toString":"t","hasOwnProperty":"h"}';
+    const created = await api.request('POST', '/jobs', { rawBody: `{"urls":["http://127.0.0.1:1/a"],"metadata":${metadata}}`, headers: { 'Content-Type': 'application/json' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // JSON.parse makes `__proto__` an own key, as it is on the wire.
+    const job = await api.waitForJob(created.body.job_id);
+    expect(Object.entries(job.metadata as Record<string, string>).sort()).toEqual(Object.entries(JSON.parse(metadata) as Record<string, string>).sort());
   });
 });

@@ -4,7 +4,7 @@ import { InvalidRequestError } from '../../lambdas/core/errors';
 import { createCursor, verifyCursor, type CursorContext } from '../../lambdas/core/list-cursor';
 import { createToken, verifyToken, type SigningKeys } from '../../lambdas/core/tokens';
 
-const keys: SigningKeys = { active: 'k1', keys: { k1: Buffer.from('first-secret-0123456789abcdef') } };
+const keys: SigningKeys = { active: 'k1', keys: new Map([['k1', Buffer.from('first-secret-0123456789abcdef')]]) };
 const position = '2026-04-22T10:00:00.000Z#6f1c0c2e-1111-4a4a-8b8b-000000000001';
 const acme: CursorContext = { tenantId: 'acme', status: null };
 
@@ -25,6 +25,10 @@ describe('list cursors', () => {
     for (const context of [acme, { tenantId: 'acme', status: 'failed' }]) {
       expect(verifyCursor(createCursor(position, context, keys), context, keys)).toBe(position);
     }
+  });
+
+  it('a key id that names a property of every object is a 400 naming cursor, not a fault', () => {
+    for (const kid of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) expectRejected(`${kid}.x.y`, acme);
   });
 
   it('does not carry the tenant or the filter in the clear', () => {
@@ -68,17 +72,17 @@ describe('list cursors', () => {
   it('rejects a payload re-signed by anyone without the key', () => {
     const forged = createCursor('2030-01-01T00:00:00.000Z#00000000-0000-4000-8000-000000000000', acme, {
       active: 'k1',
-      keys: { k1: Buffer.from('a guess at the secret') },
+      keys: new Map([['k1', Buffer.from('a guess at the secret')]]),
     });
     expectRejected(forged, acme);
   });
 
   it('verifies across key rotation, and not after the old key is gone', () => {
     const old = createCursor(position, acme, keys);
-    const rotated: SigningKeys = { active: 'k2', keys: { ...keys.keys, k2: Buffer.from('second-secret-0123456789abcdef') } };
+    const rotated: SigningKeys = { active: 'k2', keys: new Map([...keys.keys, ['k2', Buffer.from('second-secret-0123456789abcdef')]]) };
     expect(verifyCursor(old, acme, rotated)).toBe(position);
     expect(verifyCursor(createCursor(position, acme, rotated), acme, rotated)).toBe(position);
-    expectRejected(old, acme, { active: 'k2', keys: { k2: rotated.keys.k2! } });
+    expectRejected(old, acme, { active: 'k2', keys: new Map([['k2', rotated.keys.get('k2')!]]) });
   });
 
   it('is never a download token, nor a download token a cursor', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ExpiredTokenError, InvalidTokenError } from '../../lambdas/core/errors';
 import { createToken, parseSigningKeys, verifyToken, type SigningKeys } from '../../lambdas/core/tokens';
 
-const keys: SigningKeys = { active: 'k1', keys: { k1: Buffer.from('first-secret-0123456789abcdef') } };
+const keys: SigningKeys = { active: 'k1', keys: new Map([['k1', Buffer.from('first-secret-0123456789abcdef')]]) };
 const now = Date.parse('2026-11-23T12:00:00.000Z');
 const claims = { j: '6f1c0c2e-1111-4a4a-8b8b-000000000001', z: 'zip_1', e: now / 1000 + 3600 };
 
@@ -30,6 +30,13 @@ describe('download tokens', () => {
     );
   });
 
+  it('a key id that names a property of every object finds no key (INVALID_TOKEN, not a fault)', () => {
+    for (const kid of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(() => verifyToken(`${kid}.x.y`, keys, now), kid).toThrow(InvalidTokenError);
+      expect(() => verifyToken(`${kid}.${createToken(claims, keys).split('.').slice(1).join('.')}`, keys, now), kid).toThrow(InvalidTokenError);
+    }
+  });
+
   it('rejects truncated tokens and garbage', () => {
     const token = createToken(claims, keys);
     for (let n = 0; n < token.length; n += 7) expect(() => verifyToken(token.slice(0, n), keys, now)).toThrow(InvalidTokenError);
@@ -39,7 +46,7 @@ describe('download tokens', () => {
   });
 
   it('rejects a token signed with another secret', () => {
-    const other: SigningKeys = { active: 'k1', keys: { k1: Buffer.from('another-secret-entirely-000000') } };
+    const other: SigningKeys = { active: 'k1', keys: new Map([['k1', Buffer.from('another-secret-entirely-000000')]]) };
     expect(() => verifyToken(createToken(claims, other), keys, now)).toThrow(InvalidTokenError);
   });
 

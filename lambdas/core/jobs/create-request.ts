@@ -42,13 +42,28 @@ const urlEntrySchema = z.union([httpUrl, fileSchema], { error: 'must be a URL or
 
 const bool = z.boolean({ error: 'must be true or false' });
 
+const metadataKey = z.string().max(LIMITS.maxMetadataKeyLength, { error: `keys must be at most ${LIMITS.maxMetadataKeyLength} characters` });
+const metadataValue = z.string({ error: 'must be a string' }).max(LIMITS.maxMetadataValueLength, { error: `must be at most ${LIMITS.maxMetadataValueLength} characters` });
+
+/**
+ * Metadata keys are the client's: any name, `__proto__` and `constructor`
+ * included, must round-trip. zod's record assigns keys one by one (a
+ * `__proto__` key vanishes), so the map is checked entry by entry and rebuilt
+ * with Object.fromEntries, which defines every key as an own property.
+ */
 const metadataSchema = z
-  .record(
-    z.string().max(LIMITS.maxMetadataKeyLength, { error: `keys must be at most ${LIMITS.maxMetadataKeyLength} characters` }),
-    z.string({ error: 'must be a string' }).max(LIMITS.maxMetadataValueLength, { error: `must be at most ${LIMITS.maxMetadataValueLength} characters` }),
-    { error: 'must be an object of string values' },
-  )
-  .refine((m) => Object.keys(m).length <= LIMITS.maxMetadataKeys, { error: `must have at most ${LIMITS.maxMetadataKeys} keys` });
+  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), { error: 'must be an object of string values' })
+  .transform((value, ctx): Record<string, string> => {
+    const entries = Object.entries(value);
+    if (entries.length > LIMITS.maxMetadataKeys) ctx.addIssue({ code: 'custom', message: `must have at most ${LIMITS.maxMetadataKeys} keys` });
+    for (const [key, item] of entries) {
+      for (const [schema, input] of [[metadataKey, key], [metadataValue, item]] as const) {
+        const checked = schema.safeParse(input);
+        if (!checked.success) ctx.addIssue({ code: 'custom', path: [key], message: checked.error.issues[0]!.message });
+      }
+    }
+    return Object.fromEntries(entries) as Record<string, string>;
+  });
 
 /**
  * The body of `POST /jobs`, field by field as docs/API.md's create table.

@@ -70,7 +70,8 @@ async function admit(tenant: Tenant, now: number): Promise<void> {
 const errorEnvelope: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
   onError: async (request) => {
     if (!(request.error instanceof ServiceError)) {
-      log.error('request failed', { error: request.error, path: request.event.path });
+      // The route, never the path: a download path is a whole token.
+      log.error('request failed', { error: request.error, route: `${request.event.httpMethod} ${request.event.resource}` });
     }
     request.response = errorResponse(request.error);
   },
