@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PlanLimitExceededError } from './errors';
 
 /**
  * What a tenant's plan allows. Plans are configured at deploy time (the
@@ -50,3 +51,36 @@ export const usageMonth = (at: Date): string => at.toISOString().slice(0, 7);
 
 /** GB-days a ZIP of `bytes` kept for `seconds` uses (GB = 10^9 bytes, as billed storage is). */
 export const storedGbDays = (bytes: number, seconds: number): number => (bytes / 1e9) * (seconds / 86_400);
+
+/** What a plan checks of a job, at create and at every retry. */
+export interface PlannedJob {
+  /** The request field that holds the files (`files` or `urls`), for the message. */
+  readonly filesField: string;
+  readonly fileCount: number;
+  readonly expiresIn: number;
+  readonly maxZipSizeBytes: number | null;
+}
+
+/** Throws 403 PLAN_LIMIT_EXCEEDED, naming the field, for a job the plan does not allow. */
+export function enforcePlan(job: PlannedJob, plan: Plan): void {
+  if (job.fileCount > plan.max_files_per_job) {
+    throw new PlanLimitExceededError(`${job.filesField}: at most ${plan.max_files_per_job} files per job on plan ${plan.name}`);
+  }
+  if (job.expiresIn > plan.max_retention_seconds) {
+    throw new PlanLimitExceededError(`expires_in: at most ${plan.max_retention_seconds} on plan ${plan.name}`);
+  }
+  if (job.maxZipSizeBytes !== null && job.maxZipSizeBytes > plan.max_zip_size_bytes) {
+    throw new PlanLimitExceededError(`max_zip_size_bytes: at most ${plan.max_zip_size_bytes} on plan ${plan.name}`);
+  }
+}
+
+/**
+ * The plan's limits a job carries to the workflow, from the key that started
+ * its current run (create or retry): BuildZip holds every ZIP to the plan's
+ * per-archive size, split or not.
+ */
+export interface JobLimits {
+  readonly max_zip_size_bytes: number;
+}
+
+export const jobLimits = (plan: Plan): JobLimits => ({ max_zip_size_bytes: plan.max_zip_size_bytes });

@@ -6,13 +6,13 @@ import type { IdempotencyStore } from '../adapters/idempotency-store';
 import type { JobStore } from '../adapters/job-store';
 import type { WorkflowStarter } from '../adapters/workflow-starter';
 import type { UsageStore } from '../adapters/usage-store';
-import { ConflictError, PlanLimitExceededError, QuotaExceededError } from '../core/errors';
+import { ConflictError, QuotaExceededError } from '../core/errors';
 import { bodyFingerprint, checkIdempotencyKey, hashIdempotencyKey, IDEMPOTENCY_SECONDS } from '../core/idempotency';
 import { createJobRequestSchema, fileListField, isLegacyUrlList, requestedFiles, type CreateJobRequest, type RequestedFile } from '../core/jobs/create-request';
 import { executionNames, objectKeys, type Job, type JobDestination, type Manifest } from '../core/jobs/model';
 import { validateClientFilename } from '../core/naming/entry-names';
 import { checkZipFilename, parseZipFilename } from '../core/naming/zip-names';
-import { usageMonth, type Plan } from '../core/plans';
+import { enforcePlan, jobLimits, usageMonth, type Plan } from '../core/plans';
 import { invalidField, parseOrThrow } from '../core/validation';
 import { webhookUrlProblem } from '../core/webhooks/url';
 import { namedBucket } from './bucket-settings';
@@ -38,21 +38,8 @@ export interface CreateJobOptions {
   readonly idempotencyKey?: string;
 }
 
-function enforcePlan(body: CreateJobRequest, files: readonly RequestedFile[], plan: Plan): void {
-  const field = fileListField(body);
-  if (files.length > plan.max_files_per_job) {
-    throw new PlanLimitExceededError(`${field}: at most ${plan.max_files_per_job} files per job on plan ${plan.name}`);
-  }
-  if (body.expires_in > plan.max_retention_seconds) {
-    throw new PlanLimitExceededError(`expires_in: at most ${plan.max_retention_seconds} on plan ${plan.name}`);
-  }
-  if (body.max_zip_size_bytes !== null && body.max_zip_size_bytes > plan.max_zip_size_bytes) {
-    throw new PlanLimitExceededError(`max_zip_size_bytes: at most ${plan.max_zip_size_bytes} on plan ${plan.name}`);
-  }
-}
-
 /** A tenant whose monthly stored GB-days are used up creates no more jobs until the month turns. */
-async function enforceQuota(usage: UsageStore | undefined, tenant: { id: string; plan: Plan }, now: Date): Promise<void> {
+export async function enforceQuota(usage: UsageStore | undefined, tenant: { id: string; plan: Plan }, now: Date): Promise<void> {
   if (!usage) return;
   const used = await usage.monthly(tenant.id, usageMonth(now));
   if (used.stored_gb_days >= tenant.plan.monthly_stored_gb_days) {
@@ -108,7 +95,10 @@ export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan:
   const idempotencyKey = checkIdempotencyKey(opts.idempotencyKey);
   const body = parseOrThrow(createJobRequestSchema, input);
   const files = requestedFiles(body);
-  enforcePlan(body, files, tenant.plan);
+  enforcePlan(
+    { filesField: fileListField(body), fileCount: files.length, expiresIn: body.expires_in, maxZipSizeBytes: body.max_zip_size_bytes },
+    tenant.plan,
+  );
   validateNames(body, files);
   if (body.webhook_url !== undefined) {
     const problem = webhookUrlProblem(body.webhook_url, { allowPrivateAddresses: deps.allowPrivateAddresses ?? false });
@@ -185,6 +175,7 @@ async function createNew(
     ...(destination && { destination }),
     ...(isLegacyUrlList(body) && { legacy_urls: true }),
     plan: tenant.plan.name,
+    limits: jobLimits(tenant.plan),
   };
   const manifest: Manifest = { files };
   await deps.blobs.putJson(job.manifest_key, manifest);

@@ -1,16 +1,20 @@
 import type { JobStore } from '../adapters/job-store';
+import type { UsageStore } from '../adapters/usage-store';
 import type { WorkflowStarter } from '../adapters/workflow-starter';
 import { InvalidRequestError } from '../core/errors';
 import type { Job, JobStatus } from '../core/jobs/model';
 import { retryJobRequestSchema } from '../core/jobs/retry-request';
+import { enforcePlan, jobLimits, type Plan } from '../core/plans';
 import { parseOrThrow } from '../core/validation';
-import { startRun } from './create-job';
+import { enforceQuota, startRun } from './create-job';
 import { ownJob } from './read-job';
 
 export interface RetryJobDeps {
   readonly store: JobStore;
   readonly workflow: WorkflowStarter;
   readonly now: () => Date;
+  /** Monthly usage; no quota is enforced without it. */
+  readonly usage?: UsageStore;
 }
 
 const notFailed = (status: JobStatus) =>
@@ -23,10 +27,14 @@ const notFailed = (status: JobStatus) =>
  * a split job goes back to `preparing` (probed and packed again); otherwise
  * Prepare reads `retry_from_checkpoint` to keep completed ZIPs and resume the others.
  */
-export async function retryJob(deps: RetryJobDeps, tenantId: string, jobId: string, input: unknown): Promise<Job> {
+export async function retryJob(deps: RetryJobDeps, tenant: { id: string; plan: Plan }, jobId: string, input: unknown): Promise<Job> {
   const { from_checkpoint } = parseOrThrow(retryJobRequestSchema, input ?? {});
-  const { job } = await ownJob(deps.store, tenantId, jobId);
+  const { job } = await ownJob(deps.store, tenant.id, jobId);
   if (job.status !== 'failed') throw notFailed(job.status);
+  // A run is a run: the plan and the quota are checked as for a new job, with the retrying key's plan.
+  const { expires_in, max_zip_size_bytes } = job.options;
+  enforcePlan({ filesField: 'files', fileCount: job.url_count, expiresIn: expires_in, maxZipSizeBytes: max_zip_size_bytes }, tenant.plan);
+  await enforceQuota(deps.usage, tenant, deps.now());
 
   const repack = job.options.max_zip_size_bytes !== null && !from_checkpoint;
   const now = deps.now().toISOString();
@@ -34,6 +42,7 @@ export async function retryJob(deps: RetryJobDeps, tenantId: string, jobId: stri
     ...job,
     status: repack ? 'preparing' : 'pending',
     run: job.run + 1,
+    limits: jobLimits(tenant.plan),
     retry_from_checkpoint: from_checkpoint,
     // The previous run's outcome goes; Finalize records the new one.
     errors: [],
@@ -44,6 +53,7 @@ export async function retryJob(deps: RetryJobDeps, tenantId: string, jobId: stri
   };
   const moved = await deps.store.transitionJob(job.id, ['failed'], next.status, {
     run: next.run,
+    limits: next.limits,
     retry_from_checkpoint: next.retry_from_checkpoint,
     errors: next.errors,
     completed_at: next.completed_at,

@@ -13,12 +13,13 @@ const tiny: Plan = {
   max_zip_size_bytes: 200 * 1024 * 1024,
   requests_per_minute: 5,
 };
+const fewFiles: Plan = { ...DEFAULT_PLAN, name: 'few-files', max_files_per_job: 2 };
 const spent: Plan = { ...DEFAULT_PLAN, name: 'spent', monthly_stored_gb_days: 0 };
 // One small ZIP kept a day uses this up.
 const metered: Plan = { ...DEFAULT_PLAN, name: 'metered', monthly_stored_gb_days: 1e-9 };
 const sources = new SourceServer();
 
-const api = useLocalApi(sources, { plans: [DEFAULT_PLAN, tiny, spent, metered] });
+const api = useLocalApi(sources, { plans: [DEFAULT_PLAN, tiny, spent, metered, fewFiles] });
 
 beforeAll(async () => {
   await seedApiKey(process.env.TABLE_NAME!, 'metered-key', 'metered-tenant', 'metered');
@@ -38,8 +39,12 @@ describe('plans', () => {
     expect(res.body.error.message).toMatch(new RegExp(`^${field}: `));
   });
 
-  it('counts each built ZIP against the monthly stored quota, then refuses new jobs', async () => {
+  it('counts each built ZIP against the monthly stored quota, then refuses new jobs and retries', async () => {
     const url = sources.set('/metered.txt', { body: Buffer.alloc(4096, 7) });
+    // A job that fails (its source refuses), made while the quota still had room.
+    const doomed = await api.request('POST', '/jobs', { body: { urls: ['http://127.0.0.1:1/refused.txt'] }, key: 'metered-key' });
+    expect(doomed.status).toBe(201);
+    expect((await api.waitForJob(doomed.body.job_id, undefined, undefined, 'metered-key')).status).toBe('failed');
     const first = await api.request('POST', '/jobs', { body: { urls: [url] }, key: 'metered-key' });
     expect(first.status).toBe(201);
     const job = await api.waitForJob(first.body.job_id, undefined, undefined, 'metered-key');
@@ -47,6 +52,25 @@ describe('plans', () => {
     const second = await api.request('POST', '/jobs', { body: { urls: [url] }, key: 'metered-key' });
     expect(second.status).toBe(403);
     expect(second.body.error.code).toBe('QUOTA_EXCEEDED');
+    // A retry is a new run: refused alike, and the job stays failed.
+    const retried = await api.request('POST', `/jobs/${doomed.body.job_id}/retry`, { body: {}, key: 'metered-key' });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(403);
+    expect(retried.body.error.code).toBe('QUOTA_EXCEEDED');
+    expect((await api.request('GET', `/jobs/${doomed.body.job_id}`, { key: 'metered-key' })).body).toMatchObject({ status: 'failed' });
+  });
+
+  it('applies the plan to a retry as to a create (403 PLAN_LIMIT_EXCEEDED naming the field)', async () => {
+    // Made on the standard plan, retried by a key of the same tenant on a plan of 2 files a job.
+    await seedApiKey(process.env.TABLE_NAME!, 'few-files-key', 'standard-tenant', 'few-files');
+    await seedApiKey(process.env.TABLE_NAME!, 'standard-key-2', 'standard-tenant', DEFAULT_PLAN.name);
+    const urls = ['http://127.0.0.1:1/a', 'http://127.0.0.1:1/b', 'http://127.0.0.1:1/c'];
+    const created = await api.request('POST', '/jobs', { body: { urls }, key: 'standard-key-2' });
+    expect(created.status).toBe(201);
+    await api.waitForJob(created.body.job_id, undefined, undefined, 'standard-key-2');
+    const retried = await api.request('POST', `/jobs/${created.body.job_id}/retry`, { key: 'few-files-key' });
+    expect(retried.status).toBe(403);
+    expect(retried.body.error.code).toBe('PLAN_LIMIT_EXCEEDED');
+    expect(retried.body.error.message).toMatch(/^files: /);
   });
 
   it('refuses a tenant whose monthly stored quota is used up with 403 QUOTA_EXCEEDED', async () => {

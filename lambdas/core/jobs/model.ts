@@ -1,6 +1,7 @@
 import type { CreateJobRequest, RequestedFile } from './create-request';
 import type { BucketService, ZipLocation } from '../buckets/model';
 import type { ObjectPin } from '../objects/paket';
+import type { JobLimits } from '../plans';
 import type { WebhookDelivery } from '../webhooks/delivery';
 
 export type JobStatus = 'preparing' | 'pending' | 'processing' | 'completed' | 'failed';
@@ -42,6 +43,8 @@ export interface Job {
   readonly manifest_key: string;
   /** Incremented by every start of the workflow (create, retry). */
   readonly run: number;
+  /** The plan's limits for the current run; absent on jobs created before they were recorded (then only the absolute limits apply). */
+  readonly limits?: JobLimits;
   /** Set by a retry with from_checkpoint: Prepare keeps completed ZIPs and resumes the rest instead of packing again. */
   readonly retry_from_checkpoint?: boolean;
   /** Created with Eazip's older `urls: string[]` form: its view shows `urls` beside `files`. */
