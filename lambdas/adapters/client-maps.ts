@@ -15,13 +15,13 @@ export function mapFromStored(stored: unknown): Record<string, string> {
 }
 
 /** The same object with its `metadata` (when there is one) in stored form. */
-export function withStoredMetadata<T extends { metadata?: unknown }>(value: T): T {
-  if (value.metadata === undefined || value.metadata === null) return value;
+export function withStoredMetadata<T extends { metadata?: unknown } | undefined>(value: T): T {
+  if (value?.metadata === undefined || value.metadata === null) return value;
   return { ...value, metadata: mapToPairs(value.metadata as ClientMap) };
 }
 
 /** The object with its stored `metadata` rebuilt. */
-export function withClientMetadata<T extends { metadata?: unknown }>(value: T): T {
-  if (value.metadata === undefined || value.metadata === null) return value;
+export function withClientMetadata<T extends { metadata?: unknown } | undefined>(value: T): T {
+  if (value?.metadata === undefined || value.metadata === null) return value;
   return { ...value, metadata: mapFromStored(value.metadata) };
 }
