@@ -58,7 +58,7 @@ describe('POST /jobs handler', () => {
 
     const item = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input).find((i) => i.Item?.sk === 'JOB')!;
     expect(item.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(item.Item).toMatchObject({ pk: `JOB#${jobId}`, tenant_id: 'acme', status: 'pending', url_count: 1, options: { metadata: { order: '42' }, expires_in: 86400 } });
+    expect(item.Item).toMatchObject({ pk: `JOB#${jobId}`, tenant_id: 'acme', status: 'pending', url_count: 1, options: { metadata: [['order', '42']], expires_in: 86400 } });
 
     const start = sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input;
     expect(start).toEqual({ stateMachineArn: process.env.STATE_MACHINE_ARN, name: `${jobId}-1`, input: JSON.stringify({ job_id: jobId }) });
