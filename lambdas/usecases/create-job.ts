@@ -9,7 +9,7 @@ import type { UsageStore } from '../adapters/usage-store';
 import { ConflictError, QuotaExceededError } from '../core/errors';
 import { bodyFingerprint, checkIdempotencyKey, hashIdempotencyKey, IDEMPOTENCY_SECONDS } from '../core/idempotency';
 import { createJobRequestSchema, fileListField, isLegacyUrlList, requestedFiles, type CreateJobRequest, type RequestedFile } from '../core/jobs/create-request';
-import { executionNames, objectKeys, type Job, type JobDestination, type Manifest } from '../core/jobs/model';
+import { executionNames, objectKeys, type Job, type JobDestination, type JobOptions, type Manifest } from '../core/jobs/model';
 import { validateClientFilename } from '../core/naming/entry-names';
 import { checkZipFilename, parseZipFilename } from '../core/naming/zip-names';
 import { enforcePlan, jobLimits, usageMonth, type Plan } from '../core/plans';
@@ -38,9 +38,13 @@ export interface CreateJobOptions {
   readonly idempotencyKey?: string;
 }
 
-/** A tenant whose monthly stored GB-days are used up creates no more jobs until the month turns. */
-export async function enforceQuota(usage: UsageStore | undefined, tenant: { id: string; plan: Plan }, now: Date): Promise<void> {
-  if (!usage) return;
+/**
+ * A tenant whose monthly stored GB-days are used up starts no more stored
+ * runs (create or retry) until the month turns. A stream job stores nothing:
+ * its downloads count against the stream quota instead, checked at download.
+ */
+export async function enforceQuota(usage: UsageStore | undefined, tenant: { id: string; plan: Plan }, mode: JobOptions['mode'], now: Date): Promise<void> {
+  if (!usage || mode === 'stream') return;
   const used = await usage.monthly(tenant.id, usageMonth(now));
   if (used.stored_gb_days >= tenant.plan.monthly_stored_gb_days) {
     throw new QuotaExceededError(
@@ -149,8 +153,7 @@ async function createNew(
   id: string,
   destination: JobDestination | undefined,
 ): Promise<Job> {
-  // A stream job stores nothing: its downloads count against the stream quota instead.
-  if (body.mode === 'stored') await enforceQuota(deps.usage, tenant, deps.now());
+  await enforceQuota(deps.usage, tenant, body.mode, deps.now());
   const { files: _files, urls: _urls, zip_filename, ...options } = body;
   const now = deps.now();
   const createdAt = now.toISOString();

@@ -34,7 +34,7 @@ export async function retryJob(deps: RetryJobDeps, tenant: { id: string; plan: P
   // A run is a run: the plan and the quota are checked as for a new job, with the retrying key's plan.
   const { expires_in, max_zip_size_bytes } = job.options;
   enforcePlan({ filesField: 'files', fileCount: job.url_count, expiresIn: expires_in, maxZipSizeBytes: max_zip_size_bytes }, tenant.plan);
-  await enforceQuota(deps.usage, tenant, deps.now());
+  await enforceQuota(deps.usage, tenant, job.options.mode, deps.now());
 
   const repack = job.options.max_zip_size_bytes !== null && !from_checkpoint;
   const now = deps.now().toISOString();

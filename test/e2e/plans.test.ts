@@ -39,7 +39,7 @@ describe('plans', () => {
     expect(res.body.error.message).toMatch(new RegExp(`^${field}: `));
   });
 
-  it('counts each built ZIP against the monthly stored quota, then refuses new jobs and retries', async () => {
+  it('counts each built ZIP against the monthly stored quota, then refuses new stored jobs and their retries', async () => {
     const url = sources.set('/metered.txt', { body: Buffer.alloc(4096, 7) });
     // A job that fails (its source refuses), made while the quota still had room.
     const doomed = await api.request('POST', '/jobs', { body: { urls: ['http://127.0.0.1:1/refused.txt'] }, key: 'metered-key' });
@@ -56,7 +56,13 @@ describe('plans', () => {
     const retried = await api.request('POST', `/jobs/${doomed.body.job_id}/retry`, { body: {}, key: 'metered-key' });
     expect(retried.status, JSON.stringify(retried.body)).toBe(403);
     expect(retried.body.error.code).toBe('QUOTA_EXCEEDED');
-    expect((await api.request('GET', `/jobs/${doomed.body.job_id}`, { key: 'metered-key' })).body).toMatchObject({ status: 'failed' });
+    expect((await api.getJob(doomed.body.job_id, 'metered-key')).body).toMatchObject({ status: 'failed' });
+    // A stream job stores nothing: its create and its retry are not held to the stored quota.
+    const streamed = await api.request('POST', '/jobs', { body: { urls: ['http://127.0.0.1:1/refused.txt'], mode: 'stream', compression: 'store' }, key: 'metered-key' });
+    expect(streamed.status).toBe(201);
+    expect((await api.waitForJob(streamed.body.job_id, undefined, undefined, 'metered-key')).status).toBe('failed');
+    const streamRetry = await api.request('POST', `/jobs/${streamed.body.job_id}/retry`, { body: {}, key: 'metered-key' });
+    expect(streamRetry.status, JSON.stringify(streamRetry.body)).toBe(200);
   });
 
   it('applies the plan to a retry as to a create (403 PLAN_LIMIT_EXCEEDED naming the field)', async () => {
