@@ -84,3 +84,13 @@ export interface JobLimits {
 }
 
 export const jobLimits = (plan: Plan): JobLimits => ({ max_zip_size_bytes: plan.max_zip_size_bytes });
+
+/**
+ * The most one ZIP of the job may hold: the limits of its current run, else
+ * (a job from before limits were recorded) its plan's, if known.
+ */
+export function archiveLimit(job: { readonly limits?: JobLimits }, plan: Plan): number;
+export function archiveLimit(job: { readonly limits?: JobLimits }, plan?: Plan): number | undefined;
+export function archiveLimit(job: { readonly limits?: JobLimits }, plan?: Plan): number | undefined {
+  return job.limits?.max_zip_size_bytes ?? plan?.max_zip_size_bytes;
+}

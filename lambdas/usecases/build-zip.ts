@@ -8,8 +8,9 @@ import { FetchError, type OpenedSource } from '../core/fetch';
 import { LIMITS } from '../core/jobs/create-request';
 import { isTerminal, objectKeys, type Bin, type BinEntry, type Job, type JobError } from '../core/jobs/model';
 import { EntryNameDeduper, entryBaseName } from '../core/naming';
-import { lonePayloadLimit } from '../core/packing';
-import { EntryAbortedError, ZipWriter, ZipWriterBrokenError, type EntryControl, type ZipMethod } from '../core/zip';
+import { archiveLimit } from '../core/plans';
+import { lonePayloadLimit, payloadLimit } from '../core/packing';
+import { EntryAbortedError, ZipWriter, ZipWriterBrokenError, nameLength, type EntryControl, type ZipMethod } from '../core/zip';
 import { CheckpointStore, type BuildCheckpoint, type PausedEntry } from './build-zip/checkpoint';
 import { ENTRY_RETRIES, openWithRetry, rangeValidator, resumingBody, type RetryAllowance, type SourceDeps, type SourceRef } from './build-zip/source';
 import { NO_LIMIT, type RunBudget } from './budget';
@@ -209,23 +210,38 @@ export async function buildZip(
   });
   const fetchCap = (entry: BinEntry) => entry.size ?? LIMITS.maxZipSize;
   const sourceOf = (entry: BinEntry): SourceRef => ({ url: entry.url, tenant_id: job.tenant_id, ...(entry.object && { object: entry.object }) });
+  // The plan's per-archive size holds for every ZIP, split or not: an entry
+  // may take only what the archive has left, so a source is cut off ("too
+  // large") before the ZIP would pass it, and one announced larger is
+  // refused before its body is read.
+  const archiveCap = archiveLimit(job) ?? LIMITS.maxZipSize;
+  const roomFor = (method: ZipMethod, nameBytes: number) => payloadLimit(method, nameBytes, { cap: archiveCap, patching: true }, writer.committedBytes);
 
   /** Streams entry `index` from byte 0 (restarting it a bounded number of times); `name` when already claimed. */
   const freshEntry = async (index: number, entry: BinEntry, claimedName?: string, allowance: RetryAllowance = { left: ENTRY_RETRIES }): Promise<Outcome> => {
     let name = claimedName;
+    // The most any name and method could leave room for, before the GET decides them.
+    const openCap = Math.min(fetchCap(entry), roomFor('store', 0));
+    if (openCap < 0) return { kind: 'failed', message: FetchError.tooLarge().message };
     for (;;) {
       let opened = false;
       try {
-        const source = await openWithRetry(deps, sourceOf(entry), { maxBytes: fetchCap(entry) });
+        const source = await openWithRetry(deps, sourceOf(entry), { maxBytes: openCap });
         opened = true;
         if (name === undefined) {
           name = names.claim(entryBaseName({ filename: entry.filename, contentDispositionName: source.filename, url: source.url }));
           claimed.push(name);
         }
         const method = chooseMethod(job.options.compression, name);
+        const room = roomFor(method, nameLength(name));
+        if (source.contentLength !== undefined && source.contentLength > room) {
+          source.body.destroy();
+          throw FetchError.tooLarge();
+        }
+        const cap = Math.min(fetchCap(entry), Math.max(0, room));
         const validator = rangeValidator(source);
-        const body = resumingBody(deps, sourceOf(entry), source, 0, fetchCap(entry), validator, allowance);
-        const meta = { name, method, size: source.contentLength, mtime: entryTime(source, job), maxBytes: entryMaxBytes(job, entry, name, method) };
+        const body = resumingBody(deps, sourceOf(entry), source, 0, cap, validator, allowance);
+        const meta = { name, method, size: source.contentLength, mtime: entryTime(source, job), maxBytes: Math.min(entryMaxBytes(job, entry, name, method), Math.max(0, room)) };
         const result = await writer.addEntry(meta, body, control());
         worked = true;
         if (result.status === 'paused') return { kind: 'paused', paused: { entry: index, name, ...(validator !== undefined && { validator }) } };
@@ -246,13 +262,16 @@ export async function buildZip(
   /** Continues an entry paused by an earlier run (STORE or DEFLATE): Range from where it stopped, else from byte 0. */
   const pausedEntry = async (p: PausedEntry): Promise<Outcome> => {
     const entry = bin.entries[p.entry]!;
-    const from = writer.checkpoint().current!.bytesDone;
+    const current = writer.checkpoint().current!;
+    const from = current.bytesDone;
+    // The entry's cap was fixed when it started (the archive's room then).
+    const cap = Math.min(fetchCap(entry), current.maxBytes ?? LIMITS.maxZipSize);
     let opened = false;
     const allowance: RetryAllowance = { left: ENTRY_RETRIES };
     try {
-      const source = await openWithRetry(deps, sourceOf(entry), { maxBytes: fetchCap(entry), rangeStart: from, ...(p.validator && { ifRange: p.validator }) });
+      const source = await openWithRetry(deps, sourceOf(entry), { maxBytes: cap, rangeStart: from, ...(p.validator && { ifRange: p.validator }) });
       opened = true;
-      const result = await writer.continueEntry(resumingBody(deps, sourceOf(entry), source, from, fetchCap(entry), p.validator, allowance), control());
+      const result = await writer.continueEntry(resumingBody(deps, sourceOf(entry), source, from, cap, p.validator, allowance), control());
       worked = true;
       if (result.status === 'paused') return { kind: 'paused', paused: p };
       return { kind: 'written', size: result.size };

@@ -6,7 +6,7 @@
 import type { Job, JobError, Manifest, ZipRecord } from '../core/jobs/model';
 import { probedMethod, probedName } from '../core/jobs/stream-bin';
 import { packFiles, packItemFor, type ProbeOutcome, type RejectedFile } from '../core/packing';
-import type { Plan } from '../core/plans';
+import { archiveLimit, type Plan } from '../core/plans';
 
 /** Rejections named in the job's errors; the rest are counted, so the job item stays small. */
 const REJECTIONS_SHOWN = 10;
@@ -19,7 +19,7 @@ export const okOutcome = (o: ProbeOutcome | undefined): Extract<ProbeOutcome, { 
 
 /** Stream ZIPs of a known size above the plan's per-archive size (one of unknown size is cut off when it reaches it). */
 export function oversizeStreamZips(deps: { readonly planOf?: (job: Job) => Plan }, job: Job, zips: readonly ZipRecord[]): JobError[] {
-  const limit = deps.planOf?.(job).max_zip_size_bytes;
+  const limit = archiveLimit(job, deps.planOf?.(job));
   if (limit === undefined) return [];
   return zips
     .filter((z) => z.size !== null && z.size > limit)

@@ -13,7 +13,7 @@ import { QuotaExceededError, SourceFailedError } from '../core/errors';
 import { byteRange, rangeStillApplies } from '../core/http-range';
 import { exactLayout } from '../core/jobs/stream-bin';
 import { objectKeys, type Bin, type Job, type ZipRecord } from '../core/jobs/model';
-import { usageMonth, type Plan } from '../core/plans';
+import { archiveLimit, usageMonth, type Plan } from '../core/plans';
 import { CrcCache } from './stream-zip/crc-cache';
 import { exactBody } from './stream-zip/exact-body';
 import { SourceError, type StreamFetchOptions } from './stream-zip/sources';
@@ -79,7 +79,7 @@ export async function streamDownload(deps: StreamDownloadDeps, job: Job, zip: Zi
   if (!layout) {
     headers['Accept-Ranges'] = 'none';
     if (request.method === 'HEAD') return { statusCode: 200, headers };
-    const body = await beforeFirstByte(() => writerBody(deps.fetch, bin, plan.max_zip_size_bytes));
+    const body = await beforeFirstByte(() => writerBody(deps.fetch, bin, archiveLimit(job, plan)));
     return { statusCode: 200, headers, body, ...(sent && { sent }) };
   }
 

@@ -2,19 +2,27 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
 
-/** An in-memory S3 that assembles multipart uploads. */
+/** An in-memory S3 that assembles multipart uploads; `failUploads` makes UploadPart throw (a storage fault). */
 export class FakeS3 {
+  failUploads = false;
   readonly uploads = new Map<string, Map<number, Buffer>>();
   readonly objects = new Map<string, Buffer>();
   /** Each completed object's part sizes, in the order CompleteMultipartUpload listed them. */
   readonly completedParts = new Map<string, number[]>();
   readonly calls: string[] = [];
   private next = 0;
+
+  /** Multipart uploads created so far. */
+  get created(): number {
+    return this.next;
+  }
 
   async send(command: unknown): Promise<unknown> {
     const input = (command as { input: Record<string, any> }).input;
@@ -25,6 +33,7 @@ export class FakeS3 {
       return { UploadId: id };
     }
     if (command instanceof UploadPartCommand) {
+      if (this.failUploads) throw new Error('S3 is down');
       const body = Buffer.from(input.Body as Uint8Array);
       this.uploads.get(input.UploadId)!.set(input.PartNumber, body);
       return { ETag: `"${input.PartNumber}-${body.length}"` };
@@ -47,6 +56,15 @@ export class FakeS3 {
     }
     if (command instanceof PutObjectCommand) {
       this.objects.set(input.Key, Buffer.from(input.Body as Uint8Array));
+      return {};
+    }
+    if (command instanceof GetObjectCommand) {
+      const body = this.objects.get(input.Key);
+      if (!body) throw Object.assign(new Error('missing'), { name: 'NoSuchKey' });
+      return { Body: { transformToString: async () => body.toString('utf8'), transformToByteArray: async () => new Uint8Array(body) } };
+    }
+    if (command instanceof DeleteObjectsCommand) {
+      for (const o of input.Delete.Objects as { Key: string }[]) this.objects.delete(o.Key);
       return {};
     }
     throw new Error(`unexpected ${(command as object).constructor.name}`);

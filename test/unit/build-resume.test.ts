@@ -5,93 +5,19 @@
  * resumes from it (mid-file, with Range) to the same archive.
  */
 process.env.ZIPJOBS_QUIET = 'true';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectKeys, type Bin } from '../../lambdas/core/jobs/model';
-import { buildZip, type BuildZipDeps } from '../../lambdas/usecases/build-zip';
+import { buildZip } from '../../lambdas/usecases/build-zip';
 import type { BuildCheckpoint } from '../../lambdas/usecases/build-zip/checkpoint';
 import { FaultServer } from '../e2e/support/fault-server';
-import { buildFakes } from '../support/build-fakes';
+import { buildZipSetup } from '../support/build-zip-harness';
+import { FakeS3 } from '../support/fake-s3';
 import { readZipWithYauzl } from '../support/zip-readers';
-
-class FakeS3 {
-  readonly objects = new Map<string, Buffer>();
-  readonly uploads = new Map<string, Map<number, Buffer>>();
-  failUploads = false;
-  created = 0;
-
-  async send(command: any): Promise<unknown> {
-    const input = command.input;
-    if (command instanceof GetObjectCommand) {
-      const body = this.objects.get(input.Key);
-      if (!body) throw Object.assign(new Error('missing'), { name: 'NoSuchKey' });
-      return { Body: { transformToString: async () => body.toString('utf8'), transformToByteArray: async () => new Uint8Array(body) } };
-    }
-    if (command instanceof PutObjectCommand) {
-      this.objects.set(input.Key, Buffer.from(typeof input.Body === 'string' ? Buffer.from(input.Body) : input.Body));
-      return {};
-    }
-    if (command instanceof DeleteObjectsCommand) {
-      for (const o of input.Delete.Objects) this.objects.delete(o.Key);
-      return {};
-    }
-    if (command instanceof CreateMultipartUploadCommand) {
-      const id = `upload-${++this.created}`;
-      this.uploads.set(id, new Map());
-      return { UploadId: id };
-    }
-    if (command instanceof UploadPartCommand) {
-      if (this.failUploads) throw new Error('S3 is down');
-      const body = Buffer.from(input.Body);
-      this.uploads.get(input.UploadId)!.set(input.PartNumber, body);
-      return { ETag: `"${input.PartNumber}:${body.length}"` };
-    }
-    if (command instanceof CompleteMultipartUploadCommand) {
-      const parts = this.uploads.get(input.UploadId)!;
-      const bodies = input.MultipartUpload.Parts.map((p: { PartNumber: number; ETag: string }) => {
-        const body = parts.get(p.PartNumber)!;
-        expect(p.ETag).toBe(`"${p.PartNumber}:${body.length}"`);
-        return body;
-      });
-      this.objects.set(input.Key, Buffer.concat(bodies));
-      return {};
-    }
-    if (command instanceof AbortMultipartUploadCommand) return {};
-    throw new Error(`unexpected ${command.constructor.name}`);
-  }
-}
 
 const sources = new FaultServer();
 beforeAll(() => sources.start());
 afterAll(() => sources.stop());
-
-function setup(s3: FakeS3, bin: Bin) {
-  const job = {
-    id: 'job-1',
-    created_at: '2026-01-01T00:00:00.000Z',
-    options: { compression: 'store', fail_on_url_error: true, max_zip_size_bytes: null, allow_oversize_zips: false },
-  };
-  const { store, blobs, zips } = buildFakes(job, bin);
-  const deps: BuildZipDeps = {
-    store,
-    blobs,
-    now: () => new Date(),
-    s3: s3 as unknown as S3Client,
-    bucket: 'b',
-    fetch: { allowPrivateAddresses: true, connectTimeoutMs: 5000, headersTimeoutMs: 5000, idleTimeoutMs: 5000, userAgent: 'test' },
-  } as BuildZipDeps;
-  return { deps, zips, job };
-}
 
 describe('BuildZip across runs', () => {
   it('checkpoints at its budget, survives a crashed run, and resumes mid-file to a whole archive', async () => {
@@ -111,7 +37,7 @@ describe('BuildZip across runs', () => {
       ],
     };
     const s3 = new FakeS3();
-    const { deps, zips } = setup(s3, bin);
+    const { deps, zips } = buildZipSetup(s3, bin);
     const ref = { zip_id: 'z1', sequence: 1, bin_key: 'bins/x' };
     const cpKey = objectKeys.checkpoint('job-1', 'z1');
 
@@ -124,7 +50,7 @@ describe('BuildZip across runs', () => {
     const first = await buildZip(deps, 'job-1', ref, outOfTimeInB);
     expect(first).toEqual({ done: false });
     const cp = JSON.parse(s3.objects.get(cpKey)!.toString()) as BuildCheckpoint;
-    expect(cp.upload_id).toBe('upload-1');
+    expect(cp.upload_id).toBe('u1');
     expect(cp.progress!.paused).toEqual({ entry: 1, name: 'b.bin', validator: '"b1"' });
     expect(cp.progress!.claimed).toEqual(['a.bin', 'b.bin']);
     expect(cp.progress!.sink.parts.filter((p) => p.etag).map((p) => p.number)).toEqual([1, 2]);
@@ -163,7 +89,7 @@ describe('BuildZip across runs', () => {
       entries: [{ index: 0, url: sources.set(path, { body, etag: '"v1"', delayMs: 30 }), filename: 'file.bin' }],
     };
     const s3 = new FakeS3();
-    const { deps } = setup(s3, bin);
+    const { deps } = buildZipSetup(s3, bin);
     const ref = { zip_id: 'z2', sequence: 1, bin_key: 'bins/y' };
     expect(await buildZip(deps, 'job-1', ref, { stopAt: Date.now() + 200 })).toEqual({ done: false });
     sources.set(path, { body, etag: '"v1"', ranges: false }); // the server changed: whole file only
@@ -183,7 +109,7 @@ describe('BuildZip across runs', () => {
     const body = randomBytes(3 * 1024 * 1024);
     const bin: Bin = { zip_id: 'z1', sequence: 1, filename: 'out.zip', entries: [{ index: 0, url: sources.set(`/g/${change.status}.bin`, { body }), filename: 'a.bin' }] };
     const s3 = new FakeS3();
-    const { deps, zips, job } = setup(s3, bin);
+    const { deps, zips, job } = buildZipSetup(s3, bin);
     Object.assign(job, { run: 1, status: 'processing' });
     // The execution ends and the job moves on once this build has started.
     const started = deps.store.updateZip.bind(deps.store);

@@ -71,15 +71,18 @@ export function entryBudget(size: number, method: ZipMethod, nameBytes: number, 
 }
 
 /**
- * Largest source size an entry may have and still make a ZIP of its own
- * within the cap, or -1 when even an empty one does not fit. BuildZip uses it
- * for a file of unknown size that must not break the cap.
+ * Largest source size an entry may have so that the archive, which has
+ * `committed` bytes before it (ZipWriter.committedBytes), stays within the
+ * cap with this entry and its end records; -1 when even an empty entry does
+ * not fit. BuildZip uses it to cut a source off ("too large") before the
+ * ZIP would pass the plan's per-archive size, and for a file of unknown size
+ * that must not break a split job's cap (`committed` 0: a ZIP of its own).
  */
-export function lonePayloadLimit(method: ZipMethod, nameBytes: number, ctx: Pick<BudgetContext, 'cap' | 'patching'>): number {
-  const fits = (size: number) => entryBudget(size, method, nameBytes, ctx) + ARCHIVE_OVERHEAD <= ctx.cap;
+export function payloadLimit(method: ZipMethod, nameBytes: number, ctx: Pick<BudgetContext, 'cap' | 'patching'>, committed = 0): number {
+  const fits = (size: number) => committed + entryBudget(size, method, nameBytes, ctx) + ARCHIVE_OVERHEAD <= ctx.cap;
   if (!fits(0)) return -1;
   let lo = 0; // fits
-  let hi = ctx.cap; // never fits: the data alone is ≥ the cap
+  let hi = Math.max(1, ctx.cap - committed); // never fits: the data alone is ≥ the room left
   while (hi - lo > 1) {
     const mid = lo + Math.floor((hi - lo) / 2);
     if (fits(mid)) lo = mid;
@@ -87,3 +90,7 @@ export function lonePayloadLimit(method: ZipMethod, nameBytes: number, ctx: Pick
   }
   return lo;
 }
+
+/** payloadLimit of an entry alone in its ZIP. */
+export const lonePayloadLimit = (method: ZipMethod, nameBytes: number, ctx: Pick<BudgetContext, 'cap' | 'patching'>): number =>
+  payloadLimit(method, nameBytes, ctx, 0);

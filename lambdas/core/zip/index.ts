@@ -2,7 +2,7 @@
 export { ZipWriter, type EntryControl, type EntryResult, type ZipEntryMeta, type ZipWriterOptions } from './writer';
 export { EntryAbortedError, EntrySizeMismatchError, EntryTooLargeError, ZipWriterBrokenError } from './errors';
 export { predictZipSize, type PlannedEntry, type PredictOptions } from './predict';
-export { deflateBound, maxCompressedSize, type ZipMethod } from './layout';
+export { deflateBound, maxCompressedSize, nameLength, type ZipMethod } from './layout';
 export { assertCheckpoint, type CentralRecord, type EntryInProgress, type ZipCheckpoint } from './records';
 export type { ByteSource } from './deflate';
 export type { ZipSink } from './sink';

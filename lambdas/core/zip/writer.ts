@@ -9,7 +9,7 @@ import { centralDirectory } from './central';
 import { deflateRaw, type ByteSource } from './deflate';
 import { EntryAbortedError, EntrySizeMismatchError, EntryTooLargeError, ZipWriterBrokenError } from './errors';
 import { dosDateTime, encodeDescriptor, encodeEndRecords, encodeLocalHeader } from './format';
-import { MAX32, deflatePausesAllowed, localHeaderSize, localUsesZip64, nameLength } from './layout';
+import { MAX32, centralRecordSize, deflatePausesAllowed, localHeaderSize, localUsesZip64, nameLength } from './layout';
 import { validateMeta, type ZipEntryMeta } from './meta';
 import {
   FLAG_DESCRIPTOR,
@@ -58,6 +58,8 @@ interface Progress extends EntryInProgress {
   pauses: number;
 }
 
+const centralSize = (r: CentralRecord): number => centralRecordSize(nameLength(r[0]), r[4], r[3], r[5]);
+
 /** Entries without a data descriptor get their local header patched: decided per entry, so a resumed entry keeps its layout. */
 const patchesHeader = (p: Progress): boolean => (p.flags & FLAG_DESCRIPTOR) === 0;
 
@@ -66,6 +68,8 @@ export class ZipWriter {
   private brokenBy?: ZipWriterBrokenError;
   private position = 0;
   private records: CentralRecord[] = [];
+  /** Bytes the central records of `records` will take, kept as they are added. */
+  private centralBytes = 0;
   private current?: Progress;
   private readonly level: number;
 
@@ -84,6 +88,7 @@ export class ZipWriter {
     const w = new ZipWriter(sink, options);
     w.position = checkpoint.offset;
     w.records = checkpoint.entries.slice();
+    for (const r of w.records) w.centralBytes += centralSize(r);
     const c = checkpoint.current;
     if (c) {
       if ((c.flags & FLAG_DESCRIPTOR) === 0 && !sink.patching) {
@@ -105,6 +110,15 @@ export class ZipWriter {
   /** Bytes written to the sink so far. */
   get offset(): number {
     return this.position;
+  }
+
+  /**
+   * Bytes the archive is committed to before its end records: what is
+   * written plus the central records of the entries written. An entry
+   * that starts now may take what a cap leaves above this.
+   */
+  get committedBytes(): number {
+    return this.position + this.centralBytes;
   }
 
   get entryCount(): number {
@@ -267,7 +281,9 @@ export class ZipWriter {
     } else {
       await this.write(encodeDescriptor(p.crc32, compressedSize, p.bytesDone, zip64));
     }
-    this.records.push([p.name, p.method, p.crc32, compressedSize, p.bytesDone, p.headerOffset, p.dosDateTime, p.flags]);
+    const record: CentralRecord = [p.name, p.method, p.crc32, compressedSize, p.bytesDone, p.headerOffset, p.dosDateTime, p.flags];
+    this.records.push(record);
+    this.centralBytes += centralSize(record);
   }
 
   private async abort(p: Progress, err: unknown): Promise<never> {

@@ -20,6 +20,8 @@ export interface FaultyFile {
   readonly stallAfter?: number;
   /** Announce this Content-Length, send the real body, then close. */
   readonly announcedLength?: number;
+  /** Announce no length (chunked transfer encoding). */
+  readonly chunked?: boolean;
 }
 
 export interface FaultRequest {
@@ -104,7 +106,7 @@ export class FaultServer {
       headers['Content-Range'] = `bytes ${start}-${end - 1}/${total}`;
     }
     const body = file.body.subarray(start, end);
-    headers['Content-Length'] = file.announcedLength ?? body.length;
+    if (!file.chunked) headers['Content-Length'] = file.announcedLength ?? body.length;
     res.writeHead(status, headers);
     if (req.method === 'HEAD') {
       res.end();

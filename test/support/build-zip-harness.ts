@@ -1,0 +1,25 @@
+/** BuildZip over an in-memory S3 (FakeS3) and job store (buildFakes): one job and its one pending ZIP. */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Bin } from '../../lambdas/core/jobs/model';
+import type { BuildZipDeps } from '../../lambdas/usecases/build-zip';
+import { buildFakes } from './build-fakes';
+import type { FakeS3 } from './fake-s3';
+
+/** BuildZip's deps over `s3` and a job of `options` (default: store, fail_on_url_error, unsplit); the job is a plain object the test may change. */
+export function buildZipSetup(s3: FakeS3, bin: Bin, options: Record<string, unknown> = {}) {
+  const job: Record<string, unknown> = {
+    id: 'job-1',
+    created_at: '2026-01-01T00:00:00.000Z',
+    options: { compression: 'store', fail_on_url_error: true, max_zip_size_bytes: null, allow_oversize_zips: false, ...options },
+  };
+  const { store, blobs, zips } = buildFakes(job, bin);
+  const deps: BuildZipDeps = {
+    store,
+    blobs,
+    now: () => new Date(),
+    s3: s3 as unknown as S3Client,
+    bucket: 'b',
+    fetch: { allowPrivateAddresses: true, connectTimeoutMs: 5000, headersTimeoutMs: 5000, idleTimeoutMs: 5000, userAgent: 'test' },
+  };
+  return { deps, zips, job };
+}
