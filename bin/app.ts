@@ -15,10 +15,24 @@ const publicBaseUrl: unknown = app.node.tryGetContext('publicBaseUrl');
 const plansFile: unknown = app.node.tryGetContext('plans');
 const plans = typeof plansFile === 'string' && plansFile !== '' ? plansSchema.parse(JSON.parse(readFileSync(plansFile, 'utf8'))) : undefined;
 
+/** A numeric context flag (`-c name=N`), or undefined when not given. */
+const numberFlag = (name: string): number | undefined => {
+  const value: unknown = app.node.tryGetContext(name);
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`-c ${name}: must be a number (got ${String(value)})`);
+  return n;
+};
+
 new ZipjobsStack(app, 'Zipjobs', {
   description: 'zipjobs: ZIP archives from lists of URLs',
   dev,
   plans,
+  sourceLimits: {
+    minBytesPerSecond: numberFlag('sourceMinBytesPerSecond'),
+    rateWindowSeconds: numberFlag('sourceRateWindowSeconds'),
+    maxFileSeconds: numberFlag('sourceMaxFileSeconds'),
+  },
   publicBaseUrl: typeof publicBaseUrl === 'string' && publicBaseUrl !== '' ? publicBaseUrl : undefined,
 });
 Tags.of(app).add('project', 'zipjobs');

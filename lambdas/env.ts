@@ -6,6 +6,14 @@ import { z } from 'zod';
  * handler parses `process.env` with the subset it needs at cold start, so a
  * missing variable fails at synth time or at start-up, never mid-request.
  */
+/** A whole number of units in a variable, with its default when unset. */
+const wholeNumber = (fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: 'must be a whole number' })
+    .default(String(fallback))
+    .transform(Number);
+
 export const envSchema = z.object({
   /** The single DynamoDB table (jobs, ZIPs, API keys). */
   TABLE_NAME: z.string().min(1),
@@ -35,6 +43,12 @@ export const envSchema = z.object({
   BUCKET_SECRET_PREFIX: z.string().min(1),
   /** The role through which tenants' S3 buckets are written (their bucket policies grant it); absent locally. */
   TENANT_BUCKET_ROLE_ARN: z.string().min(1).optional(),
+  /** A source slower than this (bytes a second, over each window below of waiting for it) fails with `timeout`; 0 turns the check off. */
+  SOURCE_MIN_BYTES_PER_SECOND: wholeNumber(1024),
+  /** The window, in seconds, over which the minimum transfer rate is averaged. */
+  SOURCE_RATE_WINDOW_SECONDS: wholeNumber(60),
+  /** Most time one file may take to fetch, in seconds, across BuildZip runs: `timeout` after it. */
+  SOURCE_MAX_FILE_SECONDS: wholeNumber(7200),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -50,8 +50,18 @@ export const functionSpecs = {
   },
   Download: {
     entry: 'lambdas/handlers/api/download.ts',
-    // PLANS: stream downloads count against the plan's quota; ALLOW_PRIVATE_ADDRESSES: stored ZIPs in tenant buckets, and stream downloads fetch sources.
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN', 'PLANS'],
+    // PLANS: stream downloads count against the plan's quota; ALLOW_PRIVATE_ADDRESSES and SOURCE_*: stored ZIPs in tenant buckets, and stream downloads fetch sources.
+    env: [
+      'TABLE_NAME',
+      'BUCKET_NAME',
+      'TOKEN_SECRET_ARN',
+      'ALLOW_PRIVATE_ADDRESSES',
+      'BUCKET_SECRET_PREFIX',
+      'TENANT_BUCKET_ROLE_ARN',
+      'PLANS',
+      'SOURCE_MIN_BYTES_PER_SECOND',
+      'SOURCE_RATE_WINDOW_SECONDS',
+    ],
     // A streamed response may last 15 minutes (API Gateway's limit too).
     timeoutSeconds: 900,
     memoryMb: 1024,
@@ -75,7 +85,16 @@ export const functionSpecs = {
   },
   BuildZip: {
     entry: 'lambdas/handlers/workflow/build-zip.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],
+    env: [
+      'TABLE_NAME',
+      'BUCKET_NAME',
+      'ALLOW_PRIVATE_ADDRESSES',
+      'BUCKET_SECRET_PREFIX',
+      'TENANT_BUCKET_ROLE_ARN',
+      'SOURCE_MIN_BYTES_PER_SECOND',
+      'SOURCE_RATE_WINDOW_SECONDS',
+      'SOURCE_MAX_FILE_SECONDS',
+    ],
     timeoutSeconds: 900,
     memoryMb: 1769,
     description: "Workflow: stream one bin of sources into a ZIP in S3 (the service's bucket or a tenant's)",

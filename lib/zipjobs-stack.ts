@@ -17,6 +17,7 @@ import { TenantBuckets } from './constructs/tenant-buckets';
 import { Workflow } from './constructs/workflow';
 import { plansSchema, type Plan } from '../lambdas/core/plans';
 import { apiRoutes, functionSpecs, type FunctionName } from './functions';
+import { sourceLimitsEnv, type SourceLimits } from './source-limits';
 
 export interface ZipjobsStackProps extends StackProps {
   /** Development stack: data, secrets and logs are destroyed with the stack. @default false */
@@ -33,6 +34,8 @@ export interface ZipjobsStackProps extends StackProps {
   readonly publicBaseUrl?: string;
   /** Plans API keys may name (see lambdas/core/plans.ts). @default the standard plan only */
   readonly plans?: readonly Plan[];
+  /** Limits on slow sources (BuildZip, stream downloads); see lambdas/env.ts for each default. */
+  readonly sourceLimits?: SourceLimits;
 }
 
 /** zipjobs: wires the constructs together; each concern lives in lib/constructs. */
@@ -50,11 +53,16 @@ export class ZipjobsStack extends Stack {
     const { bus } = new Events(this, 'Events');
     this.eventBus = bus;
 
-    // Every keyed API function enforces the plans, so each gets them when the stack configures any.
-    const planEnv = props.plans ? { PLANS: JSON.stringify(plansSchema.parse(props.plans)) } : {};
+    // Deploy-time settings go to every function whose spec reads them: the
+    // plans (every keyed API function enforces them), the slow-source limits.
+    const settings: Record<string, string> = {
+      ...(props.plans && { PLANS: JSON.stringify(plansSchema.parse(props.plans)) }),
+      ...sourceLimitsEnv(props.sourceLimits),
+    };
     const house = <N extends FunctionName>(name: N, environment: FunctionEnvironment<N>) => {
-      const withPlans = (functionSpecs[name].env as readonly string[]).includes('PLANS') ? { ...planEnv, ...environment } : environment;
-      return new HouseFunction(this, name, { name, environment: withPlans, dev, logRetention });
+      const listed = functionSpecs[name].env as readonly string[];
+      const read = Object.fromEntries(Object.entries(settings).filter(([key]) => listed.includes(key)));
+      return new HouseFunction(this, name, { name, environment: { ...read, ...environment }, dev, logRetention });
     };
     const data = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName };
     // Tenants' buckets: the role exists once the functions that assume it do.

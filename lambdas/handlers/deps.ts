@@ -32,8 +32,21 @@ export function sourceRequestOptions(): RequestOptions {
   };
 }
 
-/** Local stack and tests only: a shorter idle timeout for sources (default 30 s). */
+/**
+ * How source bodies are read (BuildZip, stream downloads): the idle timeout
+ * (ZIPJOBS_SOURCE_IDLE_TIMEOUT_MS, local stack and tests only, default 30 s)
+ * and the minimum transfer rate (SOURCE_MIN_BYTES_PER_SECOND over
+ * SOURCE_RATE_WINDOW_SECONDS; 0 turns it off).
+ */
 export function sourceFetchOptions() {
   const idleTimeoutMs = Number(process.env.ZIPJOBS_SOURCE_IDLE_TIMEOUT_MS) || 30_000;
-  return { ...sourceRequestOptions(), headersTimeoutMs: Math.min(30_000, Math.max(idleTimeoutMs, 1_000)), idleTimeoutMs };
+  const env = loadEnv(['SOURCE_MIN_BYTES_PER_SECOND', 'SOURCE_RATE_WINDOW_SECONDS']);
+  return {
+    ...sourceRequestOptions(),
+    headersTimeoutMs: Math.min(30_000, Math.max(idleTimeoutMs, 1_000)),
+    idleTimeoutMs,
+    ...(env.SOURCE_MIN_BYTES_PER_SECOND > 0 && {
+      minRate: { minBytesPerSecond: env.SOURCE_MIN_BYTES_PER_SECOND, windowMs: env.SOURCE_RATE_WINDOW_SECONDS * 1000 },
+    }),
+  };
 }

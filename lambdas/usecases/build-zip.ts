@@ -22,6 +22,8 @@ export interface BuildZipDeps extends WorkflowDeps, SourceDeps {
   readonly bucket: string;
   /** Where a ZIP is written when not to `zips/` in the service's bucket (a tenant's own bucket). */
   readonly zipTarget?: (job: Job, ref: ZipRef, bin: Bin) => Promise<ZipTarget | undefined>;
+  /** Most time one file may take to fetch, across runs and retries: `timeout` after it. */
+  readonly maxFileMs?: number;
 }
 
 /** The object a ZIP is written to, and the sink settings its storage needs. */
@@ -217,8 +219,16 @@ export async function buildZip(
   const archiveCap = archiveLimit(job) ?? LIMITS.maxZipSize;
   const roomFor = (method: ZipMethod, nameBytes: number) => payloadLimit(method, nameBytes, { cap: archiveCap, patching: true }, writer.committedBytes);
 
+  // The per-file time limit: this entry's time so far (earlier runs included) and its deadline.
+  let entryClock = { startedAt: Date.now(), before: 0 };
+  const startEntryClock = (before: number) => (entryClock = { startedAt: Date.now(), before });
+  const entryElapsed = () => entryClock.before + (Date.now() - entryClock.startedAt);
+  const entryDeadline = () => (deps.maxFileMs === undefined ? undefined : entryClock.startedAt + deps.maxFileMs - entryClock.before);
+
   /** Streams entry `index` from byte 0 (restarting it a bounded number of times); `name` when already claimed. */
   const freshEntry = async (index: number, entry: BinEntry, claimedName?: string, allowance: RetryAllowance = { left: ENTRY_RETRIES }): Promise<Outcome> => {
+    if (claimedName === undefined) startEntryClock(0);
+    const deadline = entryDeadline();
     let name = claimedName;
     // The most any name and method could leave room for, before the GET decides them.
     const openCap = Math.min(fetchCap(entry), roomFor('store', 0));
@@ -226,7 +236,7 @@ export async function buildZip(
     for (;;) {
       let opened = false;
       try {
-        const source = await openWithRetry(deps, sourceOf(entry), { maxBytes: openCap });
+        const source = await openWithRetry(deps, sourceOf(entry), { maxBytes: openCap, ...(deadline !== undefined && { deadline }) });
         opened = true;
         if (name === undefined) {
           name = names.claim(entryBaseName({ filename: entry.filename, contentDispositionName: source.filename, url: source.url }));
@@ -240,11 +250,13 @@ export async function buildZip(
         }
         const cap = Math.min(fetchCap(entry), Math.max(0, room));
         const validator = rangeValidator(source);
-        const body = resumingBody(deps, sourceOf(entry), source, 0, cap, validator, allowance);
+        const body = resumingBody(deps, sourceOf(entry), source, 0, cap, validator, allowance, deadline);
         const meta = { name, method, size: source.contentLength, mtime: entryTime(source, job), maxBytes: Math.min(entryMaxBytes(job, entry, name, method), Math.max(0, room)) };
         const result = await writer.addEntry(meta, body, control());
         worked = true;
-        if (result.status === 'paused') return { kind: 'paused', paused: { entry: index, name, ...(validator !== undefined && { validator }) } };
+        if (result.status === 'paused') {
+          return { kind: 'paused', paused: { entry: index, name, ...(validator !== undefined && { validator }), elapsed_ms: entryElapsed() } };
+        }
         return { kind: 'written', size: result.size };
       } catch (error) {
         const message = fileError(error);
@@ -262,6 +274,8 @@ export async function buildZip(
   /** Continues an entry paused by an earlier run (STORE or DEFLATE): Range from where it stopped, else from byte 0. */
   const pausedEntry = async (p: PausedEntry): Promise<Outcome> => {
     const entry = bin.entries[p.entry]!;
+    startEntryClock(p.elapsed_ms ?? 0);
+    const deadline = entryDeadline();
     const current = writer.checkpoint().current!;
     const from = current.bytesDone;
     // The entry's cap was fixed when it started (the archive's room then).
@@ -269,11 +283,11 @@ export async function buildZip(
     let opened = false;
     const allowance: RetryAllowance = { left: ENTRY_RETRIES };
     try {
-      const source = await openWithRetry(deps, sourceOf(entry), { maxBytes: cap, rangeStart: from, ...(p.validator && { ifRange: p.validator }) });
+      const source = await openWithRetry(deps, sourceOf(entry), { maxBytes: cap, rangeStart: from, ...(p.validator && { ifRange: p.validator }), ...(deadline !== undefined && { deadline }) });
       opened = true;
-      const result = await writer.continueEntry(resumingBody(deps, sourceOf(entry), source, from, cap, p.validator, allowance), control());
+      const result = await writer.continueEntry(resumingBody(deps, sourceOf(entry), source, from, cap, p.validator, allowance, deadline), control());
       worked = true;
-      if (result.status === 'paused') return { kind: 'paused', paused: p };
+      if (result.status === 'paused') return { kind: 'paused', paused: { ...p, elapsed_ms: entryElapsed() } };
       return { kind: 'written', size: result.size };
     } catch (error) {
       if (!opened) {

@@ -51,7 +51,7 @@ describe('BuildZip across runs', () => {
     expect(first).toEqual({ done: false });
     const cp = JSON.parse(s3.objects.get(cpKey)!.toString()) as BuildCheckpoint;
     expect(cp.upload_id).toBe('u1');
-    expect(cp.progress!.paused).toEqual({ entry: 1, name: 'b.bin', validator: '"b1"' });
+    expect(cp.progress!.paused).toEqual({ entry: 1, name: 'b.bin', validator: '"b1"', elapsed_ms: expect.any(Number) });
     expect(cp.progress!.claimed).toEqual(['a.bin', 'b.bin']);
     expect(cp.progress!.sink.parts.filter((p) => p.etag).map((p) => p.number)).toEqual([1, 2]);
     expect(s3.objects.has(cp.progress!.data_key)).toBe(true);

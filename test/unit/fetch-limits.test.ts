@@ -107,6 +107,45 @@ describe('openSource: timeouts', () => {
     const src = await openSource(s.url(), options({ idleTimeoutMs: 150 }));
     expect((await readAll(src.body)).toString()).toBe('xxxxx');
   });
+
+  /** A byte every `everyMs`, never idle long enough for the idle timeout. */
+  const trickle = (everyMs: number) =>
+    serve(async (_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      for (let i = 0; i < 1000 && !res.destroyed; i++) {
+        res.write('x');
+        await sleep(everyMs);
+      }
+      res.end();
+    });
+
+  it('a trickle under the minimum rate is a timeout at the end of its window, not retried', async () => {
+    const s = await trickle(40);
+    const src = await openSource(s.url(), options({ idleTimeoutMs: 150, minRate: { minBytesPerSecond: 100, windowMs: 300 } }));
+    const started = Date.now();
+    const err = await fetchError(readAll(src.body));
+    expect(err).toMatchObject({ kind: 'timeout', message: 'timeout', retryable: false });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('a body over its time limit is a timeout, however steady', async () => {
+    const s = await trickle(10);
+    const src = await openSource(s.url(), options({ idleTimeoutMs: 150, maxDurationMs: 300 }));
+    const err = await fetchError(readAll(src.body));
+    expect(err).toMatchObject({ kind: 'timeout', message: 'timeout', retryable: false });
+  });
+
+  it('time our consumer spends not reading does not count against the rate', async () => {
+    const body = Buffer.alloc(128 * 1024, 1);
+    const s = await serve((_req, res) => res.end(body));
+    const src = await openSource(s.url(), options({ minRate: { minBytesPerSecond: 1_000_000, windowMs: 100 } }));
+    const chunks: Buffer[] = [];
+    for await (const c of src.body as AsyncIterable<Buffer>) {
+      chunks.push(c);
+      await sleep(100); // a slow consumer (≤ 64 KiB a 100 ms, under the rate by the clock): backpressure, not a slow source
+    }
+    expect(Buffer.concat(chunks).equals(body)).toBe(true);
+  });
 });
 
 describe('openSource: sizes', () => {

@@ -1,8 +1,9 @@
 /**
  * The response body as a Readable that enforces the fetcher's limits: an idle
- * timeout that only runs while we are actually waiting for the server (never
- * while our consumer applies backpressure), a byte cap, and the announced
- * Content-Length in both directions.
+ * timeout and a minimum transfer rate, both counted only while we are
+ * actually waiting for the server (never while our consumer applies
+ * backpressure), a total time, a byte cap, and the announced Content-Length
+ * in both directions.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
@@ -10,8 +11,18 @@ import { FetchError, toFetchError } from './errors';
 import { abortReason } from './hop';
 import type { WireCounter } from './wire';
 
+/** A source must send at least `minBytesPerSecond`, averaged over each `windowMs` of waiting for it. */
+export interface MinimumRate {
+  readonly minBytesPerSecond: number;
+  readonly windowMs: number;
+}
+
 export interface BodyLimits {
   idleTimeoutMs: number;
+  /** Slower than this: `timeout` (not retryable: asking again would be as slow). */
+  minRate?: MinimumRate;
+  /** The body must be over within this long of the response: `timeout`, not retryable. */
+  maxDurationMs?: number;
   /** Bytes this body may carry before failing with `too large`. */
   maxBytes: number;
   /** Announced Content-Length, if any. */
@@ -22,6 +33,12 @@ export interface BodyLimits {
 export class SourceBody extends Readable {
   private received = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  private durationTimer: NodeJS.Timeout | undefined;
+  private rateTimer: NodeJS.Timeout | undefined;
+  /** The current rate window: time spent waiting for the server, and bytes that came in it. */
+  private waitingSince: number | undefined;
+  private waitedMs = 0;
+  private windowBytes = 0;
   private finished = false;
   private readonly onAbort = () => this.destroy(abortReason(this.limits.signal!) as Error);
 
@@ -45,6 +62,9 @@ export class SourceBody extends Readable {
       if (limits.signal.aborted) queueMicrotask(this.onAbort);
       else limits.signal.addEventListener('abort', this.onAbort, { once: true });
     }
+    if (limits.maxDurationMs !== undefined) {
+      this.durationTimer = setTimeout(() => this.fail(FetchError.tooSlow()), Math.max(0, limits.maxDurationMs));
+    }
   }
 
   /** Bytes delivered so far. */
@@ -54,7 +74,42 @@ export class SourceBody extends Readable {
 
   override _read(): void {
     this.armIdle();
+    this.startWaiting();
     this.res.resume();
+  }
+
+  private startWaiting(): void {
+    const rate = this.limits.minRate;
+    if (!rate || this.finished || this.waitingSince !== undefined) return;
+    this.waitingSince = performance.now();
+    this.rateTimer = setTimeout(() => this.checkRate(), Math.max(0, rate.windowMs - this.waitedMs));
+  }
+
+  private stopWaiting(): void {
+    if (this.waitingSince === undefined) return;
+    this.waitedMs += performance.now() - this.waitingSince;
+    this.waitingSince = undefined;
+    clearTimeout(this.rateTimer);
+    this.rateTimer = undefined;
+  }
+
+  /** At the end of each window of waiting: too few bytes in it is a `timeout`; otherwise a new window starts. */
+  private checkRate(): void {
+    const rate = this.limits.minRate;
+    if (!rate || this.finished) return;
+    const waiting = this.waitingSince !== undefined;
+    this.stopWaiting();
+    if (this.waitedMs < rate.windowMs) {
+      if (waiting) this.startWaiting();
+      return;
+    }
+    if (this.windowBytes < (rate.minBytesPerSecond * this.waitedMs) / 1000) {
+      this.fail(FetchError.tooSlow());
+      return;
+    }
+    this.waitedMs = 0;
+    this.windowBytes = 0;
+    if (waiting) this.startWaiting();
   }
 
   private armIdle(): void {
@@ -71,13 +126,17 @@ export class SourceBody extends Readable {
     if (this.finished) return;
     this.disarmIdle();
     this.received += chunk.length;
+    this.windowBytes += chunk.length;
     const { maxBytes, expectedLength } = this.limits;
     if (this.received > maxBytes || (expectedLength !== undefined && this.received > expectedLength)) {
       this.fail(FetchError.tooLarge());
       return;
     }
     if (this.push(chunk)) this.armIdle();
-    else this.res.pause();
+    else {
+      this.stopWaiting();
+      this.res.pause();
+    }
   }
 
   private onEnd(): void {
@@ -94,7 +153,7 @@ export class SourceBody extends Readable {
       return;
     }
     this.finished = true;
-    this.disarmIdle();
+    this.clearTimers();
     this.limits.signal?.removeEventListener('abort', this.onAbort);
     this.push(null);
   }
@@ -105,9 +164,15 @@ export class SourceBody extends Readable {
     this.destroy((signal?.aborted ? abortReason(signal) : toFetchError(err)) as Error);
   }
 
+  private clearTimers(): void {
+    this.disarmIdle();
+    this.stopWaiting();
+    clearTimeout(this.durationTimer);
+  }
+
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     this.finished = true;
-    this.disarmIdle();
+    this.clearTimers();
     this.limits.signal?.removeEventListener('abort', this.onAbort);
     // Tears the socket down; also how a consumer that stops early releases it.
     if (!this.res.complete) this.req.destroy();

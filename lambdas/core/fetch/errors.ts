@@ -50,6 +50,10 @@ export class FetchError extends Error {
   static timeout(): FetchError {
     return new FetchError('timeout', 'timeout', true);
   }
+  /** Slower than the minimum rate, or out of time for the file: asking again would be as slow. */
+  static tooSlow(): FetchError {
+    return new FetchError('timeout', 'timeout', false);
+  }
   static blocked(): FetchError {
     return new FetchError('blocked', 'blocked address', false);
   }

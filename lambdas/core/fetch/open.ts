@@ -1,6 +1,6 @@
 /** openSource: a checked, limited, streaming GET of one source URL. */
 import type { Readable } from 'node:stream';
-import { SourceBody } from './body';
+import { SourceBody, type MinimumRate } from './body';
 import { parseContentDisposition } from './content-disposition';
 import { FetchError } from './errors';
 import { acceptsByteRanges, parseContentLength, parseContentRange, parseRetryAfter } from './headers';
@@ -9,6 +9,10 @@ import { discard, followRedirects, type RequestOptions } from './redirects';
 export interface OpenOptions extends RequestOptions {
   /** No body bytes for this long while we wait for them: `timeout`. */
   idleTimeoutMs: number;
+  /** Slower than this while we wait for it: `timeout`. */
+  minRate?: MinimumRate;
+  /** The body must be over within this long of the response: `timeout`. */
+  maxDurationMs?: number;
   /**
    * Cap on the resource's size. With `rangeStart`, bytes at positions
    * ≥ maxBytes are what is refused, so the body may carry maxBytes - rangeStart.
@@ -86,6 +90,8 @@ export async function openSource(input: string | URL, options: OpenOptions): Pro
   const lastModified = header(res.headers['last-modified']);
   const body = new SourceBody(hop.req, res, hop.wire, {
     idleTimeoutMs: options.idleTimeoutMs,
+    ...(options.minRate && { minRate: options.minRate }),
+    ...(options.maxDurationMs !== undefined && { maxDurationMs: options.maxDurationMs }),
     maxBytes: allowance,
     // With Transfer-Encoding the length on the wire is not the body's length.
     expectedLength: res.headers['transfer-encoding'] ? undefined : contentLength,

@@ -8,7 +8,7 @@ import { tenantBucketDeps } from '../tenant-buckets';
 import { jobInput, zipRef } from './deps';
 import { tenantZipTargets } from './zip-targets';
 
-const env = loadEnv(['BUCKET_NAME']);
+const env = loadEnv(['BUCKET_NAME', 'SOURCE_MAX_FILE_SECONDS']);
 const storage = storageDeps();
 const deps = {
   ...storage,
@@ -16,6 +16,7 @@ const deps = {
   s3: s3Client(),
   bucket: env.BUCKET_NAME,
   fetch: sourceFetchOptions(),
+  maxFileMs: env.SOURCE_MAX_FILE_SECONDS * 1000,
 };
 const input = jobInput.extend({ zip: zipRef });
 

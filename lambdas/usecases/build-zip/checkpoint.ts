@@ -18,6 +18,8 @@ export interface PausedEntry {
   readonly name: string;
   /** Strong ETag or Last-Modified of the first response, sent as If-Range. */
   readonly validator?: string;
+  /** Time spent fetching the entry in earlier runs, counted against the per-file limit. */
+  readonly elapsed_ms?: number;
 }
 
 export interface BuildCheckpoint {

@@ -20,7 +20,7 @@ export interface SourceRef {
 export type ObjectOpener = (source: SourceRef, req: OpenRequest) => Promise<OpenedSource>;
 
 export interface SourceDeps {
-  readonly fetch: Omit<OpenOptions, 'maxBytes'>;
+  readonly fetch: Omit<OpenOptions, 'maxBytes' | 'maxDurationMs'>;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Without it, `s3://` sources fail as an unsupported protocol. */
   readonly objects?: ObjectOpener;
@@ -58,16 +58,28 @@ export interface OpenRequest {
   readonly maxBytes: number;
   readonly rangeStart?: number;
   readonly ifRange?: string;
+  /** Epoch ms by which the file must be fetched (the per-file time limit): `timeout` after it. */
+  readonly deadline?: number;
 }
 
-/** One attempt at opening a source, by its kind. */
-function openOnce(deps: SourceDeps, source: SourceRef, req: OpenRequest): Promise<OpenedSource> {
+/** The time a body has left before `deadline`; a source out of time is a `timeout` at once. */
+function timeLeft(deadline: number | undefined): number | undefined {
+  if (deadline === undefined) return undefined;
+  const left = deadline - Date.now();
+  if (left <= 0) throw FetchError.tooSlow();
+  return left;
+}
+
+/** One attempt at opening a source, by its kind; a URL's body is held to the file's time left. */
+async function openOnce(deps: SourceDeps, source: SourceRef, req: OpenRequest): Promise<OpenedSource> {
+  const maxDurationMs = timeLeft(req.deadline);
   if (isObjectUrl(source.url)) {
-    if (!deps.objects) return Promise.reject(FetchError.unsupportedProtocol());
+    if (!deps.objects) throw FetchError.unsupportedProtocol();
     return deps.objects(source, req);
   }
   return openSource(source.url, {
     ...deps.fetch,
+    ...(maxDurationMs !== undefined && { maxDurationMs }),
     maxBytes: req.maxBytes,
     ...(req.rangeStart ? { rangeStart: req.rangeStart, ...(req.ifRange && { ifRange: req.ifRange }) } : {}),
   });
@@ -104,6 +116,7 @@ export async function* resumingBody(
   maxBytes: number,
   validator: string | undefined,
   allowance: RetryAllowance,
+  deadline?: number,
 ): AsyncGenerator<Buffer> {
   const sleep = deps.sleep ?? defaultSleep;
   let current = first;
@@ -122,7 +135,7 @@ export async function* resumingBody(
         allowance.left--;
         current.body.destroy();
         await sleep(retryDelay(ENTRY_RETRIES - allowance.left, error));
-        current = await openWithRetry(deps, source, { maxBytes, rangeStart: position, ...(validator && { ifRange: validator }) });
+        current = await openWithRetry(deps, source, { maxBytes, rangeStart: position, ...(validator && { ifRange: validator }), ...(deadline !== undefined && { deadline }) });
       }
     }
   } finally {
