@@ -77,11 +77,11 @@ export const functionSpecs = {
   },
   Prepare: {
     entry: 'lambdas/handlers/workflow/prepare.ts',
-    // PLANS: a stream archive may be no larger than its plan allows.
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME', 'PLANS'],
+    // PLANS: a stream archive may be no larger than its plan allows; BUCKET_SECRET_PREFIX, TENANT_BUCKET_ROLE_ARN: stored objects are resolved in tenants' buckets.
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME', 'PLANS', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],
     timeoutSeconds: 900,
     memoryMb: 1024,
-    description: 'Workflow: read the manifest, pack files into bins, write the bins list, create the ZIP records',
+    description: "Workflow: read the manifest, resolve stored objects (folders, versions), pack files into bins, write the bins list, create the ZIP records",
   },
   BuildZip: {
     entry: 'lambdas/handlers/workflow/build-zip.ts',
@@ -97,7 +97,7 @@ export const functionSpecs = {
     ],
     timeoutSeconds: 900,
     memoryMb: 1769,
-    description: "Workflow: stream one bin of sources into a ZIP in S3 (the service's bucket or a tenant's)",
+    description: "Workflow: stream one bin of sources (URLs, stored objects) into a ZIP in S3 (the service's bucket or a tenant's)",
   },
   MarkZipFailed: {
     entry: 'lambdas/handlers/workflow/mark-zip-failed.ts',

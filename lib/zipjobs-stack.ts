@@ -82,7 +82,7 @@ export class ZipjobsStack extends Stack {
     const apiBaseUrl = props.publicBaseUrl ?? Lazy.string({ produce: () => stageUrl });
 
     const workflowFunctions = {
-      Prepare: house('Prepare', { ...fetcher, ...publishes }),
+      Prepare: house('Prepare', { ...fetcher, ...publishes, ...tenantAccess }),
       BuildZip: house('BuildZip', { ...fetcher, ...tenantAccess }),
       MarkZipFailed: house('MarkZipFailed', { ...data, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
       Finalize: house('Finalize', { ...data, ...publishes }),
@@ -131,7 +131,7 @@ export class ZipjobsStack extends Stack {
     };
     grantLeastPrivilege({ functions, table, bucket, tokenSecret, stateMachine, bus });
     schedules.grantManage(functions.Schedules, table);
-    tenantBuckets = new TenantBuckets(this, 'TenantBuckets', { users: [functions.BuildZip, functions.Download, functions.MarkZipFailed, functions.Objects], manager: functions.BucketSettings });
+    tenantBuckets = new TenantBuckets(this, 'TenantBuckets', { users: [functions.Prepare, functions.BuildZip, functions.Download, functions.MarkZipFailed, functions.Objects], manager: functions.BucketSettings });
     // Expiry: DynamoDB's TTL removes a job's EXPIRY marker at expires_at (and the job record
     // 30 days later); the stream hands those removals to ExpireJobs.
     const removalOf = (sk: string) => FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE'), dynamodb: { Keys: { sk: { S: FilterRule.isEqual(sk) } } } });

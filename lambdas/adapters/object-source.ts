@@ -5,7 +5,7 @@
  * exactly what an HTTP source answers (size, validator, body) and fails with
  * the fetcher's error type, so BuildZip treats both alike.
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { FetchError, toFetchError, type OpenedSource } from '../core/fetch';
 import { objectUrl, parseObjectUrl, type ObjectPin } from '../core/objects';
@@ -29,6 +29,8 @@ export interface ObjectSourceRef {
 export interface ObjectOpenRequest {
   readonly maxBytes: number;
   readonly rangeStart?: number;
+  /** Where a ranged read ends (exclusive); open-ended without it. */
+  readonly rangeEnd?: number;
   /** The validator of the first open (its ETag), sent as If-Match with a resume. */
   readonly ifRange?: string;
 }
@@ -80,6 +82,7 @@ export function objectSourceOpener(resolve: BucketResolver) {
     if (!access) throw new FetchError('http', `no bucket named ${locator.bucket_name}`, false, { status: 404 });
     const start = req.rangeStart ?? 0;
     if (start > 0 && start >= req.maxBytes) throw FetchError.tooLarge();
+    const ranged = start > 0 || req.rangeEnd !== undefined;
     const ifMatch = start > 0 ? (req.ifRange ?? source.object?.etag) : source.object?.etag;
     let out;
     try {
@@ -88,7 +91,7 @@ export function objectSourceOpener(resolve: BucketResolver) {
           Bucket: access.bucket,
           Key: locator.key,
           ...(source.object?.revision && { VersionId: source.object.revision }),
-          ...(start > 0 && { Range: `bytes=${start}-` }),
+          ...(ranged && { Range: `bytes=${start}-${req.rangeEnd === undefined ? '' : req.rangeEnd - 1}` }),
           ...(ifMatch && { IfMatch: ifMatch }),
         }),
       );
@@ -104,7 +107,7 @@ export function objectSourceOpener(resolve: BucketResolver) {
     }
     const contentLength = out.ContentLength;
     let totalSize = contentLength;
-    if (start > 0) {
+    if (ranged) {
       // A storage that ignored the range would send the object from byte 0.
       const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(out.ContentRange ?? '');
       if (!range || Number(range[1]) !== start) {
@@ -119,7 +122,7 @@ export function objectSourceOpener(resolve: BucketResolver) {
     }
     return {
       url: objectUrl(locator),
-      status: start > 0 ? 206 : 200,
+      status: ranged ? 206 : 200,
       ...(contentLength !== undefined && { contentLength }),
       ...(totalSize !== undefined && { totalSize }),
       // The object's own name, as a server's Content-Disposition would give it (keys may hold `?` or `#`, which a URL would cut).
@@ -129,5 +132,29 @@ export function objectSourceOpener(resolve: BucketResolver) {
       ...(out.LastModified !== undefined && { lastModified: out.LastModified.toUTCString() }),
       body: mappedBody(body),
     };
+  };
+}
+
+/**
+ * Whether `s3://` sources are still there as pinned (a HeadObject of the
+ * version, If-Match on the ETag): lets a stream download answer 502 before
+ * its first byte rather than break off when it reaches a deleted object.
+ */
+export function objectSourceChecker(resolve: BucketResolver) {
+  return async (source: ObjectSourceRef): Promise<void> => {
+    const locator = parseObjectUrl(source.url);
+    if (!locator) throw FetchError.invalidUrl();
+    const access = await resolve(source.tenant_id, locator.bucket_name);
+    if (!access) throw new FetchError('http', `no bucket named ${locator.bucket_name}`, false, { status: 404 });
+    const etag = source.object?.etag;
+    let out;
+    try {
+      out = await access.client.send(
+        new HeadObjectCommand({ Bucket: access.bucket, Key: locator.key, ...(source.object?.revision && { VersionId: source.object.revision }), ...(etag && { IfMatch: etag }) }),
+      );
+    } catch (error) {
+      throw objectError(error);
+    }
+    if (etag && out.ETag !== undefined && out.ETag !== etag) throw objectError({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
   };
 }

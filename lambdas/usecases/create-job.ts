@@ -6,10 +6,12 @@ import type { IdempotencyStore } from '../adapters/idempotency-store';
 import type { JobStore } from '../adapters/job-store';
 import type { WorkflowStarter } from '../adapters/workflow-starter';
 import type { UsageStore } from '../adapters/usage-store';
+import type { PaketStore } from '../adapters/paket-store';
+import { parseObjectUrl } from '../core/objects/paket';
 import { ConflictError, QuotaExceededError } from '../core/errors';
 import { bodyFingerprint, checkIdempotencyKey, hashIdempotencyKey, IDEMPOTENCY_SECONDS } from '../core/idempotency';
 import { createJobRequestSchema, fileListField, isLegacyUrlList, requestedFiles, type CreateJobRequest, type RequestedFile } from '../core/jobs/create-request';
-import { executionNames, objectKeys, type Job, type JobDestination, type JobOptions, type Manifest } from '../core/jobs/model';
+import { executionNames, objectKeys, type Job, type JobDestination, type JobOptions, type Manifest, type ManifestPaket } from '../core/jobs/model';
 import { validateClientFilename } from '../core/naming/entry-names';
 import { checkZipFilename, parseZipFilename } from '../core/naming/zip-names';
 import { enforcePlan, jobLimits, usageMonth, type Plan } from '../core/plans';
@@ -29,13 +31,17 @@ export interface CreateJobDeps {
   readonly allowPrivateAddresses?: boolean;
   /** Remembers `Idempotency-Key`s; without it the header is refused. */
   readonly idempotency?: IdempotencyStore;
-  /** Tenants' configured buckets, for jobs that name one (`bucket_name`). */
+  /** Tenants' configured buckets, for jobs that name one (`bucket_name`, `s3://` URLs). */
   readonly buckets?: BucketStore;
+  /** Tenants' pakets, for jobs that name objects (`files[i].object`). */
+  readonly pakets?: PaketStore;
 }
 
 export interface CreateJobOptions {
   /** The `Idempotency-Key` header, unchecked. */
   readonly idempotencyKey?: string;
+  /** What the job serves besides `GET /jobs/:id` (a ZipBall's public link). */
+  readonly kind?: Job['kind'];
 }
 
 /**
@@ -87,6 +93,36 @@ async function destinationOf(deps: CreateJobDeps, tenantId: string, body: Create
 }
 
 /**
+ * Stored objects a job names must be reachable: `s3://` URLs name a
+ * configured bucket, `object`s need a paket (whose bucket and prefix the job
+ * keeps, so a later change of the paket does not change the job). Only
+ * settings are read here: folders and versions are looked up by Prepare.
+ */
+async function paketOf(deps: CreateJobDeps, tenantId: string, body: CreateJobRequest, files: readonly RequestedFile[]): Promise<ManifestPaket | undefined> {
+  const field = fileListField(body);
+  const needsBuckets = files.some((f) => f.object !== undefined || parseObjectUrl(f.url) !== undefined);
+  if (!needsBuckets) return undefined;
+  if (!deps.buckets || !deps.pakets) throw new Error('createJob: a job naming stored objects needs the bucket and paket stores');
+  const configured = new Map<string, boolean>();
+  const isConfigured = async (name: string) => {
+    if (!configured.has(name)) configured.set(name, (await deps.buckets!.get(tenantId, name)) !== undefined);
+    return configured.get(name)!;
+  };
+  for (const [i, file] of files.entries()) {
+    const locator = parseObjectUrl(file.url);
+    if (locator && !(await isConfigured(locator.bucket_name))) {
+      throw invalidField(`${field}.${i}.url`, `no bucket named ${locator.bucket_name} is configured (PUT /settings/buckets/${locator.bucket_name} first)`);
+    }
+  }
+  const first = files.findIndex((f) => f.object !== undefined);
+  if (first < 0) return undefined;
+  const paket = await deps.pakets.get(tenantId);
+  if (!paket) throw invalidField(`${field}.${first}.object`, 'no paket is configured: PUT /settings/paket {"bucket_name": …} first');
+  if (!(await isConfigured(paket.bucket_name))) throw invalidField(`${field}.${first}.object`, `the paket's bucket ${paket.bucket_name} is no longer configured`);
+  return { bucket_name: paket.bucket_name, prefix: paket.prefix };
+}
+
+/**
  * `POST /jobs`: validates, stores the manifest and the job, starts the workflow.
  *
  * With an `Idempotency-Key`, the key is claimed for a job id before anything
@@ -110,8 +146,10 @@ export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan:
   }
 
   const destination = await destinationOf(deps, tenant.id, body);
+  const paket = await paketOf(deps, tenant.id, body, files);
+  const manifest: Manifest = { files, ...(paket && { paket }) };
   const newId = (deps.newId ?? randomUUID)();
-  if (idempotencyKey === undefined) return createNew(deps, tenant, body, files, newId, destination);
+  if (idempotencyKey === undefined) return createNew(deps, tenant, body, manifest, newId, destination, opts.kind);
 
   if (!deps.idempotency) throw new Error('createJob: an Idempotency-Key needs an idempotency store');
   const keyHash = hashIdempotencyKey(idempotencyKey);
@@ -127,7 +165,7 @@ export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan:
     if (existing) return repeated(deps, existing);
   }
   try {
-    return await createNew(deps, tenant, body, files, claim.job_id, destination);
+    return await createNew(deps, tenant, body, manifest, claim.job_id, destination, opts.kind);
   } catch (error) {
     // A create that made no job frees its key, so that the client can try again.
     if (claim.claimed && !(await deps.store.getJob(claim.job_id))) await deps.idempotency.release(tenant.id, keyHash, claim.job_id);
@@ -149,9 +187,10 @@ async function createNew(
   deps: CreateJobDeps,
   tenant: { id: string; plan: Plan },
   body: CreateJobRequest,
-  files: readonly RequestedFile[],
+  manifest: Manifest,
   id: string,
   destination: JobDestination | undefined,
+  kind: Job['kind'],
 ): Promise<Job> {
   await enforceQuota(deps.usage, tenant, body.mode, deps.now());
   const { files: _files, urls: _urls, zip_filename, ...options } = body;
@@ -164,7 +203,7 @@ async function createNew(
     status: body.max_zip_size_bytes === null && body.mode === 'stored' ? 'pending' : 'preparing',
     // A key's last segment names the ZIPs when no zip_filename does (ZipKit sends only the key).
     options: { ...options, zip_filename: zip_filename ?? (body.key !== undefined ? objectKeyFilename(body.key) : null) },
-    url_count: files.length,
+    url_count: manifest.files.length,
     file_count: null,
     zip_count: 0,
     total_size: null,
@@ -179,8 +218,8 @@ async function createNew(
     ...(isLegacyUrlList(body) && { legacy_urls: true }),
     plan: tenant.plan.name,
     limits: jobLimits(tenant.plan),
+    ...(kind && { kind }),
   };
-  const manifest: Manifest = { files };
   await deps.blobs.putJson(job.manifest_key, manifest);
   // Before the job: a marker without its job cleans up nothing, a job without its marker would keep its objects.
   await deps.store.putExpiryMarker(job.id, job.expires_at);

@@ -37,6 +37,7 @@ export async function deleteExpiredJobObjects(
   for (let run = 1; run <= job.run; run++) {
     keys.add(objectKeys.binsList(job.id, run));
     keys.add(objectKeys.probes(job.id, run));
+    keys.add(objectKeys.resolved(job.id, run));
   }
   for (const zip of zips) {
     // A ZIP in a tenant's bucket is the tenant's: only its link expires.

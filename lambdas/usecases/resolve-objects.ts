@@ -39,7 +39,7 @@ export interface ResolveDeps {
 }
 
 export type ResolvedObject =
-  | { readonly ok: true; readonly url: string; readonly filename: string; readonly size: number; readonly object: ObjectPin }
+  | { readonly ok: true; readonly url: string; readonly filename: string; readonly size: number; readonly last_modified: string; readonly object: ObjectPin }
   | { readonly ok: false; readonly url: string; readonly error: string };
 
 /** One key to read, before naming. */
@@ -47,6 +47,7 @@ interface Found {
   readonly key: string;
   readonly naming: ObjectNaming;
   readonly size: number;
+  readonly last_modified: string;
   readonly pin: ObjectPin;
   /** Known for paths and ids; a folder's objects are at their latest, numbered only if looked up anyway. */
   readonly version?: number;
@@ -57,6 +58,11 @@ const VERSION_LOOKUPS = 16;
 
 /** Every reference's entries (a folder's, in key order), in request order; a reference that cannot be resolved is one failed entry. */
 export async function resolveObjects(deps: ResolveDeps, paket: Paket, refs: readonly ObjectRef[], maxObjects: number): Promise<ResolvedObject[]> {
+  return (await resolveObjectsByRef(deps, paket, refs, maxObjects)).flat();
+}
+
+/** `resolveObjects`, grouped by reference: the entries of `refs[i]` are the `i`th group. */
+export async function resolveObjectsByRef(deps: ResolveDeps, paket: Paket, refs: readonly ObjectRef[], maxObjects: number): Promise<ResolvedObject[][]> {
   const url = (key: string) => objectUrl({ bucket_name: paket.bucket_name, key });
 
   // Keys named one by one (paths, ids), each key's versions listed once.
@@ -81,7 +87,7 @@ export async function resolveObjects(deps: ResolveDeps, paket: Paket, refs: read
       const found: Found[] = [];
       try {
         for await (const o of expandFolder((p, token) => deps.catalog.list(p, token), prefix, maxObjects - count)) {
-          found.push({ key: o.key, naming: { kind: 'folder', folder: ref.folder }, size: o.size, pin: o.etag ? { etag: o.etag } : {} });
+          found.push({ key: o.key, naming: { kind: 'folder', folder: ref.folder }, size: o.size, last_modified: o.last_modified, pin: o.etag ? { etag: o.etag } : {} });
         }
       } catch (error) {
         if (!(error instanceof FolderTooLargeError)) throw error;
@@ -111,6 +117,7 @@ export async function resolveObjects(deps: ResolveDeps, paket: Paket, refs: read
         key: item.key,
         naming,
         size: v.size,
+        last_modified: v.last_modified,
         version: v.version,
         ...(ref.want.kind === 'revision' && { revision: ref.want.revision }),
         pin: { ...(v.revision !== null && { revision: v.revision }), ...(v.etag !== undefined && { etag: v.etag }) },
@@ -130,7 +137,9 @@ export async function resolveObjects(deps: ResolveDeps, paket: Paket, refs: read
   }));
   const names = objectEntryNames(named);
   const byFound = new Map(all.map((f, i) => [f, names[i]!]));
-  return perRef.flatMap((r): ResolvedObject[] =>
-    Array.isArray(r) ? r.map((f) => ({ ok: true, url: url(f.key), filename: byFound.get(f)!, size: f.size, object: f.pin })) : [{ ok: false, ...r }],
+  return perRef.map((r): ResolvedObject[] =>
+    Array.isArray(r)
+      ? r.map((f) => ({ ok: true, url: url(f.key), filename: byFound.get(f)!, size: f.size, last_modified: f.last_modified, object: f.pin }))
+      : [{ ok: false, ...r }],
   );
 }

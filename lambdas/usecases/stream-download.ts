@@ -9,6 +9,9 @@ import { createHash } from 'node:crypto';
 import type { BlobStore } from '../adapters/blob-store';
 import { attachmentDisposition } from '../adapters/blob-store';
 import type { UsageStore } from '../adapters/usage-store';
+import type { ObjectOpenRequest, ObjectSourceRef } from '../adapters/object-source';
+import type { OpenedSource } from '../core/fetch';
+import type { ObjectPin } from '../core/objects';
 import { QuotaExceededError, SourceFailedError } from '../core/errors';
 import { byteRange, rangeStillApplies } from '../core/http-range';
 import { exactLayout } from '../core/jobs/stream-bin';
@@ -24,7 +27,20 @@ export interface StreamDownloadDeps {
   readonly usage?: UsageStore;
   readonly planOf: (job: Job) => Plan;
   readonly fetch: StreamFetchOptions;
+  /** Stored objects (`s3://` entries) in the tenant's buckets: opened, and checked before the first byte. */
+  readonly objects?: {
+    readonly open: (source: ObjectSourceRef, req: ObjectOpenRequest) => Promise<OpenedSource>;
+    readonly check: (source: ObjectSourceRef) => Promise<void>;
+  };
   readonly now: () => Date;
+}
+
+/** The sources of one tenant's job: its stored objects open in that tenant's buckets. */
+function jobSources(deps: StreamDownloadDeps, job: Job): StreamFetchOptions {
+  const objects = deps.objects;
+  if (!objects) return deps.fetch;
+  const ref = (url: string, pin: ObjectPin) => ({ url, tenant_id: job.tenant_id, object: pin });
+  return { ...deps.fetch, objects: { open: (url, pin, req) => objects.open(ref(url, pin), req), check: (url, pin) => objects.check(ref(url, pin)) } };
 }
 
 export interface DownloadRequest {
@@ -79,7 +95,7 @@ export async function streamDownload(deps: StreamDownloadDeps, job: Job, zip: Zi
   if (!layout) {
     headers['Accept-Ranges'] = 'none';
     if (request.method === 'HEAD') return { statusCode: 200, headers };
-    const body = await beforeFirstByte(() => writerBody(deps.fetch, bin, archiveLimit(job, plan)));
+    const body = await beforeFirstByte(() => writerBody(jobSources(deps, job), bin, archiveLimit(job, plan)));
     return { statusCode: 200, headers, body, ...(sent && { sent }) };
   }
 
@@ -95,6 +111,6 @@ export async function streamDownload(deps: StreamDownloadDeps, job: Job, zip: Zi
   const statusCode = range.kind === 'partial' ? 206 : 200;
   if (request.method === 'HEAD' || end === start) return { statusCode, headers };
   const crcs = await CrcCache.load(deps.blobs, objectKeys.crcs(job.id, zip.id), layout.entries.length);
-  const body = await beforeFirstByte(() => exactBody(deps.fetch, bin, layout, start, end, crcs));
+  const body = await beforeFirstByte(() => exactBody(jobSources(deps, job), bin, layout, start, end, crcs));
   return { statusCode, headers, body, ...(sent && { sent }) };
 }

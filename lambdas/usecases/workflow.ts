@@ -13,6 +13,7 @@ import { renderObjectKeys } from '../core/buckets/object-key';
 import { log } from '../adapters/log';
 import { NO_LIMIT, type RunBudget } from './budget';
 import { checkpointObjectKeys } from './expire-job';
+import { resolveManifest, storedOutcome, withObjectPin, type OpenObjects } from './prepare-objects';
 
 export interface WorkflowDeps {
   readonly store: JobStore;
@@ -36,6 +37,8 @@ export interface PrepareDeps extends WorkflowDeps {
   readonly probe?: (url: string) => Promise<ProbeResult>;
   /** The plan a job was created under: a stream archive may be no larger than its per-archive size. */
   readonly planOf?: (job: Job) => Plan;
+  /** Reaches a tenant's configured bucket to resolve the stored objects a job names. */
+  readonly objects?: OpenObjects;
 }
 
 /** Prepare's answer: where the bins list is, or `done: false` when the run stopped at its budget with the probes so far saved. */
@@ -73,14 +76,21 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
   const existing = await deps.store.listZips(jobId);
   if (job.retry_from_checkpoint && existing.length > 0) return resumeZips(deps, job, existing);
 
-  const manifest = await deps.blobs.getJson<Manifest>(job.manifest_key);
+  const requested = await deps.blobs.getJson<Manifest>(job.manifest_key);
+  const maxFiles = deps.planOf?.(job).max_files_per_job ?? Number.MAX_SAFE_INTEGER;
+  const { manifest, errors: unresolved } = await resolveManifest(deps, job, requested, maxFiles);
+  if (manifest.files.length === 0 || (unresolved.length > 0 && job.options.fail_on_url_error)) {
+    // An object that cannot be found fails the job as a URL that cannot be fetched would.
+    await dropZips(deps, job, existing, 0);
+    return startBuilds(deps, job, [], 0, [...unresolved]);
+  }
   const stream = job.options.mode === 'stream';
   const packed = job.options.max_zip_size_bytes === null && !stream ? wholeJob(manifest) : await packSplitJob(deps, job, manifest, budget);
   if (packed === undefined) return { done: false };
   if (!packed.ok) {
     // The job cannot keep its cap: no ZIP is built and Finalize fails the job with these errors.
     await dropZips(deps, job, existing, 0);
-    return startBuilds(deps, job, [], 0, packed.errors ?? rejectionErrors(packed.rejected, manifest));
+    return startBuilds(deps, job, [], 0, [...unresolved, ...(packed.errors ?? rejectionErrors(packed.rejected, manifest))]);
   }
 
   const names = jobZipNames(job, packed.bins.length);
@@ -88,13 +98,15 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
   const now = deps.now().toISOString();
   const zips = await mapConcurrent(packed.bins, STORAGE_CONCURRENCY, async (indexes, i): Promise<ZipRecord> => {
     const zipId = `zip_${i + 1}`;
-    const entries: BinEntry[] = stream
-      ? pinEntries(job, indexes.map((index) => ({ index, ...manifest.files[index]!, outcome: okOutcome(packed.outcomes?.[index]) })))
-      : indexes.map((index) => {
-          const file = manifest.files[index]!;
-          const size = packed.sizes?.[index];
-          return { index, url: file.url, filename: file.filename, ...(size !== undefined && { size }) };
-        });
+    const entries: BinEntry[] = (
+      stream
+        ? pinEntries(job, indexes.map((index) => ({ index, ...manifest.files[index]!, outcome: okOutcome(packed.outcomes?.[index]) })))
+        : indexes.map((index) => {
+            const file = manifest.files[index]!;
+            const size = packed.sizes?.[index] ?? file.stored?.size;
+            return { index, url: file.url, filename: file.filename, ...(size !== undefined && { size }) };
+          })
+    ).map((entry) => withObjectPin(entry, manifest.files[entry.index]!));
     const bin: Bin = { zip_id: zipId, sequence: i + 1, filename: names[i]!, entries };
     const binKey = objectKeys.bin(job.id, zipId);
     await deps.blobs.putJson(binKey, bin);
@@ -127,7 +139,7 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
   await deps.store.putZips(zips);
   await dropZips(deps, job, existing, zips.length);
   // Stream ZIPs have nothing to build: the job goes on to Finalize with them.
-  return startBuilds(deps, job, stream ? [] : zips, zips.length, packed.errors);
+  return startBuilds(deps, job, stream ? [] : zips, zips.length, [...unresolved, ...(packed.errors ?? [])], manifest.files.length);
 }
 
 /** A job without a cap: one bin of every file, in order. */
@@ -167,7 +179,8 @@ async function probeFiles(deps: PrepareDeps, job: Job, manifest: Manifest, budge
   let probed = 0;
   const timeUp = () => probed > 0 && Date.now() >= budget.stopAt;
   // A failed probe is not fatal here: the file gets a bin of its own and the GET in BuildZip decides.
-  await mapConcurrent(unprobed, PROBE_CONCURRENCY, async (index) => {
+  for (const index of unprobed) outcomes[index] = storedOutcome(manifest.files[index]!) ?? null;
+  await mapConcurrent(unprobed.filter((index) => outcomes[index] === null), PROBE_CONCURRENCY, async (index) => {
     if (timeUp()) return;
     outcomes[index] = await probeOnce(probe, manifest.files[index]!.url);
     probed++;
@@ -236,8 +249,12 @@ async function resumeZips(deps: WorkflowDeps, job: Job, existing: readonly ZipRe
   return startBuilds(deps, job, unfinished, existing.length);
 }
 
-/** Writes the bins list for this run and moves the job through `pending` to `processing`. */
-async function startBuilds(deps: WorkflowDeps, job: Job, zips: readonly ZipRecord[], zipCount: number, errors: JobError[] = []): Promise<Prepared> {
+/**
+ * Writes the bins list for this run and moves the job through `pending` to
+ * `processing`. `fileCount`: the files after objects were resolved (a folder
+ * counts its objects), which the job's progress counts to.
+ */
+async function startBuilds(deps: WorkflowDeps, job: Job, zips: readonly ZipRecord[], zipCount: number, errors: JobError[] = [], fileCount?: number): Promise<Prepared> {
   const refs: BinRef[] = zips.map((z) => ({ zip_id: z.id, sequence: z.sequence, bin_key: z.bin_key }));
   const binsKey = objectKeys.binsList(job.id, job.run);
   await deps.blobs.putJson(binsKey, refs);
@@ -245,6 +262,7 @@ async function startBuilds(deps: WorkflowDeps, job: Job, zips: readonly ZipRecor
   await deps.store.transitionJob(job.id, ['preparing', 'pending', 'processing'], 'pending', {
     zip_count: zipCount,
     updated_at: now,
+    ...(fileCount !== undefined && fileCount !== job.url_count && { url_count: fileCount }),
     // A repeated Prepare finds its own errors already there.
     ...(errors.length > 0 && { errors: mergeErrors(job.errors, errors) }),
   });

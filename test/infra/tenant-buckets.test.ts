@@ -16,7 +16,7 @@ beforeAll(() => {
   tenantRoleId = outputs.TenantBucketRoleArn!.Value['Fn::GetAtt'][0];
 });
 
-const USERS: FunctionName[] = ['BuildZip', 'Download', 'MarkZipFailed', 'BucketSettings', 'Objects'];
+const USERS: FunctionName[] = ['Prepare', 'BuildZip', 'Download', 'MarkZipFailed', 'BucketSettings', 'Objects'];
 const SECRETS = 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:zipjobs/${AWS::StackName}/buckets/*';
 
 describe("tenants' buckets", () => {

@@ -30,7 +30,7 @@ describe('schedule requests', () => {
 
   it('names the template field and the expression rule', () => {
     expect(messageOf(createScheduleRequestSchema, { schedule_expression: 'rate(1 day)', job: { files: [{ url: 'nope' }] } })).toBe(
-      'job.files[0].url: must be an http or https URL',
+      'job.files[0].url: must be an http or https URL, or s3://<bucket_name>/<key>',
     );
     expect(messageOf(updateScheduleRequestSchema, { schedule_expression: 'cron(0 3 L * ? *)' })).toBe('schedule_expression: day-of-month: L, W and # are not supported');
     expect(messageOf(updateScheduleRequestSchema, { timezone: 'Nowhere/Else' })).toMatch(/^timezone: must be an IANA time zone/);

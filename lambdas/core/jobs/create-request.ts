@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { objectRefSchema, toObjectRef, type ObjectRef } from '../objects/request';
+import { parseObjectUrl } from '../objects/paket';
 
 /** Absolute bounds of docs/API.md; a tenant's plan may be stricter (checked in the use case). */
 export const LIMITS = {
@@ -13,8 +15,10 @@ export const LIMITS = {
   maxObjectKeyLength: 1024,
 } as const;
 
-const httpUrl = z.string({ error: 'must be a string' }).max(LIMITS.maxUrlLength, { error: `must be at most ${LIMITS.maxUrlLength} characters` }).refine(
+/** An http(s) URL, or `s3://<bucket_name>/<key>`: an object in one of the tenant's configured buckets. */
+const sourceUrl = z.string({ error: 'must be a string' }).max(LIMITS.maxUrlLength, { error: `must be at most ${LIMITS.maxUrlLength} characters` }).refine(
   (value) => {
+    if (value.startsWith('s3://')) return parseObjectUrl(value) !== undefined;
     try {
       const url = new URL(value);
       return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
@@ -22,23 +26,39 @@ const httpUrl = z.string({ error: 'must be a string' }).max(LIMITS.maxUrlLength,
       return false;
     }
   },
-  { error: 'must be an http or https URL' },
+  { error: 'must be an http or https URL, or s3://<bucket_name>/<key>' },
 );
 
-const fileSchema = z.strictObject(
-  {
-    url: httpUrl,
-    filename: z.string({ error: 'must be a string' }).optional(),
-  },
-  { error: 'must be an object with url and optional filename' },
-);
+/**
+ * A file: a URL (with an optional filename), or an object of the tenant's
+ * paket (`object`: path, id or folder, named by the objects' own rules).
+ * One object schema with a refinement rather than a union, so that every
+ * message names the field (`files[0].object.path`), not the union.
+ */
+const fileSchema = z
+  .strictObject(
+    {
+      url: sourceUrl.optional(),
+      object: objectRefSchema.optional(),
+      filename: z.string({ error: 'must be a string' }).optional(),
+    },
+    { error: 'must be an object with url (and optional filename) or object' },
+  )
+  .superRefine((file, ctx) => {
+    if ((file.url === undefined) === (file.object === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: file.url === undefined ? 'url or object is required' : 'give url or object, not both' });
+    }
+    if (file.object !== undefined && file.filename !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['filename'], message: 'is not allowed with object (name an id object with override)' });
+    }
+  });
 
 /**
  * `urls` holds either Eazip's older form (URL strings) or ZipKit's
  * (`{url, filename}` objects, the same as `files`); one array holds one kind
  * (checked in the body's refinement, so the message names the element).
  */
-const urlEntrySchema = z.union([httpUrl, fileSchema], { error: 'must be a URL or an object {url, filename?}' });
+const urlEntrySchema = z.union([sourceUrl, fileSchema], { error: 'must be a URL or an object {url, filename?}' });
 
 const bool = z.boolean({ error: 'must be true or false' });
 
@@ -72,7 +92,7 @@ const metadataSchema = z
 export const createJobRequestSchema = z
   .strictObject(
     {
-      files: z.array(fileSchema, { error: 'must be an array of {url, filename?}' }).min(1, { error: 'must contain at least one file' }).optional(),
+      files: z.array(fileSchema, { error: 'must be an array of {url, filename?} or {object}' }).min(1, { error: 'must contain at least one file' }).optional(),
       urls: z
         .array(urlEntrySchema, { error: 'must be an array of URLs or of {url, filename?}' })
         .min(1, { error: 'must contain at least one URL' })
@@ -129,8 +149,11 @@ export const createJobRequestSchema = z
 export type CreateJobRequest = z.infer<typeof createJobRequestSchema>;
 
 export interface RequestedFile {
+  /** An http(s) or `s3://` URL; '' for an object of the paket. */
   readonly url: string;
   readonly filename: string | null;
+  /** An object of the paket (path, id or folder), resolved by Prepare. */
+  readonly object?: ObjectRef;
 }
 
 /** The field that holds the file list, for messages. */
@@ -145,7 +168,9 @@ export function isLegacyUrlList(body: CreateJobRequest): boolean {
 
 /** A URL string means `{url}`; an object of `urls` (ZipKit's form) is a `files` entry. */
 export function requestedFiles(body: CreateJobRequest): RequestedFile[] {
-  return (body.files ?? body.urls ?? []).map((entry) =>
-    typeof entry === 'string' ? { url: entry, filename: null } : { url: entry.url, filename: entry.filename ?? null },
-  );
+  return (body.files ?? body.urls ?? []).map((entry) => {
+    if (typeof entry === 'string') return { url: entry, filename: null };
+    if (entry.object !== undefined) return { url: '', filename: null, object: toObjectRef(entry.object) };
+    return { url: entry.url!, filename: entry.filename ?? null };
+  });
 }

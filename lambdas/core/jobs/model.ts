@@ -55,6 +55,8 @@ export interface Job {
   readonly webhook?: WebhookDelivery;
   /** The tenant's bucket its ZIPs go to (`bucket_name` resolved at create time); none: the service's own. */
   readonly destination?: JobDestination;
+  /** `zipball`: a stream job made by `POST /v2/zipball`, downloadable without a key at `/<id>.zip` until it expires. */
+  readonly kind?: 'zipball';
 }
 
 export interface JobDestination {
@@ -127,8 +129,28 @@ export interface BinRef {
   readonly bin_key: string;
 }
 
+/** An object Prepare resolved a file to: the version it reads and what it learned of it. */
+export interface StoredObject extends ObjectPin {
+  readonly size: number;
+  readonly last_modified?: string;
+}
+
+/** A manifest's file; after Prepare's resolution an object's file is an `s3://` URL with its `stored` pin. */
+export interface ManifestFile extends RequestedFile {
+  readonly stored?: StoredObject;
+}
+
+/** Where a job's paket objects are, as it was when the job was created. */
+export interface ManifestPaket {
+  readonly bucket_name: string;
+  /** '' or `a/b/`. */
+  readonly prefix: string;
+}
+
 export interface Manifest {
-  readonly files: readonly RequestedFile[];
+  readonly files: readonly ManifestFile[];
+  /** Set when a file names an object of the paket. */
+  readonly paket?: ManifestPaket;
 }
 
 export const objectKeys = {
@@ -141,6 +163,8 @@ export const objectKeys = {
   crcs: (jobId: string, zipId: string) => `crcs/${jobId}/${zipId}.json`,
   /** Prepare's probe outcomes so far, while a split job's probing spans several runs. */
   probes: (jobId: string, run: number) => `checkpoints/${jobId}/probes-${run}.json`,
+  /** The manifest with its objects resolved (folders expanded, versions pinned), once per run. */
+  resolved: (jobId: string, run: number) => `checkpoints/${jobId}/resolved-${run}.json`,
 };
 
 /**

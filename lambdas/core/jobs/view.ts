@@ -1,4 +1,5 @@
 import type { RequestedFile } from './create-request';
+import { objectRefInput } from '../objects/request';
 import { isTerminal, mergeErrors, type Job, type ZipRecord } from './model';
 import { jobZipNames } from './zip-filenames';
 
@@ -81,7 +82,7 @@ export function jobDetail(
   const single = zipViews.length === 1 ? zipViews[0] : undefined;
   return {
     ...jobSummary(job, ordered, firstZipName),
-    files: files.map((f) => ({ url: f.url, filename: f.filename })),
+    files: files.map((f) => (f.object ? { object: objectRefInput(f.object) } : { url: f.url, filename: f.filename })),
     ...(job.legacy_urls && { urls: files.map((f) => f.url) }),
     // null when none was given, as Eazip shows it.
     metadata: job.options.metadata ?? null,

@@ -94,3 +94,11 @@ export function toObjectRef(input: ObjectRefInput): ObjectRef {
   if (input.folder !== undefined) return { kind: 'folder', folder: normalizePaketPath(input.folder), want };
   return { kind: 'id', id: input.id!.toLowerCase(), want, ...(input.override !== undefined && { override: overrideName(input.override) }) };
 }
+
+/** A reference as a request writes it (how a job shows its files). */
+export function objectRefInput(ref: ObjectRef): ObjectRefInput {
+  const want = ref.want.kind === 'version' ? { version: ref.want.version } : ref.want.kind === 'revision' ? { revision: ref.want.revision } : {};
+  if (ref.kind === 'path') return { path: ref.path, ...want };
+  if (ref.kind === 'folder') return { folder: ref.folder };
+  return { id: ref.id, ...want, ...(ref.override !== undefined && { override: `/${ref.override}` }) };
+}

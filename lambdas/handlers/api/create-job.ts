@@ -1,6 +1,7 @@
 import { dynamoClient } from '../../adapters/aws-clients';
 import { dynamoBucketStore } from '../../adapters/bucket-store';
 import { dynamoIdempotencyStore } from '../../adapters/idempotency-store';
+import { dynamoPaketStore } from '../../adapters/paket-store';
 import { dynamoUsageStore } from '../../adapters/usage-store';
 import { loadEnv } from '../../env';
 import { createJob } from '../../usecases/create-job';
@@ -15,6 +16,7 @@ const deps = {
   idempotency: dynamoIdempotencyStore(dynamoClient(), loadEnv(['TABLE_NAME']).TABLE_NAME),
   allowPrivateAddresses: loadEnv(['ALLOW_PRIVATE_ADDRESSES']).ALLOW_PRIVATE_ADDRESSES === 'true',
   buckets: dynamoBucketStore(dynamoClient(), loadEnv(['TABLE_NAME']).TABLE_NAME),
+  pakets: dynamoPaketStore(dynamoClient(), loadEnv(['TABLE_NAME']).TABLE_NAME),
 };
 
 export const handler = apiHandler(deps.store, async ({ body, headers, tenant }) => {

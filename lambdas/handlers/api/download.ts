@@ -8,7 +8,8 @@ import { loadEnv } from '../../env';
 import { presignZip, resolveToken } from '../../usecases/read-job';
 import { streamDownload } from '../../usecases/stream-download';
 import { streamingHandler } from '../http/streaming';
-import { tenantBucketDeps } from '../tenant-buckets';
+import { objectSourceChecker, objectSourceOpener } from '../../adapters/object-source';
+import { tenantBucketDeps, tenantBucketResolver } from '../tenant-buckets';
 import { signingKeys, sourceFetchOptions, storageDeps } from './deps';
 
 const env = loadEnv(['TABLE_NAME', 'PLANS']);
@@ -25,6 +26,7 @@ const deps = {
   usage: dynamoUsageStore(dynamoClient(), env.TABLE_NAME),
   planOf: (job: { plan?: string }) => planNamed(job.plan ?? '', plans),
   fetch: sourceFetchOptions(),
+  objects: { open: objectSourceOpener(tenantBucketResolver(tenant)), check: objectSourceChecker(tenantBucketResolver(tenant)) },
 };
 
 /**

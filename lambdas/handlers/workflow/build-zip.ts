@@ -4,15 +4,19 @@ import { loadEnv } from '../../env';
 import { budgetFromRemaining } from '../../usecases/budget';
 import { BUILD_ZIP_MARGIN_MS, buildZip } from '../../usecases/build-zip';
 import { sourceFetchOptions, storageDeps } from '../deps';
-import { tenantBucketDeps } from '../tenant-buckets';
+import { objectSourceOpener } from '../../adapters/object-source';
+import { tenantBucketDeps, tenantBucketResolver } from '../tenant-buckets';
 import { jobInput, zipRef } from './deps';
 import { tenantZipTargets } from './zip-targets';
 
 const env = loadEnv(['BUCKET_NAME', 'SOURCE_MAX_FILE_SECONDS']);
 const storage = storageDeps();
+const tenantBuckets = tenantBucketDeps();
 const deps = {
   ...storage,
-  zipTarget: tenantZipTargets(storage.store, tenantBucketDeps()),
+  zipTarget: tenantZipTargets(storage.store, tenantBuckets),
+  // Stored objects (`s3://` entries) are read from the tenant's own buckets.
+  objects: objectSourceOpener(tenantBucketResolver(tenantBuckets)),
   s3: s3Client(),
   bucket: env.BUCKET_NAME,
   fetch: sourceFetchOptions(),

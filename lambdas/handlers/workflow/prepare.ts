@@ -5,11 +5,27 @@ import { parsePlans, planNamed } from '../../core/plans';
 import { loadEnv } from '../../env';
 import { budgetFromRemaining } from '../../usecases/budget';
 import { PREPARE_MARGIN_MS, prepare } from '../../usecases/workflow';
+import { dynamoClient } from '../../adapters/aws-clients';
+import { s3ObjectCatalog } from '../../adapters/object-catalog';
+import { dynamoObjectIdStore } from '../../adapters/object-id-store';
+import { tenantBucketDeps, tenantBucketResolver } from '../tenant-buckets';
 import { jobInput, sourceRequestOptions, storageDeps } from './deps';
 
 const probeOptions: ProbeOptions = sourceRequestOptions();
-const plans = parsePlans(loadEnv(['PLANS']).PLANS);
-const deps = { ...storageDeps(), probe: (url: string) => probe(url, probeOptions), planOf: (job: Job) => planNamed(job.plan ?? '', plans) };
+const env = loadEnv(['PLANS', 'TABLE_NAME']);
+const plans = parsePlans(env.PLANS);
+const openBucket = tenantBucketResolver(tenantBucketDeps());
+const ids = dynamoObjectIdStore(dynamoClient(), env.TABLE_NAME);
+const deps = {
+  ...storageDeps(),
+  probe: (url: string) => probe(url, probeOptions),
+  planOf: (job: Job) => planNamed(job.plan ?? '', plans),
+  // Stored objects a job names are resolved in the tenant's own buckets (folders listed, versions looked up).
+  objects: async (tenantId: string, bucketName: string) => {
+    const access = await openBucket(tenantId, bucketName);
+    return access && { catalog: s3ObjectCatalog(access), ids };
+  },
+};
 
 export const handler = async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   // Stops starting probes with min(120 s, 25%) of the run left, to save the outcomes so far.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dynamoClient } from '../../adapters/aws-clients';
+import { dynamoPaketStore } from '../../adapters/paket-store';
 import { dynamoBucketStore } from '../../adapters/bucket-store';
 import { dynamoIdempotencyStore } from '../../adapters/idempotency-store';
 import { dynamoScheduleStore } from '../../adapters/schedule-store';
@@ -21,6 +22,7 @@ const deps = {
     idempotency: dynamoIdempotencyStore(dynamoClient(), env.TABLE_NAME),
     allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES === 'true',
     buckets: dynamoBucketStore(dynamoClient(), env.TABLE_NAME),
+    pakets: dynamoPaketStore(dynamoClient(), env.TABLE_NAME),
   },
   plans: parsePlans(env.PLANS),
   now: () => new Date(),

@@ -12,7 +12,7 @@ import { mapConcurrent } from '../../core/packing';
 import { crcsNeeded, piecesIn, renderPiece, type Piece, type StreamLayout } from '../../core/zip';
 import type { PinnedBody } from '../../core/fetch';
 import type { CrcCache } from './crc-cache';
-import { entryCrc, openEntryRange, type StreamFetchOptions } from './sources';
+import { checkStoredObjects, entryCrc, openEntryRange, type StreamFetchOptions } from './sources';
 
 /** Entries read at once to learn their CRCs. */
 const CRC_CONCURRENCY = 4;
@@ -39,6 +39,7 @@ export async function exactBody(
   crcs: CrcCache,
 ): Promise<AsyncIterable<Buffer>> {
   const pieces = piecesIn(layout, start, end);
+  await checkStoredObjects(options, [...new Set(pieces.flatMap((p) => (p.kind === 'data' ? [p.entry] : [])))].map((i) => bin.entries[i]!));
   const missing = crcsNeeded(layout, pieces).filter((i) => crcs.get(i) === undefined);
   await mapConcurrent(missing, CRC_CONCURRENCY, async (i) => crcs.learn(i, await entryCrc(options, bin.entries[i]!)));
   if (missing.length > 0) await crcs.save().catch(() => undefined); // a cache only: the next download learns them again

@@ -8,7 +8,7 @@
 import type { Bin, BinEntry } from '../../core/jobs/model';
 import { ZipWriter, type ZipSink } from '../../core/zip';
 import type { PinnedBody } from '../../core/fetch';
-import { openEntry, type StreamFetchOptions } from './sources';
+import { checkStoredObjects, openEntry, type StreamFetchOptions } from './sources';
 
 /**
  * Hands the writer's chunks to the response one at a time: a write resolves
@@ -66,6 +66,7 @@ class ResponseSink implements ZipSink {
 /** Opens the first source before anything is sent (a failure there can still be answered); the rest open as the writer reaches them. */
 export async function writerBody(options: StreamFetchOptions, bin: Bin, maxBytes: number): Promise<AsyncIterable<Uint8Array>> {
   const open = (e: BinEntry) => openEntry(options, e, maxBytes);
+  await checkStoredObjects(options, bin.entries);
   const first = bin.entries.length > 0 ? await open(bin.entries[0]!) : undefined;
   const sink = new ResponseSink(maxBytes);
   const writer = new ZipWriter(sink);
