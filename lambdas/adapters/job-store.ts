@@ -12,6 +12,7 @@ import type { Job, JobStatus, ZipRecord, ZipStatus } from '../core/jobs/model';
 import { jobKey, listSortKey, statusListKey, tenantListKey } from './job-keys';
 import { withClientMetadata, withStoredMetadata } from './client-maps';
 import { countJobItems, queryJobPage, type JobListQuery } from './job-listing';
+import { hasActiveKey, keyIndexAttributes } from './key-index';
 import type { StatusChangeListener } from './status-events';
 
 export { jobKey };
@@ -38,6 +39,8 @@ export interface JobStore {
   deleteJobRecords(jobId: string): Promise<void>;
   /** Every key record (a table scan: for the operator's CLI, not for requests). */
   listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Whether the tenant has a key that is not revoked. */
+  hasActiveApiKey(tenantId: string): Promise<boolean>;
   /** Fails with `false` when a job with that id already exists. */
   createJob(job: Job): Promise<boolean>;
   getJob(jobId: string): Promise<Job | undefined>;
@@ -63,7 +66,7 @@ export interface JobStore {
 // pk JOB#<id> / sk JOB       the job; gsi1 = (TENANT#<tenant>, <created_at>#<id>) lists a tenant's jobs newest first;
 //                            gsi2 = (TENANT#<tenant>#<status>, gsi1sk) the same by status: every status write sets gsi2pk
 // pk JOB#<id> / sk ZIP#<seq> its ZIPs, read with the job in one query
-// pk KEY#<sha256> / sk KEY   an API key
+// pk KEY#<sha256> / sk KEY   an API key; gsi1 = (KEYS#<tenant>, <created_at>#<sha256>) lists a tenant's keys
 // pk TENANT#<id> / sk WEBHOOK a tenant's webhook settings (adapters/webhook-settings.ts)
 // pk IDEMP#<tenant>#<sha256(key)> / sk IDEMP   an Idempotency-Key's job (adapters/idempotency-store.ts)
 // pk TENANT#<id> / sk PAKET the tenant's paket (adapters/paket-store.ts)
@@ -181,7 +184,13 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
     },
 
     async putApiKey(record) {
-      await client.send(new PutCommand({ TableName: table, Item: { pk: `KEY#${record.key_hash}`, sk: 'KEY', type: 'key', ...record } }));
+      // gsi1 (KEYS#<tenant>) finds a tenant's keys, apart from its jobs and schedules.
+      const byTenant = keyIndexAttributes(record.tenant_id, record.created_at, record.key_hash);
+      await client.send(new PutCommand({ TableName: table, Item: { pk: `KEY#${record.key_hash}`, sk: 'KEY', type: 'key', ...byTenant, ...record } }));
+    },
+
+    hasActiveApiKey(tenantId) {
+      return hasActiveKey(client, table, tenantId);
     },
 
     async markUsageCounted(jobId, sequence) {

@@ -18,8 +18,12 @@ export const planSchema = z.strictObject({
   monthly_stored_gb_days: z.number().min(0),
   /** Bytes served in stream mode per calendar month, in GB. */
   monthly_stream_gb: z.number().min(0),
-  /** API requests per minute per tenant. */
+  /** API requests per minute per tenant; schedule runs count too. */
   requests_per_minute: z.number().int().min(1),
+  /** Schedules a tenant may have. */
+  max_schedules: z.number().int().min(0).default(50),
+  /** No schedule may fire more often than this. */
+  min_schedule_interval_seconds: z.number().int().min(60).default(300),
 });
 
 export type Plan = z.infer<typeof planSchema>;
@@ -32,6 +36,8 @@ export const DEFAULT_PLAN: Plan = {
   monthly_stored_gb_days: 100_000,
   monthly_stream_gb: 10_000,
   requests_per_minute: 600,
+  max_schedules: 50,
+  min_schedule_interval_seconds: 300,
 };
 
 export const plansSchema = z.array(planSchema).min(1);

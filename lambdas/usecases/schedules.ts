@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { JobStore } from '../adapters/job-store';
 import type { ScheduleStore } from '../adapters/schedule-store';
 import type { ScheduleTrigger } from '../adapters/scheduler';
-import { NotFoundError, ServiceError } from '../core/errors';
+import { NotFoundError, PlanLimitExceededError, ServiceError, UnauthorizedError } from '../core/errors';
 import { planNamed, type Plan } from '../core/plans';
 import type { Schedule, ScheduleRun } from '../core/schedules/model';
+import { parseScheduleExpression } from '../core/schedules/expression';
+import { shortestInterval } from '../core/schedules/interval';
 import { createScheduleRequestSchema, SCHEDULE_ID_METADATA_KEY, updateScheduleRequestSchema } from '../core/schedules/request';
 import { parseOrThrow } from '../core/validation';
+import { admitRequest } from './admit-request';
 import { createJob, type CreateJobDeps } from './create-job';
 
 export interface ScheduleDeps {
@@ -23,8 +26,23 @@ type Tenant = { readonly id: string; readonly plan: Plan };
 /** The client sent an object (checked by the schema); keep it as sent, so each run applies today's defaults. */
 const rawJob = (input: unknown) => (input as { job: Record<string, unknown> }).job;
 
+/** No schedule fires more often than the plan allows (403 naming schedule_expression). */
+function enforceInterval(expression: string, tenant: Tenant, now: Date): void {
+  const parsed = parseScheduleExpression(expression);
+  if (!parsed.ok) return; // the schema has already refused it
+  const least = tenant.plan.min_schedule_interval_seconds;
+  if (shortestInterval(parsed.value, now.getTime()) < least) {
+    throw new PlanLimitExceededError(`schedule_expression: fires more often than once every ${least} seconds, the most plan ${tenant.plan.name} allows`);
+  }
+}
+
 export async function createSchedule(deps: ScheduleDeps, tenant: Tenant, input: unknown): Promise<Schedule> {
   const body = parseOrThrow(createScheduleRequestSchema, input);
+  enforceInterval(body.schedule_expression, tenant, deps.now());
+  const count = (await deps.schedules.list(tenant.id)).length;
+  if (count >= tenant.plan.max_schedules) {
+    throw new PlanLimitExceededError(`schedules: at most ${tenant.plan.max_schedules} schedules on plan ${tenant.plan.name}`);
+  }
   const at = deps.now().toISOString();
   const schedule: Schedule = {
     id: (deps.newId ?? randomUUID)(),
@@ -60,6 +78,8 @@ async function ownSchedule(deps: Pick<ScheduleDeps, 'schedules'>, tenantId: stri
 export async function updateSchedule(deps: ScheduleDeps, tenant: Tenant, id: string, input: unknown): Promise<Schedule> {
   const body = parseOrThrow(updateScheduleRequestSchema, input ?? {});
   const current = await ownSchedule(deps, tenant.id, id);
+  // Checked with the patching key's plan, which the schedule takes on.
+  enforceInterval(body.schedule_expression ?? current.schedule_expression, tenant, deps.now());
   const updated: Schedule = {
     ...current,
     plan: tenant.plan.name,
@@ -127,8 +147,10 @@ export type RunOutcome = { readonly schedule_id: string } & (
 
 /**
  * One firing: a normal createJob for the schedule's tenant, so that plan
- * limits and quotas apply as of now. A refusal (plan limit, quota, a template
- * that no longer validates) is recorded as a failed run, not retried. The
+ * limits and quotas apply as of now. The tenant must still hold an active
+ * API key, and the run counts as a request against the plan's requests per
+ * minute. A refusal (no active key, rate, plan limit, quota, a template that
+ * no longer validates) is recorded as a failed run, not retried. The
  * scheduled time makes an Idempotency-Key, so a repeated delivery of the same
  * firing makes no second job.
  */
@@ -139,8 +161,11 @@ export async function runSchedule(deps: RunScheduleDeps, scheduleId: string, sch
   const template = schedule.job as { metadata?: Record<string, string> };
   const body = { ...template, metadata: { ...template.metadata, [SCHEDULE_ID_METADATA_KEY]: schedule.id } };
   const at = deps.now().toISOString();
+  const tenant = { id: schedule.tenant_id, plan: planNamed(schedule.plan, deps.plans) };
   try {
-    const job = await createJob(deps.createJob, { id: schedule.tenant_id, plan: planNamed(schedule.plan, deps.plans) }, body, {
+    if (!(await deps.createJob.store.hasActiveApiKey(tenant.id))) throw new UnauthorizedError('the tenant has no active API key');
+    if (deps.createJob.usage) await admitRequest(deps.createJob.usage, tenant, deps.now().getTime());
+    const job = await createJob(deps.createJob, tenant, body, {
       idempotencyKey: scheduledTime ? `schedule:${schedule.id}:${scheduledTime}` : undefined,
     });
     await deps.schedules.recordRun(schedule.id, { at, job_id: job.id, status: 'created' });

@@ -58,6 +58,7 @@ describe('POST /jobs handler', () => {
 
     const item = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input).find((i) => i.Item?.sk === 'JOB')!;
     expect(item.ConditionExpression).toBe('attribute_not_exists(pk)');
+    // Metadata is stored as [key, value] pairs, so that any key name survives DynamoDB's marshalling.
     expect(item.Item).toMatchObject({ pk: `JOB#${jobId}`, tenant_id: 'acme', status: 'pending', url_count: 1, options: { metadata: [['order', '42']], expires_in: 86400 } });
 
     const start = sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input;

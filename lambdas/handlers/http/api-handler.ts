@@ -1,13 +1,14 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiKeyFromHeaders, hashApiKey } from '../../core/api-keys';
-import { InvalidRequestError, PayloadTooLargeError, RateLimitedError, ServiceError, UnauthorizedError } from '../../core/errors';
+import { InvalidRequestError, PayloadTooLargeError, ServiceError, UnauthorizedError } from '../../core/errors';
 import { parsePlans, planNamed, type Plan } from '../../core/plans';
 import { dynamoClient } from '../../adapters/aws-clients';
 import { dynamoUsageStore, type UsageStore } from '../../adapters/usage-store';
 import { loadEnv } from '../../env';
 import type { JobStore } from '../../adapters/job-store';
 import { log } from '../../adapters/log';
+import { admitRequest } from '../../usecases/admit-request';
 import { errorResponse } from './responses';
 
 /** Request bodies above this are refused before parsing (API Gateway itself stops at 10 MB). */
@@ -59,14 +60,6 @@ const plans = () => (planList ??= parsePlans(loadEnv(['PLANS']).PLANS));
 let usageStore: UsageStore | undefined;
 const usage = () => (usageStore ??= dynamoUsageStore(dynamoClient(), loadEnv(['TABLE_NAME']).TABLE_NAME));
 
-/** The plan's requests per minute, per tenant (API Gateway's stage throttling guards the whole API). */
-async function admit(tenant: Tenant, now: number): Promise<void> {
-  const windowStart = Math.floor(now / 60_000) * 60;
-  if (await usage().admit(tenant.id, windowStart, 60, tenant.plan.requests_per_minute)) return;
-  const retryAfter = Math.max(1, windowStart + 60 - Math.floor(now / 1000));
-  throw new RateLimitedError(`too many requests: at most ${tenant.plan.requests_per_minute} a minute on plan ${tenant.plan.name}`, retryAfter);
-}
-
 const errorEnvelope: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
   onError: async (request) => {
     if (!(request.error instanceof ServiceError)) {
@@ -88,7 +81,8 @@ export function apiHandler(store: JobStore, route: Route) {
       const headers = lowerCaseHeaders(event);
       const body = parseBody(event);
       const tenant = await authenticate(store, headers);
-      await admit(tenant, Date.now());
+      // The plan's requests per minute, per tenant (API Gateway's stage throttling guards the whole API).
+      await admitRequest(usage(), tenant, Date.now());
       return route({ event, headers, body, tenant });
     });
 }
