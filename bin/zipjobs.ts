@@ -1,77 +1,77 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoJobStore } from '../lambdas/adapters/job-store';
-import { DEFAULT_PLAN } from '../lambdas/core/plans';
-import { createApiKey, revokeApiKey } from '../lambdas/usecases/api-keys';
+#!/usr/bin/env node
+import { ApiClient, CliError, EXIT } from './cli/client';
+import { jobsCommand } from './cli/jobs';
+import { keysCommand } from './cli/keys';
+import { schedulesCommand } from './cli/schedules';
 
-const USAGE = `usage: zipjobs keys <create|list|revoke> [options]
+const USAGE = `usage: zipjobs <group> <command> [options]
 
-  keys create [--tenant ID] [--plan NAME] [--name TEXT]   prints a new API key (shown once)
-  keys list                                              key ids, tenants, plans, states
-  keys revoke <key id>                                   the id as 'keys list' prints it
+jobs create [URL…] [--urls-file FILE|-] [--body JSON|@FILE|-] [--name ZIP] [--expires-in S]
+            [--max-zip-size BYTES] [--split-strategy preserve-order|ffd] [--compression auto|store|deflate]
+            [--webhook-url URL] [--skip-failed-urls] [--metadata k=v]… [--idempotency-key K] [--wait]
+jobs get ID | jobs wait ID | jobs list [--status S] [--limit N] [--cursor C]
+jobs retry ID [--from-checkpoint] [--wait]
+jobs download ID [--out DIR] [--wait]     every ZIP of the job; an interrupted download resumes
+schedules list | get ID | pause ID | resume ID | delete ID
+schedules create --expression EXPR [--name N] [--timezone TZ] [--paused] [URL…] [--urls-file FILE] [--job JSON] [--body JSON]
+keys create [--tenant ID] [--plan NAME] [--name TEXT] | keys list | keys revoke KEY_ID
+     keys act on a table: --table NAME (a deployed stack's TableName) or the local stack (--data-dir, default ./.zipjobs)
 
-target (one of):
-  --table NAME      a deployed stack's table (the TableName output); AWS credentials as usual
-  --local [DIR]     the local stack's data folder (default ./.zipjobs; the stack must be running)`;
+API target (jobs, schedules): --api-url URL --api-key KEY, or ZIPJOBS_API_URL / ZIPJOBS_API_KEY
+  (default URL http://127.0.0.1:3000, the local stack)
+--json   machine-readable output on stdout (progress bars are drawn on stderr, on a terminal only)
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    table: { type: 'string' },
-    local: { type: 'boolean' },
-    'data-dir': { type: 'string' },
-    tenant: { type: 'string' },
-    plan: { type: 'string' },
-    name: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+exit codes: 0 done · 1 the job failed (or a ZIP could not be downloaded) · 2 bad command line
+            3 the API refused the request (4xx) · 4 the API could not be reached or failed (5xx, network)`;
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
-function tableName(): string {
-  if (values.table) return values.table;
-  const dir = values['data-dir'] ?? process.env.ZIPJOBS_DATA_DIR ?? '.zipjobs';
-  const file = join(dir, 'endpoints.json');
-  if (!values.local && !existsSync(file)) fail(`${USAGE}\n\nno --table given and no local stack found in ${dir}`);
-  if (!existsSync(file)) fail(`no running local stack found in ${dir} (start it with npm start)`);
-  const local = JSON.parse(readFileSync(file, 'utf8')) as { env: Record<string, string> };
-  Object.assign(process.env, local.env);
-  return local.env.TABLE_NAME!;
-}
-
-const [group, command, arg] = positionals;
-if (values.help || group !== 'keys' || !command) fail(USAGE);
-const table = tableName();
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const store = dynamoJobStore(client, table);
-
-try {
-  if (command === 'create') {
-    const tenantId = values.tenant ?? 'default';
-    const { key, record } = await createApiKey(store, { tenantId, plan: values.plan ?? DEFAULT_PLAN.name, name: values.name ?? `${tenantId} key` }, new Date());
-    console.log(`API key for tenant ${record.tenant_id} (plan ${record.plan}), shown only once:\n\n  ${key}\n\nkey id: ${record.key_hash.slice(0, 12)}`);
-  } else if (command === 'list') {
-    const keys = await store.listApiKeys();
-    for (const k of keys.sort((a, b) => a.created_at.localeCompare(b.created_at))) {
-      console.log([k.key_hash.slice(0, 12), k.tenant_id, k.plan, k.revoked_at ? `revoked ${k.revoked_at}` : 'active', k.name].join('\t'));
-    }
-    if (keys.length === 0) console.log('no keys');
-  } else if (command === 'revoke') {
-    if (!arg) fail('keys revoke needs the key id (see keys list)');
-    const revoked = await revokeApiKey(store, arg, new Date());
-    console.log(`revoked ${revoked.key_hash.slice(0, 12)} (tenant ${revoked.tenant_id})`);
-  } else {
-    fail(USAGE);
+/** Global flags may stand anywhere; everything else is the command's. */
+function globals(argv: string[]) {
+  const rest: string[] = [];
+  const found: { apiUrl?: string; apiKey?: string; json: boolean; help: boolean } = { json: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (name === '--api-url' || name === '--api-key') {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new CliError(`${name} needs a value`, EXIT.usage);
+      found[name === '--api-url' ? 'apiUrl' : 'apiKey'] = value;
+    } else if (arg === '--json') found.json = true;
+    else if (arg === '--help' || arg === '-h') found.help = true;
+    else rest.push(arg);
   }
-} catch (error) {
-  fail(`zipjobs: ${error instanceof Error ? error.message : String(error)}`);
-} finally {
-  client.destroy();
+  return { ...found, rest };
 }
+
+async function main(argv: string[]): Promise<number> {
+  const { apiUrl, apiKey, json, help, rest } = globals(argv);
+  const [group, command, ...args] = rest;
+  if (help || !group) {
+    console.log(USAGE);
+    return help ? EXIT.ok : EXIT.usage;
+  }
+  if (group === 'keys') return keysCommand(command, args, json);
+  const api = new ApiClient({
+    url: apiUrl ?? process.env.ZIPJOBS_API_URL ?? 'http://127.0.0.1:3000',
+    key: apiKey ?? process.env.ZIPJOBS_API_KEY ?? '',
+  });
+  if (group === 'jobs') return jobsCommand(api, command, args, json);
+  if (group === 'schedules') return schedulesCommand(api, command, args, json);
+  throw new CliError(`unknown group ${group}\n\n${USAGE}`, EXIT.usage);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      console.error(`zipjobs: ${error.message}`);
+      process.exit(error.exitCode);
+    }
+    // parseArgs: an unknown or malformed option.
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`zipjobs: ${error.message}`);
+      process.exit(EXIT.usage);
+    }
+    console.error(error);
+    process.exit(EXIT.unavailable);
+  },
+);

@@ -1,3 +1,4 @@
+import { apiOperations } from '../lambdas/core/api/operations';
 import type { EnvName } from '../lambdas/env';
 
 /**
@@ -16,6 +17,8 @@ export interface FunctionSpec {
   readonly description: string;
   /** The handler streams its response (`awslambda.streamifyResponse`); its API methods use STREAM transfer mode. */
   readonly streaming?: boolean;
+  /** A folder (relative to the repository root) copied next to the bundle as `./<its name>/`. */
+  readonly assets?: string;
 }
 
 export const functionSpecs = {
@@ -74,6 +77,14 @@ export const functionSpecs = {
     timeoutSeconds: 5,
     memoryMb: 128,
     description: 'GET /health',
+  },
+  Site: {
+    entry: 'lambdas/handlers/api/site.ts',
+    env: ['PUBLIC_BASE_URL'],
+    assets: 'lambdas/dashboard',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    description: 'GET /openapi.json: the OpenAPI document; GET /dashboard: the web dashboard. No key, no data access',
   },
   Prepare: {
     entry: 'lambdas/handlers/workflow/prepare.ts',
@@ -190,28 +201,8 @@ export interface ApiRoute {
   readonly fn: FunctionName;
 }
 
-export const apiRoutes: readonly ApiRoute[] = [
-  { method: 'POST', path: '/jobs', fn: 'CreateJob' },
-  { method: 'GET', path: '/jobs', fn: 'ListJobs' },
-  { method: 'GET', path: '/jobs/{id}', fn: 'GetJob' },
-  { method: 'POST', path: '/jobs/{id}/retry', fn: 'RetryJob' },
-  { method: 'GET', path: '/download/{token}', fn: 'Download' },
-  // Download managers ask HEAD first; API Gateway serves no HEAD a route does not declare.
-  { method: 'HEAD', path: '/download/{token}', fn: 'Download' },
-  { method: 'GET', path: '/health', fn: 'Health' },
-  { method: 'GET', path: '/settings/webhook', fn: 'WebhookSettings' },
-  { method: 'PUT', path: '/settings/webhook', fn: 'WebhookSettings' },
-  { method: 'POST', path: '/settings/webhook/rotate', fn: 'WebhookSettings' },
-  { method: 'GET', path: '/settings/buckets', fn: 'BucketSettings' },
-  { method: 'GET', path: '/settings/buckets/{name}', fn: 'BucketSettings' },
-  { method: 'PUT', path: '/settings/buckets/{name}', fn: 'BucketSettings' },
-  { method: 'DELETE', path: '/settings/buckets/{name}', fn: 'BucketSettings' },
-  { method: 'GET', path: '/objects', fn: 'Objects' },
-  { method: 'GET', path: '/settings/paket', fn: 'Objects' },
-  { method: 'PUT', path: '/settings/paket', fn: 'Objects' },
-  { method: 'POST', path: '/schedules', fn: 'Schedules' },
-  { method: 'GET', path: '/schedules', fn: 'Schedules' },
-  { method: 'GET', path: '/schedules/{id}', fn: 'Schedules' },
-  { method: 'PATCH', path: '/schedules/{id}', fn: 'Schedules' },
-  { method: 'DELETE', path: '/schedules/{id}', fn: 'Schedules' },
-];
+/**
+ * Every API route, from the operations list (lambdas/core/api/operations.ts),
+ * where each route's schemas live; a route naming no function here fails to compile.
+ */
+export const apiRoutes: readonly ApiRoute[] = apiOperations.map(({ method, path, fn }) => ({ method, path, fn: fn satisfies FunctionName }));

@@ -1,169 +1,32 @@
-import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
-import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { grantLeastPrivilege } from './constructs/access';
-import { Api, API_STAGE } from './constructs/api';
-import { Events } from './constructs/events';
-import { addNagSuppressions } from './constructs/nag';
-import { HouseFunction, type FunctionEnvironment } from './constructs/house-function';
-import { Schedules } from './constructs/schedules';
-import { Secrets } from './constructs/secrets';
-import { Storage } from './constructs/storage';
-import { TenantBuckets } from './constructs/tenant-buckets';
-import { Workflow } from './constructs/workflow';
-import { plansSchema, type Plan } from '../lambdas/core/plans';
-import { apiRoutes, functionSpecs, type FunctionName } from './functions';
-import { sourceLimitsEnv, type SourceLimits } from './source-limits';
+import { ZipJobs, type ZipJobsProps } from './zipjobs';
 
-export interface ZipjobsStackProps extends StackProps {
-  /** Development stack: data, secrets and logs are destroyed with the stack. @default false */
-  readonly dev?: boolean;
-  /** S3's safety-net expiry for the service's objects. @default 31 */
-  readonly expireObjectsAfterDays?: number;
-  /** API stage throttling. @default 50 */
-  readonly throttlingRateLimit?: number;
-  /** @default 100 */
-  readonly throttlingBurstLimit?: number;
-  /** @default RetentionDays.ONE_MONTH */
-  readonly logRetention?: RetentionDays;
-  /** Base URL for download links (e.g. a custom domain); derived from each request when absent. */
-  readonly publicBaseUrl?: string;
-  /** Plans API keys may name (see lambdas/core/plans.ts). @default the standard plan only */
-  readonly plans?: readonly Plan[];
-  /** Limits on slow sources (BuildZip, stream downloads); see lambdas/env.ts for each default. */
-  readonly sourceLimits?: SourceLimits;
-}
+export interface ZipjobsStackProps extends StackProps, ZipJobsProps {}
 
-/** zipjobs: wires the constructs together; each concern lives in lib/constructs. */
+/** zipjobs as a stack of its own (what `cdk deploy` deploys): the ZipJobs construct and its outputs. */
 export class ZipjobsStack extends Stack {
+  /** The service; its resources are public (`zipjobs.table`, `zipjobs.api`, …). */
+  readonly zipjobs: ZipJobs;
   /** Every job status change is put here; add your own rules to it (see README, "Events"). */
   readonly eventBus: IEventBus;
 
   constructor(scope: Construct, id: string, props: ZipjobsStackProps = {}) {
     super(scope, id, props);
-    // cdk-nag (AwsSolutions) suppressions, each justified, applied to the finished tree at synthesis.
-    addNagSuppressions(this);
-    const { dev = false, logRetention } = props;
-    const { table, bucket } = new Storage(this, 'Storage', { dev, expireObjectsAfterDays: props.expireObjectsAfterDays });
-    const { tokenSecret } = new Secrets(this, 'Secrets', { dev });
-    const { bus } = new Events(this, 'Events');
-    this.eventBus = bus;
+    // "Default" keeps the construct out of logical ids: a stack deployed before it existed updates in place.
+    this.zipjobs = new ZipJobs(this, 'Default', props);
+    const { api, bucket, table, stateMachine, tenantBucketRole, eventBus } = this.zipjobs;
+    this.eventBus = eventBus;
 
-    // Deploy-time settings go to every function whose spec reads them: the
-    // plans (every keyed API function enforces them), the slow-source limits.
-    const settings: Record<string, string> = {
-      ...(props.plans && { PLANS: JSON.stringify(plansSchema.parse(props.plans)) }),
-      ...sourceLimitsEnv(props.sourceLimits),
-    };
-    const house = <N extends FunctionName>(name: N, environment: FunctionEnvironment<N>) => {
-      const listed = functionSpecs[name].env as readonly string[];
-      const read = Object.fromEntries(Object.entries(settings).filter(([key]) => listed.includes(key)));
-      return new HouseFunction(this, name, { name, environment: { ...read, ...environment }, dev, logRetention });
-    };
-    const data = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName };
-    // Tenants' buckets: the role exists once the functions that assume it do.
-    let tenantBuckets: TenantBuckets | undefined;
-    const tenantAccess = {
-      BUCKET_SECRET_PREFIX: TenantBuckets.secretPrefix,
-      TENANT_BUCKET_ROLE_ARN: Lazy.string({ produce: () => tenantBuckets!.role.roleArn }),
-    };
-    // A deployed fetcher never reaches private addresses; only the local stack may.
-    const fetcher = { ...data, ALLOW_PRIVATE_ADDRESSES: 'false' } as const;
-    // Functions that change a job's status publish it.
-    const publishes = { EVENT_BUS_NAME: bus.eventBusName };
-    const signing = { ...data, TOKEN_SECRET_ARN: tokenSecret.secretArn };
-    // Webhook bodies carry download links: the custom domain, else the stage URL
-    // (built from the API's id, since the stage itself depends on the workflow).
-    let stageUrl: string | undefined;
-    const apiBaseUrl = props.publicBaseUrl ?? Lazy.string({ produce: () => stageUrl });
-
-    const workflowFunctions = {
-      Prepare: house('Prepare', { ...fetcher, ...publishes, ...tenantAccess }),
-      BuildZip: house('BuildZip', { ...fetcher, ...tenantAccess }),
-      MarkZipFailed: house('MarkZipFailed', { ...data, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
-      Finalize: house('Finalize', { ...data, ...publishes }),
-      MarkFailed: house('MarkFailed', { ...data, ...publishes }),
-      Notify: house('Notify', { ...signing, API_BASE_URL: apiBaseUrl, ALLOW_PRIVATE_ADDRESSES: 'false' }),
-    };
-    const { stateMachine } = new Workflow(this, 'Workflow', { bucket, functions: workflowFunctions, dev, logRetention });
-    // Scheduled archives: each run is a normal job creation, so RunSchedule gets CreateJob's environment.
-    const runSchedule = house('RunSchedule', { ...data, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ALLOW_PRIVATE_ADDRESSES: 'false', ...publishes });
-    const schedules = new Schedules(this, 'Scheduling', { runSchedule, table, bucket, stateMachine, bus });
-    // An execution that ends without success (a runtime error no Catch takes, the
-    // time limit, a stop) still ends its job and sends its webhook.
-    const workflowEnded = house('WorkflowEnded', { ...data, ...publishes, STATE_MACHINE_ARN: stateMachine.stateMachineArn });
-    new Rule(this, 'WorkflowEndedRule', {
-      description: 'zipjobs: workflow executions that end FAILED, TIMED_OUT or ABORTED',
-      eventPattern: {
-        source: ['aws.states'],
-        detailType: ['Step Functions Execution Status Change'],
-        detail: { stateMachineArn: [stateMachine.stateMachineArn], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
-      },
-      // EventBridge retries a failed invocation for up to 24 h (185 attempts).
-      targets: [new LambdaFunction(workflowEnded.fn)],
-    });
-
-    // Typed as the full registry: a spec without a function is a compile error.
-    const functions: { readonly [N in FunctionName]: HouseFunction<N> } = {
-      ...workflowFunctions,
-      CreateJob: house('CreateJob', { ...data, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ALLOW_PRIVATE_ADDRESSES: 'false', ...publishes }),
-      GetJob: house('GetJob', props.publicBaseUrl ? { ...signing, PUBLIC_BASE_URL: props.publicBaseUrl } : signing),
-      ListJobs: house('ListJobs', { TABLE_NAME: table.tableName, TOKEN_SECRET_ARN: tokenSecret.secretArn }),
-      RetryJob: house('RetryJob', { TABLE_NAME: table.tableName, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ...publishes }),
-      Download: house('Download', { ...signing, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
-      Health: house('Health', {}),
-      ExpireJobs: house('ExpireJobs', { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName }),
-      WebhookSettings: house('WebhookSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false' }),
-      BucketSettings: house('BucketSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
-      Objects: house('Objects', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
-      RunSchedule: runSchedule,
-      WorkflowEnded: workflowEnded,
-      Schedules: house('Schedules', {
-        TABLE_NAME: table.tableName,
-        SCHEDULE_GROUP_NAME: schedules.groupName,
-        SCHEDULER_ROLE_ARN: schedules.schedulerRole.roleArn,
-        RUN_SCHEDULE_FUNCTION_ARN: runSchedule.fn.functionArn,
-      }),
-    };
-    grantLeastPrivilege({ functions, table, bucket, tokenSecret, stateMachine, bus });
-    schedules.grantManage(functions.Schedules, table);
-    tenantBuckets = new TenantBuckets(this, 'TenantBuckets', { users: [functions.Prepare, functions.BuildZip, functions.Download, functions.MarkZipFailed, functions.Objects], manager: functions.BucketSettings });
-    // Expiry: DynamoDB's TTL removes a job's EXPIRY marker at expires_at (and the job record
-    // 30 days later); the stream hands those removals to ExpireJobs.
-    const removalOf = (sk: string) => FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE'), dynamodb: { Keys: { sk: { S: FilterRule.isEqual(sk) } } } });
-    functions.ExpireJobs.fn.addEventSource(
-      new DynamoEventSource(table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 25,
-        retryAttempts: 10,
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        filters: [removalOf('EXPIRY'), removalOf('JOB')],
-      }),
-    );
-
-    const api = new Api(this, 'Api', {
-      routes: apiRoutes,
-      functions,
-      throttlingRateLimit: props.throttlingRateLimit,
-      throttlingBurstLimit: props.throttlingBurstLimit,
-      dev,
-      logRetention,
-    });
-    stageUrl = `https://${api.restApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${API_STAGE}`;
-
-    new CfnOutput(this, 'ApiUrl', { value: api.restApi.url, description: 'Base URL of the API (stage v1)' });
+    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the API (stage v1)' });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'TenantBucketRoleArn', {
-      value: tenantBuckets.role.roleArn,
+      value: tenantBucketRole.roleArn,
       description: "Grant this role s3:PutObject, s3:AbortMultipartUpload, s3:GetObject and s3:DeleteObject in your bucket's policy to let zipjobs write ZIPs there",
     });
-    new CfnOutput(this, 'EventBusName', { value: bus.eventBusName, description: 'Job status changes are put on this bus' });
+    new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName, description: 'Job status changes are put on this bus' });
   }
 }

@@ -8,6 +8,7 @@ import type { ObjectCatalog } from '../adapters/object-catalog';
 import type { ObjectIdStore } from '../adapters/object-id-store';
 import type { BucketAccess } from '../adapters/object-source';
 import type { PaketSettings, PaketStore } from '../adapters/paket-store';
+import type { PaketView, StoredObjectView } from '../core/api/responses';
 import { InvalidRequestError } from '../core/errors';
 import { isFolderMarker, listObjectsQuerySchema, normalizePrefix, numberVersions, paketPath, paketSettingsRequestSchema } from '../core/objects';
 import { mapConcurrent } from '../core/packing';
@@ -23,7 +24,7 @@ export interface ObjectsDeps {
   readonly now: () => Date;
 }
 
-const paketView = (p: PaketSettings) => ({ bucket_name: p.bucket_name, prefix: p.prefix, updated_at: p.updated_at });
+const paketView = (p: PaketSettings): PaketView => ({ bucket_name: p.bucket_name, prefix: p.prefix, updated_at: p.updated_at });
 
 export async function putPaket(deps: ObjectsDeps, tenantId: string, body: unknown) {
   const request = parseOrThrow(paketSettingsRequestSchema, body);
@@ -76,7 +77,7 @@ export async function listObjects(deps: ObjectsDeps, tenantId: string, query: un
   const page = await catalog.list(keyPrefix, after, q.limit);
   const listed = page.objects.filter((o) => !isFolderMarker(o.key));
   const ids = await deps.ids.idsFor(tenantId, paket.bucket_name, listed.map((o) => o.key));
-  const objects = await mapConcurrent(listed, VERSION_LOOKUPS, async (o) => {
+  const objects = await mapConcurrent(listed, VERSION_LOOKUPS, async (o): Promise<StoredObjectView> => {
     const versions = numberVersions(await catalog.versions(o.key, o));
     return {
       id: ids.get(o.key)!,

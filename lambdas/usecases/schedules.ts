@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { JobStore } from '../adapters/job-store';
 import type { ScheduleStore } from '../adapters/schedule-store';
 import type { ScheduleTrigger } from '../adapters/scheduler';
+import type { ScheduleDetail, ScheduleRunView, ScheduleSummary } from '../core/api/responses';
 import { NotFoundError, PlanLimitExceededError, ServiceError, UnauthorizedError } from '../core/errors';
 import { planNamed, type Plan } from '../core/plans';
 import type { Schedule, ScheduleRun } from '../core/schedules/model';
@@ -101,7 +102,7 @@ export async function deleteSchedule(deps: ScheduleDeps, tenantId: string, id: s
   await deps.schedules.delete(id);
 }
 
-async function runView(deps: Pick<ScheduleDeps, 'jobs'>, run: ScheduleRun) {
+async function runView(deps: Pick<ScheduleDeps, 'jobs'>, run: ScheduleRun): Promise<ScheduleRunView> {
   const job = run.job_id ? await deps.jobs.getJob(run.job_id) : undefined;
   return {
     job_id: run.job_id,
@@ -112,7 +113,7 @@ async function runView(deps: Pick<ScheduleDeps, 'jobs'>, run: ScheduleRun) {
   };
 }
 
-async function scheduleView(deps: Pick<ScheduleDeps, 'jobs'>, schedule: Schedule, recent: number) {
+async function scheduleView(deps: Pick<ScheduleDeps, 'jobs'>, schedule: Schedule, recent: number): Promise<ScheduleSummary & Partial<ScheduleDetail>> {
   const runs = await Promise.all(schedule.runs.slice(0, Math.max(1, recent)).map((run) => runView(deps, run)));
   const { tenant_id: _tenant, plan: _plan, runs: _runs, ...rest } = schedule;
   return {
@@ -123,11 +124,12 @@ async function scheduleView(deps: Pick<ScheduleDeps, 'jobs'>, schedule: Schedule
   };
 }
 
-export async function getSchedule(deps: Pick<ScheduleDeps, 'schedules' | 'jobs'>, tenantId: string, id: string) {
-  return scheduleView(deps, await ownSchedule(deps, tenantId, id), 10);
+export async function getSchedule(deps: Pick<ScheduleDeps, 'schedules' | 'jobs'>, tenantId: string, id: string): Promise<ScheduleDetail> {
+  const view = await scheduleView(deps, await ownSchedule(deps, tenantId, id), 10);
+  return { ...view, recent_jobs: view.recent_jobs ?? [] };
 }
 
-export async function listSchedules(deps: Pick<ScheduleDeps, 'schedules' | 'jobs'>, tenantId: string) {
+export async function listSchedules(deps: Pick<ScheduleDeps, 'schedules' | 'jobs'>, tenantId: string): Promise<ScheduleSummary[]> {
   const schedules = await deps.schedules.list(tenantId);
   return Promise.all(schedules.map((s) => scheduleView(deps, s, 0)));
 }

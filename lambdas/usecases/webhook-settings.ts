@@ -1,4 +1,5 @@
 import type { TenantWebhook, WebhookStore } from '../adapters/webhook-store';
+import type { WebhookSettingsView } from '../core/api/responses';
 import { parseOrThrow, invalidField } from '../core/validation';
 import { newWebhookSecret } from '../core/webhooks/signing';
 import { webhookSettingsRequestSchema } from '../core/webhooks/settings-request';
@@ -31,7 +32,7 @@ export function signingSecrets(settings: TenantWebhook, now: Date): string[] {
   return overlapping ? [settings.secret, settings.previous_secret!] : [settings.secret];
 }
 
-const view = (settings: TenantWebhook) => ({ url: settings.url, secret: settings.secret });
+const view = (settings: TenantWebhook): WebhookSettingsView => ({ url: settings.url, secret: settings.secret });
 
 /** `GET /settings/webhook`. */
 export async function readWebhookSettings(deps: WebhookSettingsDeps, tenantId: string) {

@@ -1,13 +1,13 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Role, ServicePrincipal, type IGrantable, type IPrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { envSchema, type EnvInput, type EnvName } from '../../lambdas/env';
-import { functionSpecs, type FunctionName } from '../functions';
+import { functionSpecs, type FunctionName, type FunctionSpec } from '../functions';
 
 /** Absolute, so that synth works from any working directory. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,6 +65,15 @@ export function environmentProblems(name: FunctionName, environment: Readonly<Re
   return problems;
 }
 
+/** esbuild hooks that copy `folder` (repository-relative) next to the bundle. */
+function copyAssets(folder: string): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => [`cp -R "${join(inputDir, folder)}" "${join(outputDir, basename(folder))}"`],
+  };
+}
+
 /**
  * The one way zipjobs builds a Lambda function: Node 22 on ARM64, bundled by
  * the local esbuild, JSON logs into a retained log group, X-Ray tracing,
@@ -80,6 +89,7 @@ export class HouseFunction<N extends FunctionName = FunctionName> extends Constr
   constructor(scope: Construct, id: string, props: HouseFunctionProps<N>) {
     super(scope, id);
     const spec = functionSpecs[props.name];
+    const assets = (spec as FunctionSpec).assets;
     const environment = props.environment as Readonly<Record<string, string | undefined>>;
     const problems = environmentProblems(props.name, environment);
     if (problems.length > 0) throw new Error(`${props.name}: invalid environment: ${problems.join('; ')}`);
@@ -128,6 +138,8 @@ export class HouseFunction<N extends FunctionName = FunctionName> extends Constr
         // Bundle the SDK too: the handlers run against the exact versions they
         // were tested with, not whatever the runtime ships this month.
         externalModules: [],
+        // Files the handler reads at run time (the dashboard's), beside the bundle.
+        ...(assets ? { commandHooks: copyAssets(assets) } : {}),
       },
     });
     (this.fn.node.defaultChild as CfnResource).addMetadata(FUNCTION_METADATA_KEY, props.name);

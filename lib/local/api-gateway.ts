@@ -12,6 +12,21 @@ export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayPr
 /** A route's handler: buffered (the result is the response) or streaming (it writes the response itself). */
 export type RouteHandler = { readonly streaming: false; readonly handle: ProxyHandler } | { readonly streaming: true; readonly handle: (event: APIGatewayProxyEvent, responseStream: ReturnType<typeof responseStreamTo>) => ReturnType<StreamingHandler> };
 
+/** A request a route's handler answered, as the client received it. */
+export interface ApiExchange {
+  readonly method: string;
+  /** The route's path template (`/jobs/{id}`). */
+  readonly resource: string;
+  readonly path: string;
+  readonly status: number;
+  /** Header names lower-cased. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body, or '' when it was streamed (not kept) or the method was HEAD. */
+  readonly body: string;
+  /** The handler streamed its response: status and headers are known, the body is not kept. */
+  readonly streamed: boolean;
+}
+
 interface CompiledRoute {
   readonly route: ApiRoute;
   readonly pattern: RegExp;
@@ -52,7 +67,11 @@ function gatewayError(res: ServerResponse, status: number, code: string, message
  * result becomes the response. Unknown routes and oversized bodies are answered
  * here, as the gateway itself answers them.
  */
-export function apiGatewayServer(routes: readonly ApiRoute[], handlerFor: (route: ApiRoute) => Promise<RouteHandler>): Server {
+export function apiGatewayServer(
+  routes: readonly ApiRoute[],
+  handlerFor: (route: ApiRoute) => Promise<RouteHandler>,
+  onResponse?: (exchange: ApiExchange) => void,
+): Server {
   const compiled = routes.map(compile);
   const server = createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
@@ -144,6 +163,7 @@ export function apiGatewayServer(routes: readonly ApiRoute[], handlerFor: (route
         throw error;
       }
       if (!stream.writableFinished && !stream.destroyed) stream.end();
+      onResponse?.({ method, resource: match.route.path, path: url.pathname, status: res.statusCode, headers: lowerCased(res.getHeaders()), body: '', streamed: true });
       return;
     }
     const result = await handler.handle(event);
@@ -154,5 +174,18 @@ export function apiGatewayServer(routes: readonly ApiRoute[], handlerFor: (route
     outHeaders['Content-Length'] = String(payload.length);
     res.writeHead(result.statusCode, outHeaders);
     res.end(method === 'HEAD' ? undefined : payload);
+    onResponse?.({
+      method,
+      resource: match.route.path,
+      path: url.pathname,
+      status: result.statusCode,
+      headers: lowerCased(outHeaders),
+      body: method === 'HEAD' ? '' : payload.toString('utf8'),
+      streamed: false,
+    });
   }
+}
+
+function lowerCased(headers: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
 }

@@ -51,7 +51,11 @@ interface Prelude {
  */
 export function responseStreamTo(res: ServerResponse): Writable {
   let head: Buffer | undefined = Buffer.alloc(0);
-  const sendHead = (prelude: Prelude) => res.writeHead(prelude.statusCode ?? 200, prelude.headers ?? {});
+  // Headers set one by one (not passed to writeHead) so that the response's getHeaders() shows them.
+  const sendHead = (prelude: Prelude) => {
+    for (const [name, value] of Object.entries(prelude.headers ?? {})) res.setHeader(name, value);
+    res.writeHead(prelude.statusCode ?? 200);
+  };
   const pass = (chunk: Buffer, done: (error?: Error | null) => void) => {
     if (chunk.length === 0 || res.write(chunk)) return done();
     const onDrain = () => {
@@ -78,7 +82,7 @@ export function responseStreamTo(res: ServerResponse): Writable {
       pass(rest, done);
     },
     final(done) {
-      if (head !== undefined) res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      if (head !== undefined) sendHead({ statusCode: 200, headers: { 'Content-Type': 'application/octet-stream' } });
       res.end(() => done());
     },
     destroy(error, done) {

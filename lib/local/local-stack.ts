@@ -11,7 +11,7 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { DEFAULT_PLAN, type Plan } from '../../lambdas/core/plans';
 import { functionSpecs, apiRoutes, type FunctionName } from '../functions';
-import { apiGatewayServer, type RouteHandler } from './api-gateway';
+import { apiGatewayServer, type ApiExchange, type RouteHandler } from './api-gateway';
 import { installLambdaStreaming, isStreamingHandler } from './lambda-streaming';
 import { startJsonServices } from './aws-json-services';
 import { localSecretsManager } from './secrets-manager';
@@ -49,6 +49,8 @@ export interface LocalStackOptions {
   readonly waitTimeOverridesMs?: Readonly<Record<string, number>>;
   /** The state machine's time limit in seconds instead of its own (24 h): for tests. */
   readonly executionTimeoutSeconds?: number;
+  /** Sees every response a route's handler gives (tests check them against the OpenAPI document). */
+  readonly onApiResponse?: (exchange: ApiExchange) => void;
 }
 
 export interface LocalStack {
@@ -243,7 +245,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       return { streaming: true, handle: (event, responseStream) => handler(event, responseStream, context) };
     }
     return { streaming: false, handle: (event: APIGatewayProxyEvent) => invoke(route.fn, event) as Promise<APIGatewayProxyResult> };
-  });
+  }, options.onApiResponse);
   const apiPort = await listen(api, options.port);
   process.env.API_BASE_URL = `http://127.0.0.1:${apiPort}`;
 

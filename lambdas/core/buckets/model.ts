@@ -1,3 +1,4 @@
+import type { BucketView } from '../api/responses';
 /** A tenant's configured bucket, as stored: no secret in it, only where the secret is. */
 export type BucketService = 's3' | 'r2';
 
@@ -33,7 +34,7 @@ export interface ZipLocation {
 }
 
 /** The public view: everything but the secret. */
-export function bucketView(b: TenantBucket) {
+export function bucketView(b: TenantBucket): BucketView {
   return {
     name: b.name,
     service: b.service,

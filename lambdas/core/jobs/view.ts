@@ -1,3 +1,4 @@
+import type { JobDetail, JobListEntry, ZipView } from '../api/responses';
 import type { RequestedFile } from './create-request';
 import { objectRefInput } from '../objects/request';
 import { isTerminal, mergeErrors, type Job, type ZipRecord } from './model';
@@ -6,7 +7,7 @@ import { jobZipNames } from './zip-filenames';
 /** Builds the download link for one completed ZIP, or null when there is none to give. */
 export type DownloadLink = (zip: ZipRecord) => string | null;
 
-function zipView(zip: ZipRecord, link: DownloadLink) {
+function zipView(zip: ZipRecord, link: DownloadLink): ZipView {
   return {
     id: zip.id,
     sequence: zip.sequence,
@@ -16,7 +17,7 @@ function zipView(zip: ZipRecord, link: DownloadLink) {
     size: zip.status === 'completed' ? zip.size : null,
     download_url: link(zip),
     ...(zip.location && { location: { service: zip.location.service, bucket: zip.location.bucket, key: zip.location.key } }),
-    ...(zip.errors.length > 0 ? { errors: zip.errors } : {}),
+    ...(zip.errors.length > 0 ? { errors: [...zip.errors] } : {}),
   };
 }
 
@@ -33,7 +34,7 @@ function jobFacts(job: Job) {
 }
 
 /** The fields shared by `GET /jobs` and `GET /jobs/:id` (docs/API.md "List jobs"). */
-export function jobSummary(job: Job, zips: readonly ZipRecord[], firstZipName: string) {
+export function jobSummary(job: Job, zips: readonly ZipRecord[], firstZipName: string): JobListEntry {
   const multi = zips.length > 1;
   const single = zips.length === 1 ? zips[0] : undefined;
   return {
@@ -55,7 +56,7 @@ export function jobSummary(job: Job, zips: readonly ZipRecord[], firstZipName: s
  * (the names Prepare gave), and a single completed ZIP's size is the job's
  * total. Matches `jobSummary` once Prepare has recorded the ZIP count.
  */
-export function jobListEntry(job: Job) {
+export function jobListEntry(job: Job): JobListEntry {
   return {
     id: job.id,
     status: job.status,
@@ -69,14 +70,14 @@ export function jobListEntry(job: Job) {
   };
 }
 
-/** `GET /jobs/:id`'s job (docs/API.md "Get a job"); single-ZIP jobs mirror zips[0] at the top level. */
+/** `GET /jobs/:id`'s job (docs/API.md "Get a job"), typed by core/api/responses.ts; single-ZIP jobs mirror zips[0] at the top level. */
 export function jobDetail(
   job: Job,
   zips: readonly ZipRecord[],
   files: readonly RequestedFile[],
   firstZipName: string,
   link: DownloadLink,
-) {
+): JobDetail {
   const ordered = [...zips].sort((a, b) => a.sequence - b.sequence);
   const zipViews = ordered.map((z) => zipView(z, link));
   const single = zipViews.length === 1 ? zipViews[0] : undefined;

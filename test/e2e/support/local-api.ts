@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../lib/local/local-stack';
+import { OpenApiChecker } from './openapi-check';
 
 export interface ApiResponse<T = Record<string, any>> {
   readonly status: number;
@@ -9,18 +10,38 @@ export interface ApiResponse<T = Record<string, any>> {
   readonly body: T;
 }
 
-/** The local stack on a free port with a throwaway data folder, and a small client for its API. */
+/**
+ * The local stack on a free port with a throwaway data folder, and a small
+ * client for its API. Every response the stack's handlers give, whoever asked
+ * (this client, a plain fetch, the CLI, a browser), is checked against the
+ * OpenAPI document: `request` throws on a mismatch, and `stop` on any left.
+ */
 export class LocalApi {
   private constructor(
     readonly stack: LocalStack,
     private readonly dataDir: string,
+    private readonly mismatches: string[],
   ) {}
 
   static async start(options: Partial<LocalStackOptions> = {}): Promise<LocalApi> {
     process.env.ZIPJOBS_QUIET = 'true';
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'zipjobs-e2e-'));
-    const stack = await startLocalStack({ port: 0, apiKey: 'e2e-key', dataDir, allowPrivateAddresses: true, ...options });
-    return new LocalApi(stack, dataDir);
+    const checker = new OpenApiChecker();
+    const mismatches: string[] = [];
+    const onApiResponse: LocalStackOptions['onApiResponse'] = (exchange) => {
+      const problem = checker.problem(exchange);
+      if (problem) mismatches.push(`${exchange.method} ${exchange.path} → ${exchange.status}: ${problem}`);
+      options.onApiResponse?.(exchange);
+    };
+    const stack = await startLocalStack({ port: 0, apiKey: 'e2e-key', dataDir, allowPrivateAddresses: true, ...options, onApiResponse });
+    return new LocalApi(stack, dataDir, mismatches);
+  }
+
+  /** Throws if a response so far did not match the OpenAPI document. */
+  assertResponsesMatchDocument(): void {
+    if (this.mismatches.length === 0) return;
+    const found = this.mismatches.splice(0);
+    throw new Error(`responses that do not match /openapi.json:\n${found.join('\n')}`);
   }
 
   get url(): string {
@@ -42,6 +63,7 @@ export class LocalApi {
     }
     const res = await fetch(`${this.url}${path}`, { method, headers, body, redirect: 'manual' });
     const text = await res.text();
+    this.assertResponsesMatchDocument();
     return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as T };
   }
 
@@ -76,5 +98,6 @@ export class LocalApi {
     await this.stack.stepFunctions.idle();
     await this.stack.close();
     rmSync(this.dataDir, { recursive: true, force: true });
+    this.assertResponsesMatchDocument();
   }
 }

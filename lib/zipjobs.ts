@@ -1,0 +1,214 @@
+import { Lazy, Stack } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, type IEventBus, type IRuleTarget } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Grant, IGrantable, IRole } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { grantLeastPrivilege } from './constructs/access';
+import { Api, API_STAGE } from './constructs/api';
+import { Events } from './constructs/events';
+import { addNagSuppressions } from './constructs/nag';
+import { HouseFunction, type FunctionEnvironment } from './constructs/house-function';
+import { Schedules } from './constructs/schedules';
+import { Secrets } from './constructs/secrets';
+import { objectsUnder, Storage } from './constructs/storage';
+import { TenantBuckets } from './constructs/tenant-buckets';
+import { Workflow } from './constructs/workflow';
+import { plansSchema, type Plan } from '../lambdas/core/plans';
+import { JOB_STATUSES, type JobStatus } from '../lambdas/core/jobs/model';
+import { apiRoutes, functionSpecs, type FunctionName } from './functions';
+import { sourceLimitsEnv, type SourceLimits } from './source-limits';
+
+export interface ZipJobsProps {
+  /** Development deployment: data, secrets and logs are destroyed with the stack. @default false (retained, deletion-protected) */
+  readonly dev?: boolean;
+  /** S3's safety-net expiry for the service's objects, in days. @default 31 */
+  readonly expireObjectsAfterDays?: number;
+  /** API stage throttling, requests per second. @default 50 */
+  readonly throttlingRateLimit?: number;
+  /** API stage burst. @default 100 */
+  readonly throttlingBurstLimit?: number;
+  /** Retention of every log group. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Base URL for download links (e.g. a custom domain). @default the URL each request was made to */
+  readonly publicBaseUrl?: string;
+  /** Plans API keys may name (see lambdas/core/plans.ts). @default the standard plan only */
+  readonly plans?: readonly Plan[];
+  /** Limits on slow sources (BuildZip, stream downloads); see lambdas/env.ts for each default. */
+  readonly sourceLimits?: SourceLimits;
+}
+
+/**
+ * The whole zipjobs service as one construct: the REST API (with the
+ * dashboard and the OpenAPI document), the table, the bucket, the workflow,
+ * schedules, webhooks, tenant buckets and the status-event bus. Embed it in
+ * any stack: `new ZipJobs(this, 'Zips', { plans })`.
+ */
+export class ZipJobs extends Construct {
+  /** The REST API (stage `v1`); `url` is its base URL. */
+  readonly api: RestApi;
+  /** Jobs, ZIP records, API keys, schedules, settings. */
+  readonly table: ITable;
+  /** Manifests, bins, checkpoints and the ZIPs (under `zips/`). */
+  readonly bucket: IBucket;
+  /** The ZIP workflow. */
+  readonly stateMachine: IStateMachine;
+  /** Every job status change is put here (`source: zipjobs`, `detail-type: Job Status Changed`). */
+  readonly eventBus: IEventBus;
+  /** The role zipjobs writes tenants' own S3 buckets with: grant it in their bucket policies. */
+  readonly tenantBucketRole: IRole;
+  /** Each Lambda function, by its name in lib/functions.ts. */
+  readonly functions: { readonly [N in FunctionName]: HouseFunction<N> };
+
+  constructor(scope: Construct, id: string, props: ZipJobsProps = {}) {
+    super(scope, id);
+    // cdk-nag (AwsSolutions) suppressions, each justified, applied to the finished tree at synthesis.
+    addNagSuppressions(Stack.of(this));
+    const { dev = false, logRetention } = props;
+    const { table, bucket } = new Storage(this, 'Storage', { dev, expireObjectsAfterDays: props.expireObjectsAfterDays });
+    const { tokenSecret } = new Secrets(this, 'Secrets', { dev });
+    const { bus } = new Events(this, 'Events');
+
+    // Deploy-time settings go to every function whose spec reads them: the
+    // plans (every keyed API function enforces them), the slow-source limits.
+    const settings: Record<string, string> = {
+      ...(props.plans && { PLANS: JSON.stringify(plansSchema.parse(props.plans)) }),
+      ...sourceLimitsEnv(props.sourceLimits),
+    };
+    const house = <N extends FunctionName>(name: N, environment: FunctionEnvironment<N>) => {
+      const listed = functionSpecs[name].env as readonly string[];
+      const read = Object.fromEntries(Object.entries(settings).filter(([key]) => listed.includes(key)));
+      return new HouseFunction(this, name, { name, environment: { ...read, ...environment }, dev, logRetention });
+    };
+    const data = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName };
+    // Tenants' buckets: the role exists once the functions that assume it do.
+    let tenantBuckets: TenantBuckets | undefined;
+    const tenantAccess = {
+      BUCKET_SECRET_PREFIX: TenantBuckets.secretPrefix,
+      TENANT_BUCKET_ROLE_ARN: Lazy.string({ produce: () => tenantBuckets!.role.roleArn }),
+    };
+    // A deployed fetcher never reaches private addresses; only the local stack may.
+    const fetcher = { ...data, ALLOW_PRIVATE_ADDRESSES: 'false' } as const;
+    // Functions that change a job's status publish it.
+    const publishes = { EVENT_BUS_NAME: bus.eventBusName };
+    const signing = { ...data, TOKEN_SECRET_ARN: tokenSecret.secretArn };
+    // Webhook bodies carry download links: the custom domain, else the stage URL
+    // (built from the API's id, since the stage itself depends on the workflow).
+    let stageUrl: string | undefined;
+    const apiBaseUrl = props.publicBaseUrl ?? Lazy.string({ produce: () => stageUrl });
+
+    const workflowFunctions = {
+      Prepare: house('Prepare', { ...fetcher, ...publishes, ...tenantAccess }),
+      BuildZip: house('BuildZip', { ...fetcher, ...tenantAccess }),
+      MarkZipFailed: house('MarkZipFailed', { ...data, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
+      Finalize: house('Finalize', { ...data, ...publishes }),
+      MarkFailed: house('MarkFailed', { ...data, ...publishes }),
+      Notify: house('Notify', { ...signing, API_BASE_URL: apiBaseUrl, ALLOW_PRIVATE_ADDRESSES: 'false' }),
+    };
+    const { stateMachine } = new Workflow(this, 'Workflow', { bucket, functions: workflowFunctions, dev, logRetention });
+    // Scheduled archives: each run is a normal job creation, so RunSchedule gets CreateJob's environment.
+    const runSchedule = house('RunSchedule', { ...data, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ALLOW_PRIVATE_ADDRESSES: 'false', ...publishes });
+    const schedules = new Schedules(this, 'Scheduling', { runSchedule, table, bucket, stateMachine, bus });
+    // An execution that ends without success (a runtime error no Catch takes, the
+    // time limit, a stop) still ends its job and sends its webhook.
+    const workflowEnded = house('WorkflowEnded', { ...data, ...publishes, STATE_MACHINE_ARN: stateMachine.stateMachineArn });
+    new Rule(this, 'WorkflowEndedRule', {
+      description: 'zipjobs: workflow executions that end FAILED, TIMED_OUT or ABORTED',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: [stateMachine.stateMachineArn], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+      },
+      // EventBridge retries a failed invocation for up to 24 h (185 attempts).
+      targets: [new LambdaFunction(workflowEnded.fn)],
+    });
+
+    // Typed as the full registry: a spec without a function is a compile error.
+    const functions: { readonly [N in FunctionName]: HouseFunction<N> } = {
+      ...workflowFunctions,
+      CreateJob: house('CreateJob', { ...data, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ALLOW_PRIVATE_ADDRESSES: 'false', ...publishes }),
+      GetJob: house('GetJob', props.publicBaseUrl ? { ...signing, PUBLIC_BASE_URL: props.publicBaseUrl } : signing),
+      ListJobs: house('ListJobs', { TABLE_NAME: table.tableName, TOKEN_SECRET_ARN: tokenSecret.secretArn }),
+      RetryJob: house('RetryJob', { TABLE_NAME: table.tableName, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ...publishes }),
+      Download: house('Download', { ...signing, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
+      Health: house('Health', {}),
+      // Public pages (the OpenAPI document, the dashboard): no data, no grants.
+      Site: house('Site', props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
+      ExpireJobs: house('ExpireJobs', { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName }),
+      WebhookSettings: house('WebhookSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false' }),
+      BucketSettings: house('BucketSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
+      Objects: house('Objects', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
+      RunSchedule: runSchedule,
+      WorkflowEnded: workflowEnded,
+      Schedules: house('Schedules', {
+        TABLE_NAME: table.tableName,
+        SCHEDULE_GROUP_NAME: schedules.groupName,
+        SCHEDULER_ROLE_ARN: schedules.schedulerRole.roleArn,
+        RUN_SCHEDULE_FUNCTION_ARN: runSchedule.fn.functionArn,
+      }),
+    };
+    grantLeastPrivilege({ functions, table, bucket, tokenSecret, stateMachine, bus });
+    schedules.grantManage(functions.Schedules, table);
+    tenantBuckets = new TenantBuckets(this, 'TenantBuckets', { users: [functions.Prepare, functions.BuildZip, functions.Download, functions.MarkZipFailed, functions.Objects], manager: functions.BucketSettings });
+    // Expiry: DynamoDB's TTL removes a job's EXPIRY marker at expires_at (and the job record
+    // 30 days later); the stream hands those removals to ExpireJobs.
+    const removalOf = (sk: string) => FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE'), dynamodb: { Keys: { sk: { S: FilterRule.isEqual(sk) } } } });
+    functions.ExpireJobs.fn.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 25,
+        retryAttempts: 10,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        filters: [removalOf('EXPIRY'), removalOf('JOB')],
+      }),
+    );
+
+    const api = new Api(this, 'Api', {
+      routes: apiRoutes,
+      functions,
+      throttlingRateLimit: props.throttlingRateLimit,
+      throttlingBurstLimit: props.throttlingBurstLimit,
+      dev,
+      logRetention,
+    });
+    stageUrl = `https://${api.restApi.restApiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${API_STAGE}`;
+
+    this.api = api.restApi;
+    this.table = table;
+    this.bucket = bucket;
+    this.stateMachine = stateMachine;
+    this.eventBus = bus;
+    this.tenantBucketRole = tenantBuckets.role;
+    this.functions = functions;
+  }
+
+  /** The API's base URL (stage `v1`, with a trailing slash). */
+  get url(): string {
+    return this.api.url;
+  }
+
+  /** Lets `grantee` read the finished ZIPs (`zips/` in the bucket), e.g. to copy them elsewhere. */
+  grantReadZips(grantee: IGrantable): Grant {
+    return this.bucket.grantRead(grantee, objectsUnder('zips/'));
+  }
+
+  /**
+   * A rule on the event bus for job status changes, to `statuses` (default:
+   * every status), with `target` (add more with `rule.addTarget`).
+   */
+  onJobStatusChange(id: string, options: { readonly statuses?: readonly JobStatus[]; readonly target?: IRuleTarget } = {}): Rule {
+    const statuses = options.statuses ?? JOB_STATUSES;
+    return new Rule(this, id, {
+      eventBus: this.eventBus,
+      eventPattern: { source: ['zipjobs'], detailType: ['Job Status Changed'], detail: { status: [...statuses] } },
+      targets: options.target ? [options.target] : [],
+    });
+  }
+}
