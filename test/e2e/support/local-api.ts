@@ -64,7 +64,9 @@ export class LocalApi {
     const res = await fetch(`${this.url}${path}`, { method, headers, body, redirect: 'manual' });
     const text = await res.text();
     this.assertResponsesMatchDocument();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as T };
+    // A page or script (the dashboard) comes back as its text; every other answer is JSON.
+    const json = (res.headers.get('content-type') ?? 'application/json').includes('json');
+    return { status: res.status, headers: res.headers, body: (text ? (json ? JSON.parse(text) : text) : {}) as T };
   }
 
   /** `GET /jobs/:id`'s job (the answer wraps it in `job`). */
