@@ -29,7 +29,7 @@ describe('GET /openapi.json', () => {
     for (const route of apiRoutes) expect(doc.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
     const create = doc.paths['/jobs'].post.requestBody.content['application/json'].schema;
     expect(create.additionalProperties).toBe(false);
-    expect(create.properties.files.items.required).toEqual(['url']);
+    expect(Object.keys(create.properties.files.items.properties)).toEqual(['url', 'object', 'filename']);
     expect(doc.paths['/jobs'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['limit', 'cursor', 'status']);
     expect(doc.paths['/health'].get.security).toEqual([]);
     expect(doc.paths['/jobs/{id}'].get.security).toEqual([{ ApiKeyHeader: [] }, { BearerKey: [] }]);

@@ -33,6 +33,16 @@ export const zipViewSchema = z.strictObject({
   errors: z.array(jobErrorSchema).optional(),
 });
 
+/** A stored object as a request names it (exactly one of path, id, folder). */
+export const storedObjectRefSchema = z.strictObject({
+  path: z.string().optional(),
+  id: z.string().optional(),
+  folder: z.string().optional(),
+  version: z.number().int().min(1).optional(),
+  revision: z.string().optional(),
+  override: z.string().optional(),
+});
+
 /** The fields of every view of a job (`GET /jobs` entries and `GET /jobs/{id}`). */
 const jobSummaryShape = {
   id: z.string(),
@@ -62,7 +72,12 @@ export const webhookStateSchema = z.strictObject({
 
 export const jobDetailSchema = z.strictObject({
   ...jobSummaryShape,
-  files: z.array(z.strictObject({ url: z.string(), filename: z.string().nullable() })),
+  files: z.array(
+    z.union([
+      z.strictObject({ url: z.string(), filename: z.string().nullable() }),
+      z.strictObject({ object: storedObjectRefSchema }).meta({ description: "a stored object of the tenant's paket, as the request named it" }),
+    ]),
+  ),
   urls: z.array(z.string()).optional().meta({ description: 'the URLs as given, for a job created with the `urls: string[]` form' }),
   metadata: z.record(z.string(), z.string()).nullable(),
   split_strategy: z.enum(['preserve-order', 'ffd']),
