@@ -93,13 +93,8 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
 
   // BuildZip streams a bin into a multipart upload and checkpoints its progress.
   bucket.grantRead(f.BuildZip, objectsUnder('bins/'));
-  bucket.grantRead(f.BuildZip, objectsUnder('manifests/'));
   bucket.grantReadWrite(f.BuildZip, objectsUnder('checkpoints/'));
   bucket.grantPut(f.BuildZip, objectsUnder('zips/')); // PutObject covers Create/UploadPart/Complete; Abort* included
-  f.BuildZip.fn.addToRolePolicy(
-    // No CDK grant covers listing an upload's parts (used to resume after a lost checkpoint write).
-    new PolicyStatement({ actions: ['s3:ListMultipartUploadParts'], resources: [bucket.arnForObjects(objectsUnder('zips/'))] }),
-  );
 
   // MarkZipFailed reads a failed ZIP's checkpoint and bin to abort its upload in a tenant's bucket.
   bucket.grantRead(f.MarkZipFailed, objectsUnder('checkpoints/'));

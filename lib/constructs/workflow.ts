@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import {
@@ -142,6 +142,11 @@ export class Workflow extends Construct {
     finalize.next(notify);
 
     const logs = new LogGroup(this, 'Logs', {
+      // Under /aws/vendedlogs/: CloudWatch Logs' resource policy (5,120 characters for the
+      // account) then needs no entry of its own for this log group. The stack id's
+      // UUID makes the name new with each creation of the stack, so a stack deleted
+      // and deployed again never meets the group the first one retained.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${Names.uniqueId(this).slice(-8)}-${Fn.select(2, Fn.split('/', Stack.of(this).stackId))}`,
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.dev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });

@@ -108,12 +108,14 @@ describe('IAM, least privilege per function', () => {
     expect(actions.filter((a) => /^(dynamodb|s3|secretsmanager|states):/.test(a))).toEqual([]);
   });
 
-  it('lets BuildZip read bins and manifests, and write ZIPs (multipart) and checkpoints only', () => {
+  it('lets BuildZip read bins and checkpoints, and write ZIPs (multipart) and checkpoints only', () => {
     const statements = statementsOf('BuildZip');
-    expect(keysGranted(statements, 's3:GetObject')).toEqual(['bins/*', 'checkpoints/*', 'manifests/*']);
+    // It reads its bin, never the manifest.
+    expect(keysGranted(statements, 's3:GetObject')).toEqual(['bins/*', 'checkpoints/*']);
     expect(keysGranted(statements, 's3:PutObject')).toEqual(['checkpoints/*', 'zips/*']);
     expect(keysGranted(statements, 's3:AbortMultipartUpload')).toContain('zips/*');
-    expect(keysGranted(statements, 's3:ListMultipartUploadParts')).toContain('zips/*');
+    // Nothing lists an upload's parts: its checkpoint holds them.
+    expect(keysGranted(statements, 's3:ListMultipartUploadParts')).not.toContain('zips/*');
   });
 
   it('gives the workflow functions no access to what they do not use', () => {

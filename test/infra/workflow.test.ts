@@ -38,6 +38,16 @@ describe('state machine', () => {
     expect(JSON.stringify(definition)).not.toMatch(/JSONata/);
   });
 
+  it('logs to a group under /aws/vendedlogs/states/ (no entry in the account\'s 5,120-character log resource policy)', () => {
+    const groupArn = flatten(machine.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn);
+    const groups = resourcesOf(template, 'AWS::Logs::LogGroup');
+    const id = Object.keys(groups).find((k) => groupArn.includes(k))!;
+    const name = flatten(groups[id]!.Properties.LogGroupName);
+    expect(name).toMatch(/^\/aws\/vendedlogs\/states\/Zipjobs-\S+$/);
+    // Unique to each creation of the stack (its id's UUID), as a retained group outlives a deleted stack.
+    expect(name).toContain('{"Fn::Select":[2,{"Fn::Split":["/",{"Ref":"AWS::StackId"}]}]}');
+  });
+
   it('has exactly the named states the local runner relies on', () => {
     expect(Object.keys(definition.States).sort()).toEqual(
       ['BuildZips', 'Finalize', 'JobDone', 'JobFailed', 'JobOutcome', 'MarkFailed', 'Notify', 'Prepare', 'Prepared', 'Start', 'WebhookBackoff', 'WebhookDone'].sort(),
