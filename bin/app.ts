@@ -33,6 +33,7 @@ new ZipjobsStack(app, 'Zipjobs', {
     rateWindowSeconds: numberFlag('sourceRateWindowSeconds'),
     maxFileSeconds: numberFlag('sourceMaxFileSeconds'),
   },
+  reservedConcurrency: { buildZip: numberFlag('buildZipConcurrency'), prepare: numberFlag('prepareConcurrency') },
   publicBaseUrl: typeof publicBaseUrl === 'string' && publicBaseUrl !== '' ? publicBaseUrl : undefined,
 });
 Tags.of(app).add('project', 'zipjobs');

@@ -42,6 +42,19 @@ export interface ZipJobsProps {
   readonly plans?: readonly Plan[];
   /** Limits on slow sources (BuildZip, stream downloads); see lambdas/env.ts for each default. */
   readonly sourceLimits?: SourceLimits;
+  /**
+   * Reserved concurrency of the workflow's heavy functions, so that many jobs
+   * cannot take the account's every instance from the API (a throttled
+   * BuildZip or Prepare waits for a slot). 0: no reservation.
+   * @default { buildZip: 100, prepare: 10 }
+   */
+  readonly reservedConcurrency?: { readonly buildZip?: number; readonly prepare?: number };
+}
+
+/** A reserved concurrency setting: a whole number, 0 for none. */
+function reservation(name: string, value: number): number | undefined {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`reservedConcurrency.${name} must be a whole number (got ${value})`);
+  return value === 0 ? undefined : value;
 }
 
 /**
@@ -81,10 +94,14 @@ export class ZipJobs extends Construct {
       ...(props.plans && { PLANS: JSON.stringify(plansSchema.parse(props.plans)) }),
       ...sourceLimitsEnv(props.sourceLimits),
     };
+    const reserved: Partial<Record<FunctionName, number | undefined>> = {
+      BuildZip: reservation('buildZip', props.reservedConcurrency?.buildZip ?? 100),
+      Prepare: reservation('prepare', props.reservedConcurrency?.prepare ?? 10),
+    };
     const house = <N extends FunctionName>(name: N, environment: FunctionEnvironment<N>) => {
       const listed = functionSpecs[name].env as readonly string[];
       const read = Object.fromEntries(Object.entries(settings).filter(([key]) => listed.includes(key)));
-      return new HouseFunction(this, name, { name, environment: { ...read, ...environment }, dev, logRetention });
+      return new HouseFunction(this, name, { name, environment: { ...read, ...environment }, dev, logRetention, reservedConcurrency: reserved[name] });
     };
     const data = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName };
     // Tenants' buckets: the role exists once the functions that assume it do.

@@ -39,6 +39,8 @@ export interface HouseFunctionProps<N extends FunctionName> {
   readonly dev?: boolean;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** Reserved concurrency: the most instances at once, kept for this function. @default none */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -120,6 +122,7 @@ export class HouseFunction<N extends FunctionName = FunctionName> extends Constr
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb,
       timeout: this.timeout,
+      ...(props.reservedConcurrency !== undefined && { reservedConcurrentExecutions: props.reservedConcurrency }),
       environment: { ...definedEnvironment, NODE_OPTIONS: '--enable-source-maps' },
       loggingFormat: LoggingFormat.JSON,
       logGroup: this.logGroup,

@@ -29,12 +29,9 @@ export const workflowFunctionNames = ['Prepare', 'BuildZip', 'MarkZipFailed', 'F
 export type WorkflowFunctionName = (typeof workflowFunctionNames)[number];
 
 /** Lambda faults worth retrying: the invocation never reached (or never left) the handler. */
-export const TRANSIENT_LAMBDA_ERRORS = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-];
+export const TRANSIENT_LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'];
+/** The function is throttled (its reserved concurrency, or the account's, is in use): worth waiting for. */
+export const THROTTLED_LAMBDA_ERRORS = ['Lambda.TooManyRequestsException'];
 
 export interface WorkflowProps {
   /** Holds the bins list the Distributed Map reads its items from. */
@@ -73,6 +70,17 @@ export class Workflow extends Construct {
         retryOnServiceExceptions: false,
         // A little over the function's own limit, so a stuck invocation cannot hang the run.
         taskTimeout: Timeout.duration(fn.timeout.plus(Duration.seconds(60))),
+      });
+      // A throttled task waits for a slot (up to ~40 minutes, at most a minute
+      // between tries) instead of failing its ZIP or job: with reserved
+      // concurrency, many jobs' Maps queue here by design.
+      task.addRetry({
+        errors: THROTTLED_LAMBDA_ERRORS,
+        interval: Duration.seconds(5),
+        backoffRate: 2,
+        maxDelay: Duration.seconds(60),
+        maxAttempts: 45,
+        jitterStrategy: JitterType.FULL,
       });
       return task.addRetry({
         errors: TRANSIENT_LAMBDA_ERRORS,

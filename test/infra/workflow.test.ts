@@ -116,13 +116,17 @@ describe('state machine', () => {
       expect(task.Resource, name).toBe(fnArn(name));
       expect(task.TimeoutSeconds, name).toBe(functionSpecs[name].timeoutSeconds + 60);
       expect(task.Retry, name).toEqual([
+        // Throttled (reserved concurrency used up): wait for a slot, up to ~40 minutes, instead of failing.
         {
-          ErrorEquals: [
-            'Lambda.ServiceException',
-            'Lambda.AWSLambdaException',
-            'Lambda.SdkClientException',
-            'Lambda.TooManyRequestsException',
-          ],
+          ErrorEquals: ['Lambda.TooManyRequestsException'],
+          IntervalSeconds: 5,
+          MaxAttempts: 45,
+          BackoffRate: 2,
+          MaxDelaySeconds: 60,
+          JitterStrategy: 'FULL',
+        },
+        {
+          ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'],
           IntervalSeconds: 2,
           MaxAttempts: 6,
           BackoffRate: 2,
