@@ -63,9 +63,9 @@ describe('versions of one object side by side', () => {
     const refs = parseOrThrow(zipballRequestSchema, SEED_VERSIONS).objects.map(toObjectRef);
     const resolved = await resolveObjects({ catalog: s3ObjectCatalog({ client: tenant, bucket: 'tenant-bucket' }), ids: noIds }, { tenant_id: 'acme', bucket_name: 'media', prefix: 'paket/' }, refs, 100);
     expect(resolved).toEqual([
-      { ok: true, url: 's3://media/paket/dir/myfile.exe', filename: 'myfile.exe', size: expect.any(Number), object: { revision: 'a7000000', etag: '"etag-a7000000"' } },
-      { ok: true, url: 's3://media/paket/dir/myfile.exe', filename: 'myfile (Version 5).exe', size: expect.any(Number), object: { revision: 'a5000000', etag: '"etag-a5000000"' } },
-      { ok: true, url: 's3://media/paket/dir/myfile2.exe', filename: 'myfile2.exe', size: expect.any(Number), object: { revision: '0e4b563b9d2c', etag: '"etag-0e4b563b9d2c"' } },
+      { ok: true, url: 's3://media/paket/dir/myfile.exe', filename: 'myfile.exe', size: expect.any(Number), last_modified: '2026-01-20T00:00:00.000Z', object: { revision: 'a7000000', etag: '"etag-a7000000"' } },
+      { ok: true, url: 's3://media/paket/dir/myfile.exe', filename: 'myfile (Version 5).exe', size: expect.any(Number), last_modified: '2026-01-18T00:00:00.000Z', object: { revision: 'a5000000', etag: '"etag-a5000000"' } },
+      { ok: true, url: 's3://media/paket/dir/myfile2.exe', filename: 'myfile2.exe', size: expect.any(Number), last_modified: '2026-01-19T00:00:00.000Z', object: { revision: '0e4b563b9d2c', etag: '"etag-0e4b563b9d2c"' } },
     ]);
 
     const entries = resolved.map((r, index) => (r.ok ? { index, url: r.url, filename: r.filename, size: r.size, object: r.object } : expect.unreachable()));
