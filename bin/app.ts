@@ -11,6 +11,8 @@ const app = new App();
 // `-c dev=true` arrives as the string "true"; cdk.json context as a boolean.
 const dev = [true, 'true'].includes(app.node.tryGetContext('dev'));
 const publicBaseUrl: unknown = app.node.tryGetContext('publicBaseUrl');
+// `-c alarmEmail=ops@example.com`: subscribed to the alarm topic.
+const alarmEmail: unknown = app.node.tryGetContext('alarmEmail');
 // `-c plans=plans.json`: a JSON array of plans (lambdas/core/plans.ts); checked here so a bad file fails the synth.
 const plansFile: unknown = app.node.tryGetContext('plans');
 const plans = typeof plansFile === 'string' && plansFile !== '' ? plansSchema.parse(JSON.parse(readFileSync(plansFile, 'utf8'))) : undefined;
@@ -35,5 +37,6 @@ new ZipjobsStack(app, 'Zipjobs', {
   },
   reservedConcurrency: { buildZip: numberFlag('buildZipConcurrency'), prepare: numberFlag('prepareConcurrency') },
   publicBaseUrl: typeof publicBaseUrl === 'string' && publicBaseUrl !== '' ? publicBaseUrl : undefined,
+  alarmEmail: typeof alarmEmail === 'string' && alarmEmail !== '' ? alarmEmail : undefined,
 });
 Tags.of(app).add('project', 'zipjobs');

@@ -16,7 +16,7 @@ export class ZipjobsStack extends Stack {
     super(scope, id, props);
     // "Default" keeps the construct out of logical ids: a stack deployed before it existed updates in place.
     this.zipjobs = new ZipJobs(this, 'Default', props);
-    const { api, bucket, table, stateMachine, tenantBucketRole, eventBus } = this.zipjobs;
+    const { api, bucket, table, stateMachine, tenantBucketRole, eventBus, alarmTopic, dashboard } = this.zipjobs;
     this.eventBus = eventBus;
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the API (stage v1)' });
@@ -27,6 +27,8 @@ export class ZipjobsStack extends Stack {
       value: tenantBucketRole.roleArn,
       description: "Grant this role s3:PutObject, s3:AbortMultipartUpload, s3:GetObject and s3:DeleteObject in your bucket's policy to let zipjobs write ZIPs there",
     });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Every alarm publishes here: subscribe an address (see docs/RUNBOOK.md)' });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboardName, description: 'The CloudWatch dashboard' });
     new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName, description: 'Job status changes are put on this bus' });
   }
 }

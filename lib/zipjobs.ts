@@ -6,6 +6,8 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Grant, IGrantable, IRole } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +15,7 @@ import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { grantLeastPrivilege } from './constructs/access';
 import { Api, API_STAGE } from './constructs/api';
 import { Events } from './constructs/events';
+import { Monitoring, type AlarmThresholds } from './constructs/monitoring';
 import { addNagSuppressions } from './constructs/nag';
 import { HouseFunction, type FunctionEnvironment } from './constructs/house-function';
 import { Schedules } from './constructs/schedules';
@@ -49,6 +52,10 @@ export interface ZipJobsProps {
    * @default { buildZip: 100, prepare: 10 }
    */
   readonly reservedConcurrency?: { readonly buildZip?: number; readonly prepare?: number };
+  /** Subscribed by e-mail to the alarm topic (the address must confirm). @default no subscription */
+  readonly alarmEmail?: string;
+  /** Alarm thresholds, per 5-minute period (see docs/RUNBOOK.md). @default DEFAULT_ALARM_THRESHOLDS */
+  readonly alarms?: AlarmThresholds;
 }
 
 /** A reserved concurrency setting: a whole number, 0 for none. */
@@ -60,7 +67,8 @@ function reservation(name: string, value: number): number | undefined {
 /**
  * The whole zipjobs service as one construct: the REST API (with the
  * dashboard and the OpenAPI document), the table, the bucket, the workflow,
- * schedules, webhooks, tenant buckets and the status-event bus. Embed it in
+ * schedules, webhooks, tenant buckets, the status-event bus, alarms and a
+ * CloudWatch dashboard. Embed it in
  * any stack: `new ZipJobs(this, 'Zips', { plans })`.
  */
 export class ZipJobs extends Construct {
@@ -78,6 +86,10 @@ export class ZipJobs extends Construct {
   readonly tenantBucketRole: IRole;
   /** Each Lambda function, by its name in lib/functions.ts. */
   readonly functions: { readonly [N in FunctionName]: HouseFunction<N> };
+  /** Every alarm's action publishes here: subscribe whoever must hear of them. */
+  readonly alarmTopic: ITopic;
+  /** The CloudWatch dashboard: executions, workflow functions, API. */
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: ZipJobsProps = {}) {
     super(scope, id);
@@ -195,6 +207,14 @@ export class ZipJobs extends Construct {
       dev,
       logRetention,
     });
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      functions,
+      stateMachine,
+      api: api.restApi,
+      thresholds: props.alarms,
+      alarmEmail: props.alarmEmail,
+      dev,
+    });
     stageUrl = `https://${api.restApi.restApiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${API_STAGE}`;
 
     this.api = api.restApi;
@@ -204,6 +224,8 @@ export class ZipJobs extends Construct {
     this.eventBus = bus;
     this.tenantBucketRole = tenantBuckets.role;
     this.functions = functions;
+    this.alarmTopic = monitoring.topic;
+    this.dashboard = monitoring.dashboard;
   }
 
   /** The API's base URL (stage `v1`, with a trailing slash). */

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Names, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   EndpointType,
@@ -52,6 +52,8 @@ export class Api extends Construct {
       removalPolicy: props.dev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
     this.restApi = new RestApi(this, 'RestApi', {
+      // Unique in the account: the API's CloudWatch metrics are keyed by this name.
+      restApiName: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
       description: 'zipjobs: ZIP archives from URLs',
       endpointTypes: [EndpointType.REGIONAL],
       // Access logging needs the account-level API Gateway CloudWatch role.
