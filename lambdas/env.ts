@@ -29,6 +29,8 @@ export const envSchema = z.object({
   PLANS: z.string().optional(),
   /** Public base URL of the API (e.g. a custom domain); derived from the request when absent. */
   PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Custom domain names the API is also served at, comma-separated (ZipBall links list them); none when absent. */
+  CUSTOM_DOMAINS: z.string().optional(),
   /** The stack's EventBridge bus; functions that change a job's status publish there (none without it). */
   EVENT_BUS_NAME: z.string().min(1).optional(),
   /** Base URL of the API for links sent outside a request (webhook bodies): PUBLIC_BASE_URL or the stage URL. */

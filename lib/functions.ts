@@ -24,10 +24,11 @@ export interface FunctionSpec {
 export const functionSpecs = {
   CreateJob: {
     entry: 'lambdas/handlers/api/create-job.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'STATE_MACHINE_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME', 'PLANS'],
+    // PUBLIC_BASE_URL, CUSTOM_DOMAINS: a ZipBall's links.
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'STATE_MACHINE_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME', 'PLANS', 'PUBLIC_BASE_URL', 'CUSTOM_DOMAINS'],
     timeoutSeconds: 29,
     memoryMb: 512,
-    description: 'POST /jobs: validate, store the manifest and the job, start the workflow',
+    description: 'POST /jobs and POST /v2/zipball: validate, store the manifest and the job, start the workflow',
   },
   GetJob: {
     entry: 'lambdas/handlers/api/get-job.ts',
@@ -69,7 +70,7 @@ export const functionSpecs = {
     timeoutSeconds: 900,
     memoryMb: 1024,
     streaming: true,
-    description: "GET and HEAD /download/{token}: verify the token; redirect to a short-lived S3 URL presigned for that method (stored, in the service's bucket or the tenant's), or stream the ZIP as it is built (stream mode)",
+    description: "GET and HEAD /download/{token} and /{ball_id}.zip (ZipBalls): verify the token; redirect to a short-lived S3 URL presigned for that method (stored, in the service's bucket or the tenant's), or stream the ZIP as it is built (stream mode)",
   },
   Health: {
     entry: 'lambdas/handlers/api/health.ts',

@@ -161,7 +161,14 @@ export class ZipJobs extends Construct {
     // Typed as the full registry: a spec without a function is a compile error.
     const functions: { readonly [N in FunctionName]: HouseFunction<N> } = {
       ...workflowFunctions,
-      CreateJob: house('CreateJob', { ...data, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ALLOW_PRIVATE_ADDRESSES: 'false', ...publishes }),
+      CreateJob: house('CreateJob', {
+        ...data,
+        STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+        ALLOW_PRIVATE_ADDRESSES: 'false',
+        ...publishes,
+        // ZipBall links: the public base URL when one is set, else the request's.
+        ...(props.publicBaseUrl && { PUBLIC_BASE_URL: props.publicBaseUrl }),
+      }),
       GetJob: house('GetJob', props.publicBaseUrl ? { ...signing, PUBLIC_BASE_URL: props.publicBaseUrl } : signing),
       ListJobs: house('ListJobs', { TABLE_NAME: table.tableName, TOKEN_SECRET_ARN: tokenSecret.secretArn }),
       RetryJob: house('RetryJob', { TABLE_NAME: table.tableName, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ...publishes }),

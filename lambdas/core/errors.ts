@@ -60,9 +60,8 @@ export class ConflictError extends ServiceError {
   readonly status = 409;
 }
 
-export class RateLimitedError extends ServiceError {
-  readonly code = 'RATE_LIMITED';
-  readonly status = 429;
+/** A refusal that passes: the answer says when to ask again (`Retry-After`). */
+export abstract class RetryLaterError extends ServiceError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
@@ -71,10 +70,21 @@ export class RateLimitedError extends ServiceError {
   }
 }
 
+export class RateLimitedError extends RetryLaterError {
+  readonly code = 'RATE_LIMITED';
+  readonly status = 429;
+}
+
 /** Stream mode: a source changed or failed before the first byte of a download was sent. */
 export class SourceFailedError extends ServiceError {
   readonly code = 'SOURCE_FAILED';
   readonly status = 502;
+}
+
+/** A ZipBall still being prepared when its download waited as long as it may. */
+export class NotReadyError extends RetryLaterError {
+  readonly code = 'NOT_READY';
+  readonly status = 503;
 }
 
 export class PayloadTooLargeError extends ServiceError {

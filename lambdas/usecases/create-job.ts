@@ -7,6 +7,7 @@ import type { JobStore } from '../adapters/job-store';
 import type { WorkflowStarter } from '../adapters/workflow-starter';
 import type { UsageStore } from '../adapters/usage-store';
 import type { PaketStore } from '../adapters/paket-store';
+import type { ObjectIdStore } from '../adapters/object-id-store';
 import { parseObjectUrl } from '../core/objects/paket';
 import { ConflictError, QuotaExceededError } from '../core/errors';
 import { bodyFingerprint, checkIdempotencyKey, hashIdempotencyKey, IDEMPOTENCY_SECONDS } from '../core/idempotency';
@@ -35,6 +36,8 @@ export interface CreateJobDeps {
   readonly buckets?: BucketStore;
   /** Tenants' pakets, for jobs that name objects (`files[i].object`). */
   readonly pakets?: PaketStore;
+  /** Objects' ids, so that an id the tenant does not have is refused at once. */
+  readonly ids?: Pick<ObjectIdStore, 'keyOf'>;
 }
 
 export interface CreateJobOptions {
@@ -42,6 +45,8 @@ export interface CreateJobOptions {
   readonly idempotencyKey?: string;
   /** What the job serves besides `GET /jobs/:id` (a ZipBall's public link). */
   readonly kind?: Job['kind'];
+  /** How messages name the `i`th file's object. @default `files[i].object` */
+  readonly objectField?: (index: number) => string;
 }
 
 /**
@@ -98,7 +103,13 @@ async function destinationOf(deps: CreateJobDeps, tenantId: string, body: Create
  * keeps, so a later change of the paket does not change the job). Only
  * settings are read here: folders and versions are looked up by Prepare.
  */
-async function paketOf(deps: CreateJobDeps, tenantId: string, body: CreateJobRequest, files: readonly RequestedFile[]): Promise<ManifestPaket | undefined> {
+async function paketOf(
+  deps: CreateJobDeps,
+  tenantId: string,
+  body: CreateJobRequest,
+  files: readonly RequestedFile[],
+  objectField: (index: number) => string = (i) => `${fileListField(body)}.${i}.object`,
+): Promise<ManifestPaket | undefined> {
   const field = fileListField(body);
   const needsBuckets = files.some((f) => f.object !== undefined || parseObjectUrl(f.url) !== undefined);
   if (!needsBuckets) return undefined;
@@ -117,8 +128,14 @@ async function paketOf(deps: CreateJobDeps, tenantId: string, body: CreateJobReq
   const first = files.findIndex((f) => f.object !== undefined);
   if (first < 0) return undefined;
   const paket = await deps.pakets.get(tenantId);
-  if (!paket) throw invalidField(`${field}.${first}.object`, 'no paket is configured: PUT /settings/paket {"bucket_name": …} first');
-  if (!(await isConfigured(paket.bucket_name))) throw invalidField(`${field}.${first}.object`, `the paket's bucket ${paket.bucket_name} is no longer configured`);
+  if (!paket) throw invalidField(objectField(first), 'no paket is configured: PUT /settings/paket {"bucket_name": …} first');
+  if (!(await isConfigured(paket.bucket_name))) throw invalidField(objectField(first), `the paket's bucket ${paket.bucket_name} is no longer configured`);
+  // An id is one read: one the tenant never had (another tenant's) is refused now, not when the job runs.
+  for (const [i, file] of files.entries()) {
+    if (file.object?.kind !== 'id' || !deps.ids) continue;
+    const located = await deps.ids.keyOf(tenantId, file.object.id);
+    if (!located || located.bucket_name !== paket.bucket_name) throw invalidField(`${objectField(i)}.id`, 'no object of the paket has this id');
+  }
   return { bucket_name: paket.bucket_name, prefix: paket.prefix };
 }
 
@@ -146,7 +163,7 @@ export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan:
   }
 
   const destination = await destinationOf(deps, tenant.id, body);
-  const paket = await paketOf(deps, tenant.id, body, files);
+  const paket = await paketOf(deps, tenant.id, body, files, opts.objectField);
   const manifest: Manifest = { files, ...(paket && { paket }) };
   const newId = (deps.newId ?? randomUUID)();
   if (idempotencyKey === undefined) return createNew(deps, tenant, body, manifest, newId, destination, opts.kind);

@@ -72,7 +72,9 @@ export function apiGatewayServer(
   handlerFor: (route: ApiRoute) => Promise<RouteHandler>,
   onResponse?: (exchange: ApiExchange) => void,
 ): Server {
-  const compiled = routes.map(compile);
+  // As API Gateway matches, a literal path part wins over a parameter (`/health` before `/{ball}`).
+  const params = (c: CompiledRoute) => c.route.path.split('/').map((part) => (part.startsWith('{') ? '1' : '0')).join('');
+  const compiled = routes.map(compile).sort((a, b) => params(a).localeCompare(params(b)));
   const server = createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
       console.error('local API gateway fault', error);

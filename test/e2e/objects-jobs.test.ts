@@ -22,14 +22,7 @@ const objects: Record<string, string> = {
   'team/anotherDir/x/y.txt': 'y'.repeat(70_000),
 };
 
-async function s3(command: PutObjectCommand | DeleteObjectCommand): Promise<void> {
-  const client = storage.client();
-  try {
-    await client.send(command);
-  } finally {
-    client.destroy();
-  }
-}
+const s3 = (command: PutObjectCommand | DeleteObjectCommand) => storage.send(command);
 
 async function setUp(): Promise<void> {
   for (const [key, body] of Object.entries(objects)) await s3(new PutObjectCommand({ Bucket: 'jobs-paket', Key: key, Body: body }));

@@ -57,7 +57,7 @@ describe('REST API', () => {
       expect(m.Properties.Integration.ResponseTransferMode, `${m.Properties.HttpMethod} → ${fn}`).toBe(streaming ? 'STREAM' : undefined);
       if (streaming) streamed.add(`${m.Properties.HttpMethod} ${resourcePath(m.Properties.ResourceId.Ref)}`);
     }
-    expect([...streamed].sort()).toEqual(['GET /download/{token}', 'HEAD /download/{token}']);
+    expect([...streamed].sort()).toEqual(['GET /download/{token}', 'GET /{ball}', 'HEAD /download/{token}', 'HEAD /{ball}']);
     // The function itself is written as a streaming handler (awslambda.streamifyResponse).
     installLambdaStreaming();
     Object.assign(process.env, { TABLE_NAME: 't', BUCKET_NAME: 'b', TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:0:secret:x', ALLOW_PRIVATE_ADDRESSES: 'false', BUCKET_SECRET_PREFIX: 'zipjobs/buckets/', AWS_REGION: 'eu-west-1' });

@@ -41,8 +41,8 @@ describe('Lambda functions', () => {
 
   it.each(names)('%s gets exactly the variables its spec lists, plus source maps', (name) => {
     const variables = fnProps(name).Environment.Variables as Record<string, unknown>;
-    // Optional settings the stack is given only when configured (-c publicBaseUrl, -c plans, -c source…).
-    const expected = functionSpecs[name].env.filter((v) => v !== 'PUBLIC_BASE_URL' && v !== 'PLANS' && !v.startsWith('SOURCE_'));
+    // Optional settings the stack is given only when configured (-c publicBaseUrl, -c plans, -c source…, -c domains).
+    const expected = functionSpecs[name].env.filter((v) => v !== 'PUBLIC_BASE_URL' && v !== 'PLANS' && v !== 'CUSTOM_DOMAINS' && !v.startsWith('SOURCE_'));
     expect(Object.keys(variables).sort()).toEqual([...expected, 'NODE_OPTIONS'].sort());
     expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bucketSettingsRequestSchema } from '../buckets/settings-request';
 import { createJobRequestSchema } from '../jobs/create-request';
-import { listObjectsQuerySchema, paketSettingsRequestSchema } from '../objects';
+import { listObjectsQuerySchema, paketSettingsRequestSchema, zipballRequestSchema } from '../objects';
 import { listJobsQuerySchema } from '../jobs/list-request';
 import { retryJobRequestSchema } from '../jobs/retry-request';
 import { createScheduleRequestSchema, updateScheduleRequestSchema } from '../schedules/request';
@@ -15,6 +15,7 @@ import {
   okWith,
   paketSchema,
   scheduleDetailSchema,
+  zipballSchema,
   storedObjectSchema,
   scheduleSummarySchema,
   webhookSettingsSchema,
@@ -141,6 +142,41 @@ export const apiOperations = [
       206: { description: 'stream mode: the headers of the range', headers: { ...zipStreamHeaders, 'Content-Range': 'bytes a-b/total' } },
       302: { description: 'stored mode: the ZIP is at Location', headers: { Location: 'a presigned storage URL, valid for 5 minutes' } },
       416: { description: 'stream mode: the range lies outside the ZIP', headers: { 'Content-Range': 'bytes */total' } },
+    },
+  },
+  {
+    id: 'createZipball',
+    method: 'POST',
+    path: '/v2/zipball',
+    fn: 'CreateJob',
+    summary: "Make a ZipBall: one link to a ZIP of the paket's objects (paths, ids, folders, versions), streamed when downloaded",
+    body: zipballRequestSchema,
+    responses: { 201: { description: 'the ball and its links', json: ok({ data: zipballSchema }) } },
+  },
+  {
+    id: 'zipballDownload',
+    method: 'GET',
+    path: '/{ball}',
+    fn: 'Download',
+    summary: 'A ZipBall, `/<ball_id>.zip` (`?zipball` optional): the ZIP streamed as it is built, whole or one range; waits while the ball is prepared',
+    auth: false,
+    headers: { Range: 'one range, `bytes=a-b`, `bytes=a-` or `bytes=-n`', 'If-Range': 'the ETag a partial download began with' },
+    responses: {
+      200: { description: 'the whole ZIP', media: 'application/zip', headers: zipStreamHeaders },
+      206: { description: 'the range asked for', media: 'application/zip', headers: { ...zipStreamHeaders, 'Content-Range': 'bytes a-b/total' } },
+      416: { description: 'the range lies outside the ZIP', headers: { 'Content-Range': 'bytes */total' } },
+    },
+  },
+  {
+    id: 'zipballDownloadHead',
+    method: 'HEAD',
+    path: '/{ball}',
+    fn: 'Download',
+    summary: 'As GET /<ball_id>.zip, without a body',
+    auth: false,
+    responses: {
+      200: { description: 'the headers of the whole ZIP', headers: zipStreamHeaders },
+      206: { description: 'the headers of the range', headers: { ...zipStreamHeaders, 'Content-Range': 'bytes a-b/total' } },
     },
   },
   {

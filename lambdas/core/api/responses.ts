@@ -180,3 +180,12 @@ export type BucketView = z.infer<typeof bucketSchema>;
 export type PaketView = z.infer<typeof paketSchema>;
 export type StoredObjectView = z.infer<typeof storedObjectSchema>;
 export type WebhookSettingsView = z.infer<typeof webhookSettingsSchema>;
+
+/** `POST /v2/zipball`'s `data`, as BitPaket's clients read it. */
+export const zipballSchema = z.strictObject({
+  ball_id: z.string().meta({ description: 'the ball (a UUIDv4); its id is the credential to download it' }),
+  urls: z.strictObject({
+    url: z.string().meta({ description: '`<base>/<ball_id>.zip?zipball`' }),
+    domains: z.array(z.strictObject({ domain: z.string(), url: z.string() })).meta({ description: 'the same link on each custom domain' }),
+  }),
+});

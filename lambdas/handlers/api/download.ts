@@ -7,6 +7,7 @@ import { parsePlans, planNamed } from '../../core/plans';
 import { loadEnv } from '../../env';
 import { presignZip, resolveToken } from '../../usecases/read-job';
 import { streamDownload } from '../../usecases/stream-download';
+import { findZipball } from '../../usecases/zipball';
 import { streamingHandler } from '../http/streaming';
 import { objectSourceChecker, objectSourceOpener } from '../../adapters/object-source';
 import { tenantBucketDeps, tenantBucketResolver } from '../tenant-buckets';
@@ -32,14 +33,19 @@ const deps = {
 /**
  * `GET` and `HEAD /download/:token`, one handler for every ZIP: a stored one
  * answers 302 to a URL signed for the method asked, a stream one is built
- * into the response.
+ * into the response; `GET` and `HEAD /<ball_id>.zip` stream a ZipBall the same way.
  */
 export const handler = streamingHandler(async (event) => {
   const method = event.httpMethod === 'HEAD' ? 'HEAD' : 'GET';
+  const header = (name: string) => Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? undefined;
+  // `/<ball_id>.zip`: a ZipBall, which is a stream ZIP whose id is its credential.
+  if (event.resource === '/{ball}') {
+    const ball = await findZipball(deps, event.pathParameters?.ball ?? '');
+    return streamDownload(deps, ball.job, ball.zip, { method, range: header('range'), ifRange: header('if-range') });
+  }
   const { job, zip } = await resolveToken(deps, event.pathParameters?.token ?? '');
   if (job.options.mode !== 'stream') {
     return { statusCode: 302, headers: { Location: await presignZip(deps, job, zip, method), 'Cache-Control': 'no-store', 'Content-Length': '0' } };
   }
-  const header = (name: string) => Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? undefined;
   return streamDownload(deps, job, zip, { method, range: header('range'), ifRange: header('if-range') });
 });

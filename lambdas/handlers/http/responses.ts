@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { RateLimitedError, ServiceError } from '../../core/errors';
+import { RetryLaterError, ServiceError } from '../../core/errors';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
 
@@ -14,7 +14,7 @@ export function success(statusCode: number, fields: Record<string, unknown>): AP
 /** The one mapping from errors to docs/API.md's envelope; faults of ours leak nothing. */
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof ServiceError) {
-    const headers: Record<string, string> = error instanceof RateLimitedError ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+    const headers: Record<string, string> = error instanceof RetryLaterError ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
     return json(
       error.status,
       { success: false, error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dynamoClient } from '../../adapters/aws-clients';
 import { dynamoPaketStore } from '../../adapters/paket-store';
+import { dynamoObjectIdStore } from '../../adapters/object-id-store';
 import { dynamoBucketStore } from '../../adapters/bucket-store';
 import { dynamoIdempotencyStore } from '../../adapters/idempotency-store';
 import { dynamoScheduleStore } from '../../adapters/schedule-store';
@@ -23,6 +24,7 @@ const deps = {
     allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES === 'true',
     buckets: dynamoBucketStore(dynamoClient(), env.TABLE_NAME),
     pakets: dynamoPaketStore(dynamoClient(), env.TABLE_NAME),
+    ids: dynamoObjectIdStore(dynamoClient(), env.TABLE_NAME),
   },
   plans: parsePlans(env.PLANS),
   now: () => new Date(),

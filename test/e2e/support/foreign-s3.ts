@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type DeleteObjectCommand } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 
 const { DUMMY_ACCOUNT } = createRequire(import.meta.url)('s3rver/lib/models/account.js') as {
@@ -85,6 +85,17 @@ export class ForeignS3 {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+  }
+
+  /** Sends one command with this endpoint's own keys (a test putting or deleting objects). */
+  async send(command: PutObjectCommand | DeleteObjectCommand): Promise<void> {
+    const client = this.client();
+    try {
+      if (command instanceof PutObjectCommand) await client.send(command);
+      else await client.send(command);
+    } finally {
+      client.destroy();
+    }
   }
 
   async getObject(bucket: string, key: string): Promise<Buffer> {
