@@ -6,12 +6,13 @@
  * Environment:
  *   BENCH_RUNS=n     timed runs per case (default 3; medians are reported)
  *   BENCH_ONLY=a,b   only these groups (bundles, writer, store, deflate,
- *                    memory, prepare, latency, stream); prints, writes no files
+ *                    memory, prepare, latency, stream, bounded); prints, writes no files
  *   BENCH_QUICK=1    small sizes, for trying the suite out; writes no files
  */
 import { statfsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import type { BoundedResult } from './bounded';
 import type { BundleResult } from './bundles';
 import type { LatencyResult } from './latency';
 import type { MemoryResult } from './memory';
@@ -51,6 +52,7 @@ interface Results {
   prepare?: PrepareResult;
   latency?: LatencyResult;
   stream?: { stack: StreamStackResult; memory: StreamMemoryResult[] };
+  bounded?: BoundedResult;
   targets: Target[];
   /** Groups that failed, with the error. */
   errors: Record<string, string>;
@@ -131,6 +133,9 @@ async function main(): Promise<void> {
     stack: await runChild<StreamStackResult>('stream.ts', ['stack', String(size), String(runs)]),
     memory: await sequentially(memorySizes, (n) => runChild<StreamMemoryResult>('stream.ts', ['memory', String(n)])),
   }));
+  await group('bounded', `8. Big jobs through the local stack: ${fmt(urls)} failing URLs, a body of 5,500 1,000-character URLs, ${fmt(urls)} through an upload`, () =>
+    runChild<BoundedResult>('bounded.ts', [String(urls)]),
+  );
 
   results.loadAverage.end = loadNow();
   results.durationSeconds = Math.round((performance.now() - t0) / 1000);
@@ -371,6 +376,33 @@ function renderResults(r: Results): string {
         table(
           ['local stack start', 'first job (handlers load)', `median of ${l.jobs} jobs`, 'min', 'max'],
           [[`${fmt(l.startSeconds, 1)} s`, `${fmt(l.firstJobMs)} ms`, `**${fmt(med(l.jobMs))} ms**`, `${fmt(Math.min(...l.jobMs))} ms`, `${fmt(Math.max(...l.jobMs))} ms`]],
+        ),
+    );
+  }
+
+  if (r.bounded) {
+    const cases = [
+      ['URLs all failing (404)', r.bounded.failing, '/errors'],
+      ['1,000-character URLs in the body', r.bounded.inline, '/files'],
+      ['1,000-character URLs through /uploads', r.bounded.upload, '/files'],
+    ] as const;
+    parts.push(
+      `### 8. Big jobs (local stack)\n\n` +
+        `From POST /jobs to the job's end (polling GET /jobs), then one GET /jobs/{id} and the listing paged through (1,000 a page).\n\n` +
+        table(
+          ['job', 'files', 'request MB', 'status', 'seconds', 'GET MB', 'files shown', 'errors shown / count', 'listing pages', 'each once'],
+          cases.map(([name, c, listing]) => [
+            name,
+            fmt(c.files),
+            fmt(c.requestBytes / 1e6, 1),
+            c.status,
+            fmt(c.seconds, 1),
+            fmt(c.getBytes / 1e6, 2),
+            fmt(c.filesShown),
+            `${fmt(c.errorsShown)} / ${fmt(c.errorsCount)}`,
+            `${listing} ${c.pages}`,
+            c.pagedExactlyOnce ? 'yes' : '**no**',
+          ]),
         ),
     );
   }

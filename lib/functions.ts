@@ -30,12 +30,19 @@ export const functionSpecs = {
     memoryMb: 512,
     description: 'POST /jobs and POST /v2/zipball: validate, store the manifest and the job, start the workflow',
   },
+  CreateUpload: {
+    entry: 'lambdas/handlers/api/create-upload.ts',
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'PLANS'],
+    timeoutSeconds: 29,
+    memoryMb: 256,
+    description: 'POST /uploads: a presigned PUT (1 h) for a file list too big for a request body, named in POST /jobs as files_from',
+  },
   GetJob: {
     entry: 'lambdas/handlers/api/get-job.ts',
     env: ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN', 'PUBLIC_BASE_URL', 'PLANS'],
     timeoutSeconds: 29,
     memoryMb: 512,
-    description: 'GET /jobs/{id}: the job with its ZIPs and signed download links',
+    description: 'GET /jobs/{id}: the job with its ZIPs and signed download links; GET /jobs/{id}/errors and /files: pages of its long lists',
   },
   ListJobs: {
     entry: 'lambdas/handlers/api/list-jobs.ts',

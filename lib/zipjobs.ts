@@ -169,6 +169,7 @@ export class ZipJobs extends Construct {
         // ZipBall links: the public base URL when one is set, else the request's.
         ...(props.publicBaseUrl && { PUBLIC_BASE_URL: props.publicBaseUrl }),
       }),
+      CreateUpload: house('CreateUpload', { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName }),
       GetJob: house('GetJob', props.publicBaseUrl ? { ...signing, PUBLIC_BASE_URL: props.publicBaseUrl } : signing),
       ListJobs: house('ListJobs', { TABLE_NAME: table.tableName, TOKEN_SECRET_ARN: tokenSecret.secretArn }),
       RetryJob: house('RetryJob', { TABLE_NAME: table.tableName, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ...publishes }),

@@ -11,6 +11,7 @@ import type { OpenOptions } from '../../lambdas/core/fetch';
 import type { Bin, Job } from '../../lambdas/core/jobs/model';
 import type { RunBudget } from '../../lambdas/usecases/budget';
 import { buildZip } from '../../lambdas/usecases/build-zip';
+import { memoryJobLists } from '../../test/support/memory-lists';
 
 export type Method = 'store' | 'deflate';
 export const entryName = (method: Method) => (method === 'store' ? 'data.bin' : 'data.txt');
@@ -71,7 +72,7 @@ export async function buildZipJob(
   } as unknown as JobStore;
   const blobs = { getJson: async () => bin } as unknown as BlobStore;
   const ref = { zip_id: 'zip_1', sequence: 1, bin_key: 'bin' };
-  const { done } = await buildZip({ store, blobs, now: () => new Date(), s3, bucket, fetch: FETCH }, id, ref, options.budget);
+  const { done } = await buildZip({ store, lists: memoryJobLists(), blobs, now: () => new Date(), s3, bucket, fetch: FETCH }, id, ref, options.budget);
   if (done && zip.status !== 'completed') throw new Error(`buildZip ended ${zip.status}: ${JSON.stringify(zip.errors)}`);
   return { done, key: `zips/${id}/zip_1.zip`, size: zip.size ?? 0, bytesIn: zip.bytes_done ?? 0 };
 }

@@ -9,6 +9,12 @@ export interface BlobStore {
   findJson<T>(key: string): Promise<T | undefined>;
   /** A short-lived URL that serves the object as a download, signed for `method` (see presignZipDownload). */
   presignDownload(key: string, filename: string, expiresInSeconds: number, method?: 'GET' | 'HEAD'): Promise<string>;
+  /** A URL the holder can PUT one object to, at `key`. */
+  presignUpload(key: string, expiresInSeconds: number): Promise<string>;
+  /** The object's size, or undefined when there is no such object. */
+  objectSize(key: string): Promise<number | undefined>;
+  /** The object as UTF-8 text. */
+  getText(key: string): Promise<string>;
   /** Deletes the keys (missing ones are fine); throws if S3 reports any key it could not delete. */
   deleteObjects(keys: readonly string[]): Promise<void>;
 }
@@ -44,10 +50,11 @@ export function presignZipDownload(
 }
 
 export function s3BlobStore(client: S3Client, bucket: string): BlobStore {
-  const getJson = async <T>(key: string): Promise<T> => {
+  const getText = async (key: string): Promise<string> => {
     const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return JSON.parse(await out.Body!.transformToString('utf8')) as T;
+    return out.Body!.transformToString('utf8');
   };
+  const getJson = async <T>(key: string): Promise<T> => JSON.parse(await getText(key)) as T;
   return {
     async putJson(key, value) {
       await client.send(
@@ -55,6 +62,19 @@ export function s3BlobStore(client: S3Client, bucket: string): BlobStore {
       );
     },
     getJson,
+    getText,
+    async objectSize(key) {
+      try {
+        const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return out.ContentLength ?? 0;
+      } catch (error) {
+        if (isMissingObject(error)) return undefined;
+        throw error;
+      }
+    },
+    presignUpload(key, expiresInSeconds) {
+      return getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresInSeconds });
+    },
     async findJson<T>(key: string) {
       try {
         return await getJson<T>(key);

@@ -1,6 +1,6 @@
+import { batchWrite } from './batch-write';
 import { isConditionFailed } from './dynamo-conditions';
 import {
-  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -65,7 +65,8 @@ export interface JobStore {
 
 // pk JOB#<id> / sk JOB       the job; gsi1 = (TENANT#<tenant>, <created_at>#<id>) lists a tenant's jobs newest first;
 //                            gsi2 = (TENANT#<tenant>#<status>, gsi1sk) the same by status: every status write sets gsi2pk
-// pk JOB#<id> / sk ZIP#<seq> its ZIPs, read with the job in one query
+// pk JOB#<id> / sk ZIP#<seq> its ZIPs
+// pk JOB#<id> / sk LIST#<kind>#<scope>#<chunk> a chunk of one of its long lists (adapters/job-lists.ts)
 // pk KEY#<sha256> / sk KEY   an API key; gsi1 = (KEYS#<tenant>, <created_at>#<sha256>) lists a tenant's keys
 // pk TENANT#<id> / sk WEBHOOK a tenant's webhook settings (adapters/webhook-settings.ts)
 // pk IDEMP#<tenant>#<sha256(key)> / sk IDEMP   an Idempotency-Key's job (adapters/idempotency-store.ts)
@@ -220,13 +221,7 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
 
     async deleteJobRecords(jobId) {
       const keys = (await queryAll(jobId, '')).filter((i) => i.sk !== 'JOB').map((i) => ({ DeleteRequest: { Key: { pk: i.pk, sk: i.sk } } }));
-      for (let i = 0; i < keys.length; i += 25) {
-        let requests: Record<string, unknown>[] | undefined = keys.slice(i, i + 25);
-        while (requests && requests.length > 0) {
-          const out = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-          requests = out.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
-        }
-      }
+      await batchWrite(client, table, keys);
     },
 
     async listApiKeys() {
@@ -285,13 +280,15 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
     },
 
     async getJobWithZips(jobId) {
-      const items = await queryAll(jobId, '');
-      const jobItem = items.find((i) => i.sk === 'JOB');
-      if (!jobItem) return undefined;
-      const zips = items.filter((i) => String(i.sk).startsWith('ZIP#')).map((i) => strip<ZipRecord>(i));
-      const job = jobFromItem(jobItem);
+      // The job and its ZIPs only: the job's long lists (job-lists.ts) share its partition.
+      const [jobOut, zipItems] = await Promise.all([
+        client.send(new GetCommand({ TableName: table, Key: jobKey(jobId), ConsistentRead: true })),
+        queryAll(jobId, 'ZIP#'),
+      ]);
+      if (!jobOut.Item) return undefined;
+      const job = jobFromItem(jobOut.Item);
       remember(job);
-      return { job, zips };
+      return { job, zips: zipItems.map((i) => strip<ZipRecord>(i)) };
     },
 
     async listZips(jobId) {
@@ -299,16 +296,11 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
     },
 
     async putZips(zips) {
-      for (let i = 0; i < zips.length; i += 25) {
-        let requests: Record<string, unknown>[] | undefined = zips.slice(i, i + 25).map((zip) => ({
-          PutRequest: { Item: { pk: `JOB#${zip.job_id}`, sk: zipSortKey(zip.sequence), type: 'zip', ...zip } },
-        }));
-        for (let attempt = 0; requests && requests.length > 0; attempt++) {
-          if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt) * Math.random()));
-          const out = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-          requests = out.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
-        }
-      }
+      await batchWrite(
+        client,
+        table,
+        zips.map((zip) => ({ PutRequest: { Item: { pk: `JOB#${zip.job_id}`, sk: zipSortKey(zip.sequence), type: 'zip', ...zip } } })),
+      );
     },
 
     async transitionJob(jobId, from, to, changes = {}) {
@@ -329,16 +321,7 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
     },
 
     async deleteZips(jobId, sequences) {
-      for (let i = 0; i < sequences.length; i += 25) {
-        let requests: Record<string, unknown>[] | undefined = sequences
-          .slice(i, i + 25)
-          .map((sequence) => ({ DeleteRequest: { Key: { pk: `JOB#${jobId}`, sk: zipSortKey(sequence) } } }));
-        for (let attempt = 0; requests && requests.length > 0; attempt++) {
-          if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt) * Math.random()));
-          const out = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-          requests = out.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
-        }
-      }
+      await batchWrite(client, table, sequences.map((sequence) => ({ DeleteRequest: { Key: { pk: `JOB#${jobId}`, sk: zipSortKey(sequence) } } })));
     },
 
     async listJobs(tenantId, query) {

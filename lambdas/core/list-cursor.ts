@@ -3,17 +3,20 @@ import { activeSigningKey, signingKey, type SigningKeys } from './tokens';
 import { invalidField } from './validation';
 
 /**
- * `GET /jobs` cursors: `<kid>.<payload>.<signature>`, all base64url, like
- * download tokens. The payload is the position after the last job returned;
- * the tenant and the status filter are not in it but inside the MAC, so a
- * cursor verifies only for the tenant and filter it was issued for. The MAC
- * key is derived from the token key, so a cursor can never pass as a
- * download token or the other way round.
+ * Listing cursors (`GET /jobs`, a job's `/errors` and `/files`):
+ * `<kid>.<payload>.<signature>`, all base64url, like download tokens. The
+ * payload is the position after the last entry returned; the tenant, the
+ * listing and its filter are not in it but inside the MAC, so a cursor
+ * verifies only for the listing it was issued for. The MAC key is derived
+ * from the token key, so a cursor can never pass as a download token or the
+ * other way round.
  */
 export interface CursorContext {
   readonly tenantId: string;
   /** The status filter, or null for all jobs. */
   readonly status: string | null;
+  /** Which listing, when not `GET /jobs`: `errors/<job id>`, `files/<job id>`. */
+  readonly listing?: string;
 }
 
 const DOMAIN = 'zipjobs/list-cursor/v1';
@@ -22,7 +25,8 @@ const badCursor = () => invalidField('cursor', 'is not a cursor this listing iss
 function mac(key: Buffer, kid: string, context: CursorContext, payload: string): Buffer {
   const cursorKey = createHmac('sha256', key).update(DOMAIN).digest();
   // JSON keeps the fields apart: no tenant/filter pair can be re-cut into another.
-  return createHmac('sha256', cursorKey).update(JSON.stringify([kid, context.tenantId, context.status, payload])).digest();
+  const fields = [kid, context.tenantId, context.status, payload, ...(context.listing !== undefined ? [context.listing] : [])];
+  return createHmac('sha256', cursorKey).update(JSON.stringify(fields)).digest();
 }
 
 export function createCursor(position: string, context: CursorContext, keys: SigningKeys): string {

@@ -33,6 +33,22 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   throw new InvalidRequestError(details.map(detailMessage).join('; '), details);
 }
 
+/**
+ * Parses `input` with `schema` as the value at `prefix` of a larger document,
+ * or gives every problem as a message naming its field there, exactly as a
+ * 400 would (`files_from[3].url: must be an http or https URL`).
+ */
+export function parseAt<S extends z.ZodType>(schema: S, input: unknown, prefix: readonly (string | number)[]): { ok: true; value: z.infer<S> } | { ok: false; messages: string[] } {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  const at = prefix.join('.');
+  const details = result.error.issues.flatMap(issueDetails).map((d) => ({ ...d, path: d.path ? `${at}.${d.path}` : at }));
+  return { ok: false, messages: details.map(detailMessage) };
+}
+
+/** The message a 400 for `path` (`files_from.3.filename`) gives. */
+export const fieldMessage = (path: string, message: string): string => detailMessage({ path, message });
+
 export function invalidField(path: string, message: string): InvalidRequestError {
   const detail = { path, message };
   return new InvalidRequestError(detailMessage(detail), [detail]);

@@ -1,17 +1,19 @@
 import { s3BlobStore } from '../adapters/blob-store';
 import { dynamoClient, eventBridgeClient, s3Client, sfnClient } from '../adapters/aws-clients';
+import { dynamoJobLists } from '../adapters/job-lists';
 import { dynamoJobStore } from '../adapters/job-store';
 import { eventBridgeStatusPublisher } from '../adapters/status-events';
 import { sfnWorkflowStarter } from '../adapters/workflow-starter';
 import type { RequestOptions } from '../core/fetch';
 import { loadEnv } from '../env';
 
-/** The table and bucket, built once per container; status changes go to the bus when the function has one. */
+/** The table (jobs and their long lists) and bucket, built once per container; status changes go to the bus when the function has one. */
 export function storageDeps() {
   const env = loadEnv(['TABLE_NAME', 'BUCKET_NAME', 'EVENT_BUS_NAME']);
   const onStatusChange = env.EVENT_BUS_NAME ? eventBridgeStatusPublisher(eventBridgeClient(), env.EVENT_BUS_NAME) : undefined;
   return {
     store: dynamoJobStore(dynamoClient(), env.TABLE_NAME, onStatusChange),
+    lists: dynamoJobLists(dynamoClient(), env.TABLE_NAME),
     blobs: s3BlobStore(s3Client(), env.BUCKET_NAME),
     now: () => new Date(),
   };

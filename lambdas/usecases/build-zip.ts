@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { EntryNameRecord } from '../adapters/job-lists';
 import { attachmentDisposition } from '../adapters/blob-store';
 import { log } from '../adapters/log';
 import { MultipartSink, StorageWriteError, type MultipartSinkOptions } from '../adapters/multipart-sink';
@@ -15,6 +16,7 @@ import { CheckpointStore, type BuildCheckpoint, type PausedEntry } from './build
 import { ENTRY_RETRIES, openWithRetry, rangeValidator, resumingBody, type RetryAllowance, type SourceDeps, type SourceRef } from './build-zip/source';
 import { NO_LIMIT, type RunBudget } from './budget';
 import type { WorkflowDeps } from './workflow';
+import { recordZipLists } from './zip-lists';
 
 export interface BuildZipDeps extends WorkflowDeps, SourceDeps {
   /** The service's bucket: checkpoints, and ZIPs that go nowhere else. */
@@ -91,17 +93,31 @@ async function* failing(error: unknown): AsyncGenerator<Buffer> {
   throw error;
 }
 
-async function failZip(deps: WorkflowDeps, jobId: string, ref: ZipRef, errors: JobError[], filesDone: number, bytesDone: number): Promise<void> {
+/**
+ * Fails the ZIP: its file errors go to the job's error list, `fault` (the
+ * reason beyond its files, if any) on its record.
+ */
+async function failZip(
+  deps: WorkflowDeps,
+  jobId: string,
+  ref: ZipRef,
+  fileErrors: readonly JobError[],
+  fault: JobError | undefined,
+  filesDone: number,
+  bytesDone: number,
+): Promise<void> {
+  await recordZipLists(deps.lists, jobId, ref.sequence, fileErrors);
   await deps.store.updateZip(jobId, ref.sequence, ['processing'], {
     status: 'failed',
-    errors,
+    errors: fault ? [fault] : [],
+    file_error_count: fileErrors.length,
     files_done: filesDone,
     bytes_done: bytesDone,
     updated_at: deps.now().toISOString(),
   });
 }
 
-type Outcome = { kind: 'written'; size: number } | { kind: 'paused'; paused: PausedEntry } | { kind: 'failed'; message: string };
+type Outcome = { kind: 'written'; size: number; name: string } | { kind: 'paused'; paused: PausedEntry } | { kind: 'failed'; message: string };
 
 /**
  * BuildZip: streams one bin's sources into a ZIP in S3. A file that cannot
@@ -135,7 +151,7 @@ export async function buildZip(
     target = (await deps.zipTarget?.(job, ref, bin)) ?? { s3: deps.s3, bucket: deps.bucket, key: objectKeys.zip(jobId, ref.zip_id) };
   } catch (error) {
     if (!(error instanceof BucketUnavailableError)) throw error;
-    await failZip(deps, jobId, ref, [{ error: error.message }], 0, 0);
+    await failZip(deps, jobId, ref, [], { error: error.message }, 0, 0);
     return { done: true };
   }
   const checkpoints = new CheckpointStore(deps.s3, deps.bucket, objectKeys.checkpoint(jobId, ref.zip_id));
@@ -164,6 +180,7 @@ export async function buildZip(
   const claimed: string[] = [];
   for (const name of progress?.claimed ?? []) claimed.push(names.claim(name));
   const errors: JobError[] = [...(progress?.errors ?? [])];
+  const entryNames: EntryNameRecord[] = [...(progress?.entry_names ?? [])];
   let filesDone = progress?.files_done ?? 0;
   let bytesDone = progress?.bytes_done ?? 0;
   let paused = progress?.paused;
@@ -257,7 +274,7 @@ export async function buildZip(
         if (result.status === 'paused') {
           return { kind: 'paused', paused: { entry: index, name, ...(validator !== undefined && { validator }), elapsed_ms: entryElapsed() } };
         }
-        return { kind: 'written', size: result.size };
+        return { kind: 'written', size: result.size, name };
       } catch (error) {
         const message = fileError(error);
         if (message === undefined) throw error;
@@ -288,7 +305,7 @@ export async function buildZip(
       const result = await writer.continueEntry(resumingBody(deps, sourceOf(entry), source, from, cap, p.validator, allowance, deadline), control());
       worked = true;
       if (result.status === 'paused') return { kind: 'paused', paused: { ...p, elapsed_ms: entryElapsed() } };
-      return { kind: 'written', size: result.size };
+      return { kind: 'written', size: result.size, name: p.name };
     } catch (error) {
       if (!opened) {
         // Drops the paused entry's bytes (the writer truncates back to its header).
@@ -319,6 +336,7 @@ export async function buildZip(
         ...(paused && { paused }),
         claimed,
         errors,
+        entry_names: entryNames,
         files_done: filesDone,
         bytes_done: bytesDone,
         runs,
@@ -354,6 +372,7 @@ export async function buildZip(
       else next++;
       paused = undefined;
       if (outcome.kind === 'written') {
+        entryNames.push([bin.entries[next - 1]!.index, outcome.name]);
         filesDone++;
         bytesDone += outcome.size;
       } else {
@@ -385,17 +404,19 @@ export async function buildZip(
     const failed = filesDone === 0 || (job.options.fail_on_url_error && errors.length > 0);
     if (failed) {
       await sink.abort();
-      await failZip(deps, jobId, ref, errors.length > 0 ? errors : [{ error: 'no file could be added' }], filesDone, bytesDone);
+      await failZip(deps, jobId, ref, errors, errors.length > 0 ? undefined : { error: 'no file could be added' }, filesDone, bytesDone);
       await cleanUp();
       return { done: true };
     }
     await writer.finish();
     const size = await sink.complete();
+    await recordZipLists(deps.lists, jobId, ref.sequence, errors, entryNames);
     await deps.store.updateZip(jobId, ref.sequence, ['processing'], {
       status: 'completed',
       size,
       file_count: filesDone,
-      errors,
+      errors: [],
+      file_error_count: errors.length,
       files_done: filesDone,
       bytes_done: bytesDone,
       updated_at: deps.now().toISOString(),
@@ -409,7 +430,7 @@ export async function buildZip(
     const refused = refusedWrite(error);
     if (refused === undefined) throw error;
     await sink.abort();
-    await failZip(deps, jobId, ref, [...errors, { error: refused }], filesDone, bytesDone);
+    await failZip(deps, jobId, ref, errors, { error: refused }, filesDone, bytesDone);
     await cleanUp();
     log.warn('BuildZip refused by storage', { job_id: jobId, zip_id: ref.zip_id, error: refused });
     return { done: true };

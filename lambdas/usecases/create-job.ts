@@ -11,7 +11,7 @@ import type { ObjectIdStore } from '../adapters/object-id-store';
 import { parseObjectUrl } from '../core/objects/paket';
 import { ConflictError, QuotaExceededError } from '../core/errors';
 import { bodyFingerprint, checkIdempotencyKey, hashIdempotencyKey, IDEMPOTENCY_SECONDS } from '../core/idempotency';
-import { createJobRequestSchema, fileListField, isLegacyUrlList, requestedFiles, type CreateJobRequest, type RequestedFile } from '../core/jobs/create-request';
+import { createJobRequestSchema, fileListField, isLegacyUrlList, LIMITS, requestedFiles, type CreateJobRequest, type RequestedFile } from '../core/jobs/create-request';
 import { executionNames, objectKeys, type Job, type JobDestination, type JobOptions, type Manifest, type ManifestPaket } from '../core/jobs/model';
 import { validateClientFilename } from '../core/naming/entry-names';
 import { checkZipFilename, parseZipFilename } from '../core/naming/zip-names';
@@ -64,8 +64,10 @@ export async function enforceQuota(usage: UsageStore | undefined, tenant: { id: 
   }
 }
 
-function validateNames(body: CreateJobRequest, files: readonly RequestedFile[]): void {
+function validateNames(body: CreateJobRequest, files: readonly RequestedFile[], plan: Plan): void {
   const field = fileListField(body);
+  // A job splits into at most one ZIP per file (an uploaded list: as many as the plan allows).
+  const maxZips = body.max_zip_size_bytes === null ? 1 : body.files_from !== undefined ? plan.max_files_per_job : files.length;
   files.forEach((file, i) => {
     if (file.filename === null) return;
     const problem = validateClientFilename(file.filename);
@@ -74,13 +76,11 @@ function validateNames(body: CreateJobRequest, files: readonly RequestedFile[]):
   if (body.zip_filename !== undefined) {
     const parsed = parseZipFilename(body.zip_filename);
     if (!parsed.ok) throw invalidField('zip_filename', parsed.error);
-    // A job splits into at most one ZIP per file.
-    const maxTotal = body.max_zip_size_bytes === null ? 1 : files.length;
-    const problem = checkZipFilename(parsed.value, { maxTotal });
+    const problem = checkZipFilename(parsed.value, { maxTotal: maxZips });
     if (problem) throw invalidField('zip_filename', problem);
   }
   if (body.key !== undefined) {
-    const problem = objectKeyProblem(body.key, body.max_zip_size_bytes === null ? 1 : files.length);
+    const problem = objectKeyProblem(body.key, maxZips);
     if (problem) throw invalidField('key', problem);
   }
 }
@@ -140,6 +140,17 @@ async function paketOf(
 }
 
 /**
+ * A `files_from` upload must exist for this tenant (another tenant's id
+ * names no object here) and be within the size limit; its entries are
+ * checked by Prepare, which fails the job naming each bad one.
+ */
+async function checkUpload(blobs: BlobStore, tenantId: string, uploadId: string): Promise<void> {
+  const size = await blobs.objectSize(objectKeys.upload(tenantId, uploadId));
+  if (size === undefined) throw invalidField('files_from', 'no such upload: PUT the list to the url POST /uploads gave first (uploads are kept for a day)');
+  if (size > LIMITS.maxUploadBytes) throw invalidField('files_from', `the uploaded list must be at most ${LIMITS.maxUploadBytes} bytes`);
+}
+
+/**
  * `POST /jobs`: validates, stores the manifest and the job, starts the workflow.
  *
  * With an `Idempotency-Key`, the key is claimed for a job id before anything
@@ -152,11 +163,12 @@ export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan:
   const idempotencyKey = checkIdempotencyKey(opts.idempotencyKey);
   const body = parseOrThrow(createJobRequestSchema, input);
   const files = requestedFiles(body);
+  // An uploaded list has no files yet: Prepare counts them (Job.files_from.max_files).
   enforcePlan(
     { filesField: fileListField(body), fileCount: files.length, expiresIn: body.expires_in, maxZipSizeBytes: body.max_zip_size_bytes },
     tenant.plan,
   );
-  validateNames(body, files);
+  validateNames(body, files, tenant.plan);
   if (body.webhook_url !== undefined) {
     const problem = webhookUrlProblem(body.webhook_url, { allowPrivateAddresses: deps.allowPrivateAddresses ?? false });
     if (problem) throw invalidField('webhook_url', problem);
@@ -165,6 +177,7 @@ export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan:
   const destination = await destinationOf(deps, tenant.id, body);
   const paket = await paketOf(deps, tenant.id, body, files, opts.objectField);
   const manifest: Manifest = { files, ...(paket && { paket }) };
+  if (body.files_from !== undefined) await checkUpload(deps.blobs, tenant.id, body.files_from);
   const newId = (deps.newId ?? randomUUID)();
   if (idempotencyKey === undefined) return createNew(deps, tenant, body, manifest, newId, destination, opts.kind);
 
@@ -210,7 +223,7 @@ async function createNew(
   kind: Job['kind'],
 ): Promise<Job> {
   await enforceQuota(deps.usage, tenant, body.mode, deps.now());
-  const { files: _files, urls: _urls, zip_filename, ...options } = body;
+  const { files: _files, urls: _urls, files_from, zip_filename, ...options } = body;
   const now = deps.now();
   const createdAt = now.toISOString();
   const job: Job = {
@@ -236,8 +249,10 @@ async function createNew(
     plan: tenant.plan.name,
     limits: jobLimits(tenant.plan),
     ...(kind && { kind }),
+    ...(files_from !== undefined && { files_from: { key: objectKeys.upload(tenant.id, files_from), max_files: tenant.plan.max_files_per_job } }),
   };
-  await deps.blobs.putJson(job.manifest_key, manifest);
+  // An uploaded list becomes the manifest in Prepare, once checked.
+  if (files_from === undefined) await deps.blobs.putJson(job.manifest_key, manifest);
   // Before the job: a marker without its job cleans up nothing, a job without its marker would keep its objects.
   await deps.store.putExpiryMarker(job.id, job.expires_at);
   if (!(await deps.store.createJob(job))) {

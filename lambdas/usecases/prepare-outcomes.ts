@@ -8,9 +8,6 @@ import { probedMethod, probedName } from '../core/jobs/stream-bin';
 import { packFiles, packItemFor, type ProbeOutcome, type RejectedFile } from '../core/packing';
 import { archiveLimit, type Plan } from '../core/plans';
 
-/** Rejections named in the job's errors; the rest are counted, so the job item stays small. */
-const REJECTIONS_SHOWN = 10;
-
 export type Packed =
   | { ok: true; bins: number[][]; sizes?: readonly (number | undefined)[]; outcomes?: readonly ProbeOutcome[]; errors?: JobError[] }
   | { ok: false; rejected: RejectedFile[]; errors?: JobError[] };
@@ -26,15 +23,12 @@ export function oversizeStreamZips(deps: { readonly planOf?: (job: Job) => Plan 
     .map((z) => ({ error: `${z.filename} would be ${z.size} bytes, more than the plan's ${limit} bytes per archive` }));
 }
 
+/** Every rejected file by its URL: they go to the job's error list, which holds any number. */
 export function rejectionErrors(rejected: readonly RejectedFile[], manifest: Manifest): JobError[] {
-  const errors: JobError[] = rejected.slice(0, REJECTIONS_SHOWN).map((r) => ({
+  return rejected.map((r) => ({
     url: manifest.files[r.index]!.url,
     error: r.reason === 'oversize' ? 'larger than max_zip_size_bytes' : 'size unknown, so it cannot be kept within max_zip_size_bytes',
   }));
-  if (rejected.length > REJECTIONS_SHOWN) {
-    errors.push({ error: `${rejected.length - REJECTIONS_SHOWN} more files do not fit within max_zip_size_bytes` });
-  }
-  return errors;
 }
 
 /**

@@ -1,14 +1,18 @@
 import type { BlobStore } from '../adapters/blob-store';
+import type { JobLists } from '../adapters/job-lists';
 import type { JobStore } from '../adapters/job-store';
 import { ExpiredTokenError, InvalidTokenError, NotFoundError } from '../core/errors';
 import type { ZipLocation } from '../core/buckets/model';
+import type { RequestedFile } from '../core/jobs/create-request';
 import type { Job, Manifest, ZipRecord } from '../core/jobs/model';
-import { jobDetail } from '../core/jobs/view';
+import { ANSWER_LIMITS } from '../core/jobs/answer-limits';
+import { jobDetail, jobFaults } from '../core/jobs/view';
 import { jobZipNames } from '../core/jobs/zip-filenames';
 import { createToken, verifyToken, type SigningKeys } from '../core/tokens';
 
 export interface ReadJobDeps {
   readonly store: JobStore;
+  readonly lists: JobLists;
   readonly blobs: BlobStore;
   readonly signingKeys: () => Promise<SigningKeys>;
   readonly now: () => Date;
@@ -32,22 +36,43 @@ export async function ownJob(store: JobStore, tenantId: string, jobId: string) {
 
 const isExpired = (job: Job, now: Date) => Date.parse(job.expires_at) <= now.getTime();
 
+/**
+ * The job's requested files. An expired job's objects, its manifest among
+ * them, are deleted: its record stays as history without the file list. A
+ * `files_from` job has none until Prepare has checked its uploaded list.
+ */
+export async function requestedFilesOf(deps: Pick<ReadJobDeps, 'blobs' | 'now'>, job: Job): Promise<readonly RequestedFile[]> {
+  const expired = isExpired(job, deps.now());
+  const manifest = await deps.blobs.getJson<Manifest>(job.manifest_key).catch((error: { name?: string }) => {
+    if ((expired || job.files_from) && error.name === 'NoSuchKey') return { files: [] } satisfies Manifest;
+    throw error;
+  });
+  return manifest.files;
+}
+
+/** Every entry name known so far, by file index (a few hundred KB for the largest jobs). */
+export async function entryNamesOf(lists: JobLists, jobId: string): Promise<Map<number, string>> {
+  const { items } = await lists.names.read(jobId, null, { items: Infinity, bytes: Infinity });
+  return new Map(items.map(({ item }) => item));
+}
+
 /** `GET /jobs/:id`. */
 export async function getJob(deps: ReadJobDeps, tenantId: string, jobId: string, baseUrl: string) {
   const { job, zips } = await ownJob(deps.store, tenantId, jobId);
   const expired = isExpired(job, deps.now());
-  // An expired job's objects, its manifest among them, are deleted: its record stays as history without the file list.
-  const manifest = await deps.blobs.getJson<Manifest>(job.manifest_key).catch((error: { name?: string }) => {
-    if (expired && error.name === 'NoSuchKey') return { files: [] } satisfies Manifest;
-    throw error;
-  });
+  const shownErrors = { items: Math.max(0, ANSWER_LIMITS.errors - jobFaults(job, zips).length), bytes: ANSWER_LIMITS.errorBytes };
+  const [files, entryNames, fileErrors] = await Promise.all([
+    requestedFilesOf(deps, job),
+    entryNamesOf(deps.lists, job.id),
+    shownErrors.items > 0 ? deps.lists.errors.read(job.id, null, shownErrors) : { items: [] },
+  ]);
   const keys = await deps.signingKeys();
   const expiry = Math.floor(Date.parse(job.expires_at) / 1000);
   const link = (zip: ZipRecord) =>
     zip.status === 'completed' && !expired
       ? `${baseUrl}/download/${createToken({ j: job.id, z: zip.id, e: expiry }, keys)}`
       : null;
-  return jobDetail(job, zips, manifest.files, jobZipNames(job, 1)[0]!, link);
+  return jobDetail(job, zips, { files, entryNames, fileErrors: fileErrors.items }, jobZipNames(job, 1)[0]!, link);
 }
 
 /** The job and completed ZIP a download token names. */

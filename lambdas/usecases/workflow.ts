@@ -3,9 +3,10 @@ import type { UsageStore } from '../adapters/usage-store';
 import { storedGbDays, usageMonth, type Plan } from '../core/plans';
 import { exactLayout, pinEntries } from '../core/jobs/stream-bin';
 import { okOutcome, oversizeStreamZips, packStreamJob, rejectionErrors, type Packed } from './prepare-outcomes';
+import type { EntryNameRecord, JobLists } from '../adapters/job-lists';
 import type { JobStore } from '../adapters/job-store';
 import { FetchError, type ProbeResult } from '../core/fetch';
-import { isTerminal, mergeErrors, objectKeys, type Bin, type BinEntry, type BinRef, type Job, type JobError, type Manifest, type ZipRecord } from '../core/jobs/model';
+import { isTerminal, objectKeys, type Bin, type BinEntry, type BinRef, type Job, type JobError, type Manifest, type ZipRecord } from '../core/jobs/model';
 import { mapConcurrent, packFiles, packItemFor, type ProbeOutcome } from '../core/packing';
 import { aggregateJob } from '../core/jobs/status';
 import { jobZipNames } from '../core/jobs/zip-filenames';
@@ -14,9 +15,13 @@ import { log } from '../adapters/log';
 import { NO_LIMIT, type RunBudget } from './budget';
 import { checkpointObjectKeys } from './expire-job';
 import { resolveManifest, storedOutcome, withObjectPin, type OpenObjects } from './prepare-objects';
+import { recordZipLists } from './zip-lists';
+import { manifestOf } from './job-manifest';
+import { JOB_SCOPE } from '../core/jobs/long-lists';
 
 export interface WorkflowDeps {
   readonly store: JobStore;
+  readonly lists: JobLists;
   readonly blobs: BlobStore;
   readonly now: () => Date;
 }
@@ -72,13 +77,19 @@ const STORAGE_CONCURRENCY = 16;
  * only what is left.
  */
 export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudget = NO_LIMIT): Promise<Prepared> {
-  const job = await loadJob(deps.store, jobId);
+  const loaded = await loadJob(deps.store, jobId);
   const existing = await deps.store.listZips(jobId);
-  if (job.retry_from_checkpoint && existing.length > 0) return resumeZips(deps, job, existing);
+  if (loaded.retry_from_checkpoint && existing.length > 0) return resumeZips(deps, loaded, existing);
 
-  const requested = await deps.blobs.getJson<Manifest>(job.manifest_key);
+  const listed = await manifestOf(deps, loaded);
+  if (!listed.ok) {
+    // The uploaded list is refused: no ZIP is built and Finalize fails the job with these errors.
+    await dropZips(deps, loaded, existing, 0);
+    return startBuilds(deps, loaded, [], 0, listed.errors);
+  }
+  const { job } = listed;
   const maxFiles = deps.planOf?.(job).max_files_per_job ?? Number.MAX_SAFE_INTEGER;
-  const { manifest, errors: unresolved } = await resolveManifest(deps, job, requested, maxFiles);
+  const { manifest, errors: unresolved } = await resolveManifest(deps, job, listed.manifest, maxFiles);
   if (manifest.files.length === 0 || (unresolved.length > 0 && job.options.fail_on_url_error)) {
     // An object that cannot be found fails the job as a URL that cannot be fetched would.
     await dropZips(deps, job, existing, 0);
@@ -96,6 +107,7 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
   const names = jobZipNames(job, packed.bins.length);
   const tenantKeys = job.destination ? renderObjectKeys(job.options.key!, { jobId: job.id, createdAt: new Date(job.created_at), total: packed.bins.length }) : undefined;
   const now = deps.now().toISOString();
+  const streamNames = new Map<number, EntryNameRecord[]>();
   const zips = await mapConcurrent(packed.bins, STORAGE_CONCURRENCY, async (indexes, i): Promise<ZipRecord> => {
     const zipId = `zip_${i + 1}`;
     const entries: BinEntry[] = (
@@ -108,6 +120,7 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
           })
     ).map((entry) => withObjectPin(entry, manifest.files[entry.index]!));
     const bin: Bin = { zip_id: zipId, sequence: i + 1, filename: names[i]!, entries };
+    if (stream) streamNames.set(i + 1, entries.map((e) => [e.index, e.stream!.name]));
     const binKey = objectKeys.bin(job.id, zipId);
     await deps.blobs.putJson(binKey, bin);
     // A stream ZIP is ready once its bin is: it is built by each download.
@@ -138,6 +151,8 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
   }
   await deps.store.putZips(zips);
   await dropZips(deps, job, existing, zips.length);
+  // A stream ZIP's entry names are fixed now (BuildZip records them for stored ones).
+  await mapConcurrent([...streamNames], STORAGE_CONCURRENCY, ([sequence, entryNames]) => recordZipLists(deps.lists, job.id, sequence, [], entryNames));
   // Stream ZIPs have nothing to build: the job goes on to Finalize with them.
   return startBuilds(deps, job, stream ? [] : zips, zips.length, [...unresolved, ...(packed.errors ?? [])], manifest.files.length);
 }
@@ -225,6 +240,8 @@ async function probeOnce(probe: (url: string) => Promise<ProbeResult>, url: stri
 async function dropZips(deps: WorkflowDeps, job: Job, existing: readonly ZipRecord[], keep: number): Promise<void> {
   if (existing.length === 0) return;
   const stale = existing.filter((z) => z.sequence > keep);
+  // Their outcome lists describe the bins of an earlier pack.
+  await mapConcurrent(existing, STORAGE_CONCURRENCY, (z) => recordZipLists(deps.lists, job.id, z.sequence));
   const keys = (await Promise.all(existing.map((z) => checkpointObjectKeys(deps.blobs, job.id, z.id)))).flat();
   // A ZIP in a tenant's bucket is the tenant's: never deleted by the service.
   for (const z of stale) keys.push(z.bin_key, ...(z.location ? [] : [z.key]));
@@ -236,35 +253,38 @@ async function dropZips(deps: WorkflowDeps, job: Job, existing: readonly ZipReco
 async function resumeZips(deps: WorkflowDeps, job: Job, existing: readonly ZipRecord[]): Promise<Prepared> {
   const now = deps.now().toISOString();
   const unfinished = existing.filter((z) => z.status !== 'completed').sort((a, b) => a.sequence - b.sequence);
-  await mapConcurrent(unfinished, STORAGE_CONCURRENCY, (z) =>
-    deps.store.updateZip(job.id, z.sequence, ['pending', 'processing', 'failed'], {
+  await mapConcurrent(unfinished, STORAGE_CONCURRENCY, async (z) => {
+    await recordZipLists(deps.lists, job.id, z.sequence);
+    await deps.store.updateZip(job.id, z.sequence, ['pending', 'processing', 'failed'], {
       status: 'pending',
       errors: [],
+      file_error_count: 0,
       size: null,
       files_done: 0,
       bytes_done: 0,
       updated_at: now,
-    }),
-  );
+    });
+  });
   return startBuilds(deps, job, unfinished, existing.length);
 }
 
 /**
- * Writes the bins list for this run and moves the job through `pending` to
- * `processing`. `fileCount`: the files after objects were resolved (a folder
- * counts its objects), which the job's progress counts to.
+ * Writes the bins list for this run and the job's file errors (replacing an
+ * earlier run's) and moves the job through `pending` to `processing`.
+ * `fileCount`: the files after objects were resolved (a folder counts its
+ * objects), which the job's progress counts to.
  */
-async function startBuilds(deps: WorkflowDeps, job: Job, zips: readonly ZipRecord[], zipCount: number, errors: JobError[] = [], fileCount?: number): Promise<Prepared> {
+async function startBuilds(deps: WorkflowDeps, job: Job, zips: readonly ZipRecord[], zipCount: number, fileErrors: JobError[] = [], fileCount?: number): Promise<Prepared> {
   const refs: BinRef[] = zips.map((z) => ({ zip_id: z.id, sequence: z.sequence, bin_key: z.bin_key }));
   const binsKey = objectKeys.binsList(job.id, job.run);
   await deps.blobs.putJson(binsKey, refs);
+  await deps.lists.errors.replace(job.id, JOB_SCOPE, fileErrors);
   const now = deps.now().toISOString();
   await deps.store.transitionJob(job.id, ['preparing', 'pending', 'processing'], 'pending', {
     zip_count: zipCount,
+    file_error_count: fileErrors.length,
     updated_at: now,
     ...(fileCount !== undefined && fileCount !== job.url_count && { url_count: fileCount }),
-    // A repeated Prepare finds its own errors already there.
-    ...(errors.length > 0 && { errors: mergeErrors(job.errors, errors) }),
   });
   await deps.store.transitionJob(job.id, ['pending'], 'processing', { updated_at: now });
   return { done: true, bins_key: binsKey, bin_count: refs.length };
@@ -324,9 +344,7 @@ export async function failUnfinishedJob(deps: WorkflowDeps, job: Job, message: s
   const now = deps.now().toISOString();
   // The ZIPs first: whoever sees the job failed sees its ZIPs ended too.
   const unfinished = (await deps.store.listZips(job.id)).filter((z) => !isTerminal(z.status));
-  await mapConcurrent(unfinished, STORAGE_CONCURRENCY, (z) =>
-    deps.store.updateZip(job.id, z.sequence, ['pending', 'processing'], { status: 'failed', errors: [{ error: message }], updated_at: now }),
-  );
+  await mapConcurrent(unfinished, STORAGE_CONCURRENCY, (z) => failZip(deps, job.id, z.sequence, message, now));
   return deps.store.transitionJob(job.id, ['preparing', 'pending', 'processing'], 'failed', {
     errors: [...job.errors, { error: message }],
     completed_at: now,
@@ -337,9 +355,19 @@ export async function failUnfinishedJob(deps: WorkflowDeps, job: Job, message: s
 /** A ZIP whose build failed outside the per-file handling (a crash, a timeout, storage errors). */
 export async function markZipFailed(deps: WorkflowDeps, jobId: string, sequence: number, error: StepError | undefined): Promise<void> {
   const message = error?.Error === 'States.Timeout' ? 'the ZIP build timed out' : 'the ZIP could not be built because of an internal error';
-  await deps.store.updateZip(jobId, sequence, ['pending', 'processing'], {
+  await failZip(deps, jobId, sequence, message, deps.now().toISOString());
+}
+
+/**
+ * An unfinished ZIP fails with one fault; whatever lists a build that died
+ * before recording its end may have left go with it.
+ */
+async function failZip(deps: WorkflowDeps, jobId: string, sequence: number, message: string, now: string): Promise<void> {
+  const failed = await deps.store.updateZip(jobId, sequence, ['pending', 'processing'], {
     status: 'failed',
     errors: [{ error: message }],
-    updated_at: deps.now().toISOString(),
+    file_error_count: 0,
+    updated_at: now,
   });
+  if (failed) await recordZipLists(deps.lists, jobId, sequence);
 }

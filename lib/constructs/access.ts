@@ -32,9 +32,15 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
   // A checkpoint names its binary part, which changes with every save.
   bucket.grantRead(f.ExpireJobs, objectsUnder('checkpoints/'));
 
-  // API: CreateJob stores the manifest and the job, then starts the workflow.
+  // API: CreateJob stores the manifest and the job, then starts the workflow; it checks
+  // that a files_from upload exists (HeadObject needs s3:GetObject).
   table.grantReadWriteData(f.CreateJob);
   bucket.grantPut(f.CreateJob, objectsUnder('manifests/'));
+  bucket.grantRead(f.CreateJob, objectsUnder('uploads/'));
+
+  // API: CreateUpload presigns a PUT under uploads/ (the URL carries its permissions) and touches nothing else.
+  table.grantReadData(f.CreateUpload);
+  bucket.grantPut(f.CreateUpload, objectsUnder('uploads/'));
   stateMachine.grantStartExecution(f.CreateJob);
 
   // API: reading a job and downloading presign GETs on ZIPs (a presigned URL
@@ -70,7 +76,7 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
 
   // Every keyed request counts against the tenant's rate window (RATE#<tenant> items,
   // lambdas/adapters/usage-store.ts): the read-only API functions may write those and nothing else.
-  for (const fn of [f.GetJob, f.ListJobs, f.WebhookSettings, f.BucketSettings, f.Objects]) {
+  for (const fn of [f.GetJob, f.ListJobs, f.WebhookSettings, f.BucketSettings, f.Objects, f.CreateUpload]) {
     fn.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:UpdateItem'],
@@ -87,6 +93,9 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
   // spans several runs; a fresh re-pack (retry) drops the earlier run's surplus ZIPs, bins and
   // checkpoints (reading a checkpoint to find its binary part).
   bucket.grantRead(f.Prepare, objectsUnder('manifests/'));
+  // A files_from job's uploaded list becomes its manifest once checked.
+  bucket.grantRead(f.Prepare, objectsUnder('uploads/'));
+  bucket.grantPut(f.Prepare, objectsUnder('manifests/'));
   bucket.grantPut(f.Prepare, objectsUnder('bins/'));
   bucket.grantReadWrite(f.Prepare, objectsUnder('checkpoints/'));
   for (const prefix of ['zips/', 'bins/', 'checkpoints/'] as const) bucket.grantDelete(f.Prepare, objectsUnder(prefix));

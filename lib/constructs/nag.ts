@@ -30,12 +30,15 @@ const READ = ['s3:GetObject*', 's3:GetBucket*', 's3:List*'];
 const PUT = ['s3:Abort*'];
 const DELETE = ['s3:DeleteObject*'];
 const objectGrants: { readonly [N in FunctionName]?: { prefixes: readonly BucketPrefix[]; actions: readonly string[] } } = {
-  CreateJob: { prefixes: ['manifests/'], actions: PUT },
-  RunSchedule: { prefixes: ['manifests/'], actions: PUT },
+  // Creating a job checks that a files_from upload exists (HeadObject).
+  CreateJob: { prefixes: ['manifests/', 'uploads/'], actions: [...READ, ...PUT] },
+  RunSchedule: { prefixes: ['manifests/', 'uploads/'], actions: [...READ, ...PUT] },
+  CreateUpload: { prefixes: ['uploads/'], actions: PUT },
   GetJob: { prefixes: ['manifests/', 'zips/'], actions: READ },
   Download: { prefixes: ['zips/', 'bins/', 'crcs/'], actions: [...READ, ...PUT] },
   // Prepare deletes what a re-pack replaces (bins, checkpoints, ZIPs).
-  Prepare: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: [...READ, ...PUT, ...DELETE] },
+  // ... and reads a files_from upload to make it the manifest.
+  Prepare: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/', 'uploads/'], actions: [...READ, ...PUT, ...DELETE] },
   BuildZip: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: [...READ, ...PUT, ...DELETE] },
   Notify: { prefixes: ['manifests/'], actions: READ },
   MarkZipFailed: { prefixes: ['checkpoints/', 'bins/'], actions: READ },

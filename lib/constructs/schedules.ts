@@ -49,6 +49,8 @@ export class Schedules extends Construct {
     const run = props.runSchedule;
     props.table.grantReadWriteData(run);
     props.bucket.grantPut(run, objectsUnder('manifests/'));
+    // A template may name a files_from upload: the run checks it exists.
+    props.bucket.grantRead(run, objectsUnder('uploads/'));
     props.stateMachine.grantStartExecution(run);
     props.bus.grantPutEventsTo(run);
   }

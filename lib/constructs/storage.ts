@@ -4,7 +4,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Construct } from 'constructs';
 
 /** The bucket's key prefixes (see `objectKeys` in lambdas/core/jobs/model.ts). */
-export const bucketPrefixes = ['manifests/', 'bins/', 'checkpoints/', 'zips/', 'crcs/'] as const;
+export const bucketPrefixes = ['manifests/', 'bins/', 'checkpoints/', 'zips/', 'crcs/', 'uploads/'] as const;
 export type BucketPrefix = (typeof bucketPrefixes)[number];
 
 /** The IAM resource pattern for every object under a prefix. */
@@ -71,7 +71,12 @@ export class Storage extends Construct {
       lifecycleRules: [
         // BuildZip's multipart uploads live at most one state machine run (24 h).
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        ...bucketPrefixes.map((prefix) => ({ id: `expire-${prefix.slice(0, -1)}`, prefix, expiration })),
+        ...bucketPrefixes.map((prefix) => ({
+          id: `expire-${prefix.slice(0, -1)}`,
+          prefix,
+          // Uploaded file lists are read when their job is prepared, right after it is created.
+          expiration: prefix === 'uploads/' ? Duration.days(1) : expiration,
+        })),
       ],
       removalPolicy,
       autoDeleteObjects: dev,

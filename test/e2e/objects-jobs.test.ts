@@ -51,7 +51,11 @@ describe('jobs naming stored objects', () => {
       compression: 'store',
     });
     expect(job.status, JSON.stringify(job.errors)).toBe('completed');
-    expect(job.files).toEqual([{ object: { path: '/dir/myfile.exe' } }, { object: { folder: '/anotherDir' } }, { url: 's3://media/team/dir/myfile2.exe', filename: 'renamed.exe' }]);
+    expect(job.files).toEqual([
+      { object: { path: '/dir/myfile.exe' }, entry_name: null },
+      { object: { folder: '/anotherDir' }, entry_name: null },
+      { url: 's3://media/team/dir/myfile2.exe', filename: 'renamed.exe', entry_name: null },
+    ]);
     // Progress counts the folder's objects.
     expect(job.progress.files_total).toBe(4);
     const { bytes } = await api.download(job.download_url);

@@ -12,6 +12,7 @@ import { objectKeys, type Bin, type BinEntry } from '../../lambdas/core/jobs/mod
 import { buildZip } from '../../lambdas/usecases/build-zip';
 import { S3StandIn } from '../support/s3-standin';
 import { buildFakes, objectBuildDeps } from '../support/build-fakes';
+import { listedErrors } from '../support/memory-lists';
 import { readZipWithYauzl } from '../support/zip-readers';
 
 const storage = new S3StandIn();
@@ -39,7 +40,9 @@ function setup(bin: Bin, options: Record<string, unknown> = {}) {
   } as unknown as S3Client;
   // Tenant acme has one configured bucket, "media" (its own name at the service: tenant-media).
   const deps = objectBuildDeps({ store, blobs }, storage.client, tenantClient, 'tenant-media');
-  return { deps, zips, ref: { zip_id: bin.zip_id, sequence: 1, bin_key: 'bins/x' } };
+  /** The file errors the build listed for its ZIP (kept beside the job, not on the ZIP's record). */
+  const fileErrors = () => listedErrors(deps.lists, job.id);
+  return { deps, zips, fileErrors, ref: { zip_id: bin.zip_id, sequence: 1, bin_key: 'bins/x' } };
 }
 
 /** Out of time as soon as the object has been asked for: the run pauses inside it. */
@@ -68,11 +71,11 @@ describe('stored objects as ZIP sources', () => {
       { index: 4, url: 's3://elsewhere/docs/2026/report.pdf', filename: null },
     ];
     const bin: Bin = { zip_id: 'z1', sequence: 1, filename: 'objects.zip', entries };
-    const { deps, zips, ref } = setup(bin);
+    const { deps, zips, fileErrors, ref } = setup(bin);
     expect(await buildZip(deps, 'job-z1', ref)).toEqual({ done: true });
 
-    expect(zips.get(1)).toMatchObject({ status: 'completed', file_count: 2 });
-    expect(zips.get(1)!.errors).toEqual([
+    expect(zips.get(1)).toMatchObject({ status: 'completed', file_count: 2, file_error_count: 3 });
+    expect(await fileErrors()).toEqual([
       { url: 's3://media/docs/missing.txt', error: 'object not found' },
       { url: 's3://media/docs/changed.txt', error: 'object changed' },
       { url: 's3://elsewhere/docs/2026/report.pdf', error: 'no bucket named elsewhere' },
@@ -106,10 +109,11 @@ describe('stored objects as ZIP sources', () => {
     const big = randomBytes(6 * 1024 * 1024);
     const tag = await storage.put('tenant-media', 'video/edited.bin', big);
     const bin: Bin = { zip_id: 'z3', sequence: 1, filename: 'e.zip', entries: [{ index: 0, url: 's3://media/video/edited.bin', filename: null, object: { etag: tag } }] };
-    const { deps, zips, ref } = setup(bin, { fail_on_url_error: true });
+    const { deps, zips, fileErrors, ref } = setup(bin, { fail_on_url_error: true });
     expect(await buildZip(deps, 'job-z3', ref, outOfTimeIn('video/edited.bin'))).toEqual({ done: false });
     await storage.put('tenant-media', 'video/edited.bin', randomBytes(6 * 1024 * 1024));
     expect(await buildZip(deps, 'job-z3', ref)).toEqual({ done: true });
-    expect(zips.get(1)).toMatchObject({ status: 'failed', errors: [{ url: 's3://media/video/edited.bin', error: 'object changed' }] });
+    expect(zips.get(1)).toMatchObject({ status: 'failed', errors: [], file_error_count: 1 });
+    expect(await fileErrors()).toEqual([{ url: 's3://media/video/edited.bin', error: 'object changed' }]);
   });
 });

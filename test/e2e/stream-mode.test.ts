@@ -70,6 +70,8 @@ describe('stream mode', () => {
     const entries = await readZipWithYauzl(first.bytes);
     expect(entries.map((e) => e.name)).toEqual(files.map((f) => f.name));
     entries.forEach((e, i) => expect(e.data.equals(files[i]!.body)).toBe(true));
+    // The names are fixed when the job is prepared, so the job shows them before any download.
+    expect(job.files.map((f: { entry_name: string }) => f.entry_name)).toEqual(files.map((f) => f.name));
     const path = join(dir, 'whole.zip');
     writeFileSync(path, first.bytes);
     expect(await checkWithPython(path)).toHaveLength(4);

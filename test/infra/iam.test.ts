@@ -40,7 +40,7 @@ const keysGranted = (statements: Statement[], action: string) =>
 /** Does some granted key pattern reach objects under this prefix? */
 const reaches = (patterns: string[], prefix: string) => patterns.some((p) => globMatches(p, `${prefix}any.zip`));
 
-const apiFunctions = ['CreateJob', 'GetJob', 'ListJobs', 'RetryJob', 'Download', 'Health'] as const;
+const apiFunctions = ['CreateJob', 'CreateUpload', 'GetJob', 'ListJobs', 'RetryJob', 'Download', 'Health'] as const;
 
 describe('IAM, least privilege per function', () => {
   it('lets only CreateJob, RetryJob, RunSchedule (a scheduled create) and WorkflowEnded (a restarted webhook) start the workflow (besides the state machine, for its map children)', () => {
@@ -59,7 +59,7 @@ describe('IAM, least privilege per function', () => {
     // Tenants' bucket keys are other secrets, under their own prefix (test/infra/tenant-buckets.test.ts).
     const tokenSecretGrants = (name: FunctionName) =>
       statementsOf(name).filter((s) => s.actions.some((a) => a.startsWith('secretsmanager:')) && !s.resources.every((r) => r.includes(':secret:zipjobs/${AWS::StackName}/buckets/')));
-    for (const name of ['CreateJob', 'RetryJob', 'Health', 'Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed', 'WebhookSettings', 'BucketSettings'] as const) {
+    for (const name of ['CreateJob', 'CreateUpload', 'RetryJob', 'Health', 'Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed', 'WebhookSettings', 'BucketSettings'] as const) {
       expect(tokenSecretGrants(name), name).toEqual([]);
     }
     for (const name of ['GetJob', 'Download', 'Notify', 'ListJobs'] as const) {
@@ -85,7 +85,7 @@ describe('IAM, least privilege per function', () => {
     const tableId = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table'))[0]!;
     expect(granted(statements, 'dynamodb:Query')).toEqual(expect.arrayContaining([`\${${tableId}.Arn}`, `\${${tableId}.Arn}/index/*`]));
     // The per-tenant rate limit counts every keyed request, reads included (GetJob alike).
-    for (const name of ['ListJobs', 'GetJob'] as const) {
+    for (const name of ['ListJobs', 'GetJob', 'CreateUpload'] as const) {
       const writes = rawStatements(name).filter((s) => [s.Action].flat().some((a: string) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
       expect(writes, name).toHaveLength(1);
       expect(writes[0].Action, name).toBe('dynamodb:UpdateItem');
@@ -126,7 +126,19 @@ describe('IAM, least privilege per function', () => {
     const markZipFailed = statementsOf('MarkZipFailed').filter((s) => s.actions.some((a) => a.startsWith('s3:')));
     expect(markZipFailed.flatMap((s) => s.actions).every((a) => /^s3:(GetObject|GetBucket|List)/.test(a))).toBe(true);
     expect(keysGranted(statementsOf('MarkZipFailed'), 's3:GetObject')).toEqual(['bins/*', 'checkpoints/*']);
-    expect(keysGranted(statementsOf('Prepare'), 's3:PutObject')).toEqual(['bins/*', 'checkpoints/*']);
+    expect(keysGranted(statementsOf('Prepare'), 's3:PutObject')).toEqual(['bins/*', 'checkpoints/*', 'manifests/*']);
+    expect(keysGranted(statementsOf('Prepare'), 's3:GetObject')).toEqual(['checkpoints/*', 'manifests/*', 'uploads/*']);
+  });
+
+  it('lets CreateUpload presign PUTs under uploads/ only, and read uploads only where jobs are created and prepared', () => {
+    const statements = statementsOf('CreateUpload');
+    expect(keysGranted(statements, 's3:PutObject')).toEqual(['uploads/*']);
+    expect(statements.flatMap((s) => s.actions).filter((a) => a.startsWith('s3:') && !/^s3:(PutObject|Abort)/.test(a))).toEqual([]);
+    expect(statements.flatMap((s) => s.actions).filter((a) => /^(states|events|secretsmanager):/.test(a))).toEqual([]);
+    expect(keysGranted(statementsOf('CreateJob'), 's3:GetObject')).toEqual(['uploads/*']);
+    for (const name of ['GetJob', 'ListJobs', 'RetryJob', 'Download', 'BuildZip', 'Notify'] as const) {
+      expect(reaches(keysGranted(statementsOf(name), 's3:GetObject'), 'uploads/'), name).toBe(false);
+    }
   });
 });
 

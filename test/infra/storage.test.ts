@@ -37,14 +37,15 @@ describe('bucket', () => {
     });
   });
 
-  it('aborts stale multipart uploads and expires every service prefix after 31 days', () => {
+  it('aborts stale multipart uploads and expires every service prefix after 31 days, uploaded file lists after 1', () => {
     const [bucket] = Object.values(resourcesOf(template, 'AWS::S3::Bucket'));
     const rules = bucket!.Properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
     expect(rules).toContainEqual(
       expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
     );
     for (const prefix of bucketPrefixes) {
-      expect(rules).toContainEqual(expect.objectContaining({ Status: 'Enabled', Prefix: prefix, ExpirationInDays: 31 }));
+      const days = prefix === 'uploads/' ? 1 : 31;
+      expect(rules).toContainEqual(expect.objectContaining({ Status: 'Enabled', Prefix: prefix, ExpirationInDays: days }));
     }
   });
 });

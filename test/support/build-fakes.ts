@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { objectSourceOpener } from '../../lambdas/adapters/object-source';
 import type { Bin } from '../../lambdas/core/jobs/model';
 import type { BuildZipDeps } from '../../lambdas/usecases/build-zip';
+import { memoryJobLists } from './memory-lists';
 
 /**
  * What BuildZip reads and writes besides S3, in memory: the job (a plain
@@ -33,6 +34,7 @@ export function buildFakes(job: Record<string, unknown>, bin: Bin) {
 export function objectBuildDeps(fakes: { store: JobStore; blobs: BlobStore }, service: S3Client, tenantClient: S3Client, tenantBucket: string): BuildZipDeps {
   return {
     store: fakes.store,
+    lists: memoryJobLists(),
     blobs: fakes.blobs,
     now: () => new Date(),
     s3: service,

@@ -4,6 +4,7 @@ import type { Bin } from '../../lambdas/core/jobs/model';
 import type { BuildZipDeps } from '../../lambdas/usecases/build-zip';
 import { buildFakes } from './build-fakes';
 import type { FakeS3 } from './fake-s3';
+import { listedErrors, memoryJobLists } from './memory-lists';
 
 /** BuildZip's deps over `s3` and a job of `options` (default: store, fail_on_url_error, unsplit); the job is a plain object the test may change. */
 export function buildZipSetup(s3: FakeS3, bin: Bin, options: Record<string, unknown> = {}) {
@@ -15,11 +16,14 @@ export function buildZipSetup(s3: FakeS3, bin: Bin, options: Record<string, unkn
   const { store, blobs, zips } = buildFakes(job, bin);
   const deps: BuildZipDeps = {
     store,
+    lists: memoryJobLists(),
     blobs,
     now: () => new Date(),
     s3: s3 as unknown as S3Client,
     bucket: 'b',
     fetch: { allowPrivateAddresses: true, connectTimeoutMs: 5000, headersTimeoutMs: 5000, idleTimeoutMs: 5000, userAgent: 'test' },
   };
-  return { deps, zips, job };
+  /** The file errors the build listed (kept beside the job, not on the ZIP's record). */
+  const fileErrors = () => listedErrors(deps.lists, 'job-1');
+  return { deps, zips, job, fileErrors };
 }

@@ -12,6 +12,7 @@ import { FetchError, type ProbeResult } from '../../lambdas/core/fetch';
 import { objectKeys, type Bin, type Job, type ZipRecord } from '../../lambdas/core/jobs/model';
 import type { RunBudget } from '../../lambdas/usecases/budget';
 import { prepare, type PrepareDeps, type Prepared } from '../../lambdas/usecases/workflow';
+import { memoryJobLists } from '../support/memory-lists';
 
 const MiB = 1024 * 1024;
 const FILES = 100;
@@ -52,6 +53,9 @@ function setup(options: { maxZipSize: number | null; probeMs?: number; failing?:
     findJson: async <T>(key: string) => objects.get(key) as T | undefined,
     deleteObjects: async (keys) => keys.forEach((k) => objects.delete(k)),
     presignDownload: async () => 'unused',
+    presignUpload: async () => 'unused',
+    objectSize: async (key) => (objects.has(key) ? JSON.stringify(objects.get(key)).length : undefined),
+    getText: async (key) => JSON.stringify(objects.get(key)),
   };
   const probed = new Map<string, number>();
   const probe = async (url: string): Promise<ProbeResult> => {
@@ -61,7 +65,7 @@ function setup(options: { maxZipSize: number | null; probeMs?: number; failing?:
     if (options.failing?.(i)) throw FetchError.http(404);
     return { size: sizeOf(i), acceptsRanges: true };
   };
-  const deps: PrepareDeps = { store, blobs, now: () => new Date(), probe };
+  const deps: PrepareDeps = { store, lists: memoryJobLists(), blobs, now: () => new Date(), probe };
   const bins = () => zips.map((z) => (objects.get(z.bin_key) as Bin).entries.map((e) => [e.index, e.size]));
   return { deps, objects, probed, bins, job: () => job };
 }

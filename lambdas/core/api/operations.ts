@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { bucketSettingsRequestSchema } from '../buckets/settings-request';
 import { createJobRequestSchema } from '../jobs/create-request';
 import { listObjectsQuerySchema, paketSettingsRequestSchema, zipballRequestSchema } from '../objects';
-import { listJobsQuerySchema } from '../jobs/list-request';
+import { jobPageQuerySchema, listJobsQuerySchema } from '../jobs/list-request';
 import { retryJobRequestSchema } from '../jobs/retry-request';
 import { createScheduleRequestSchema, updateScheduleRequestSchema } from '../schedules/request';
 import { webhookSettingsRequestSchema } from '../webhooks/settings-request';
 import {
   bucketSchema,
+  fileViewSchema,
+  jobErrorSchema,
   jobDetailSchema,
   jobListEntrySchema,
   listMetaSchema,
@@ -105,6 +107,37 @@ export const apiOperations = [
     fn: 'GetJob',
     summary: 'A job with its ZIPs, progress, errors and download links',
     responses: { 200: { description: 'the job, in `job` (as Eazip clients read it)', json: ok({ job: jobDetailSchema }) } },
+  },
+  {
+    id: 'listJobErrors',
+    method: 'GET',
+    path: '/jobs/{id}/errors',
+    fn: 'GetJob',
+    summary: "Every error of a job, a page at a time (in the order of the job's errors)",
+    query: jobPageQuerySchema,
+    responses: { 200: { description: 'a page of errors', json: ok({ errors: z.array(jobErrorSchema), meta: listMetaSchema }) } },
+  },
+  {
+    id: 'listJobFiles',
+    method: 'GET',
+    path: '/jobs/{id}/files',
+    fn: 'GetJob',
+    summary: 'Every requested file of a job with the name it got, a page at a time',
+    query: jobPageQuerySchema,
+    responses: { 200: { description: 'a page of files', json: ok({ files: z.array(fileViewSchema), meta: listMetaSchema }) } },
+  },
+  {
+    id: 'createUpload',
+    method: 'POST',
+    path: '/uploads',
+    fn: 'CreateUpload',
+    summary: 'A URL to PUT a file list too big for a request body (JSON array or NDJSON of {url, filename?}, up to 100 MB), for POST /jobs files_from',
+    responses: {
+      201: {
+        description: 'the upload: PUT the list to `url` before `expires_at`',
+        json: ok({ upload_id: z.string(), url: z.string(), expires_at: z.string().meta({ format: 'date-time' }), max_bytes: z.number().int() }),
+      },
+    },
   },
   {
     id: 'retryJob',

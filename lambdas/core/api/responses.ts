@@ -30,7 +30,8 @@ export const zipViewSchema = z.strictObject({
   size: nullableInt.meta({ description: 'bytes; null until the ZIP is completed' }),
   download_url: z.string().nullable().meta({ description: 'signed link, only for a completed ZIP of a job that has not expired' }),
   location: z.strictObject({ service: z.enum(['s3', 'r2']), bucket: z.string(), key: z.string() }).optional().meta({ description: "where the ZIP is written, for a job into one of the tenant's buckets" }),
-  errors: z.array(jobErrorSchema).optional(),
+  errors: z.array(jobErrorSchema).optional().meta({ description: "this ZIP's among the job's shown errors" }),
+  errors_count: z.number().int().min(0).meta({ description: "all of this ZIP's errors, shown or not" }),
 });
 
 /** A stored object as a request names it (exactly one of path, id, folder). */
@@ -70,14 +71,18 @@ export const webhookStateSchema = z.strictObject({
   last_error: z.string().nullable(),
 });
 
+const entryName = z.string().nullable().meta({ description: 'the name the file got in its ZIP; null until the ZIP is built with it, for a file left out, and in a job naming stored objects' });
+
+/** A requested file as `files[]` and `GET /jobs/{id}/files` show it. */
+export const fileViewSchema = z.union([
+  z.strictObject({ url: z.string(), filename: z.string().nullable(), entry_name: entryName }),
+  z.strictObject({ object: storedObjectRefSchema, entry_name: entryName }).meta({ description: "a stored object of the tenant's paket, as the request named it" }),
+]);
+
 export const jobDetailSchema = z.strictObject({
   ...jobSummaryShape,
-  files: z.array(
-    z.union([
-      z.strictObject({ url: z.string(), filename: z.string().nullable() }),
-      z.strictObject({ object: storedObjectRefSchema }).meta({ description: "a stored object of the tenant's paket, as the request named it" }),
-    ]),
-  ),
+  files: z.array(fileViewSchema).meta({ description: 'every file while the answer fits in 5 MB, else the first ones (`files_truncated`)' }),
+  files_truncated: z.boolean().meta({ description: '`files` stops short of every file: GET /jobs/{id}/files lists them all' }),
   urls: z.array(z.string()).optional().meta({ description: 'the URLs as given, for a job created with the `urls: string[]` form' }),
   metadata: z.record(z.string(), z.string()).nullable(),
   split_strategy: z.enum(['preserve-order', 'ffd']),
@@ -86,7 +91,8 @@ export const jobDetailSchema = z.strictObject({
   mode: z.enum(['stored', 'stream']),
   compression: z.enum(['auto', 'store', 'deflate']),
   download_url: z.string().nullable(),
-  errors: z.array(jobErrorSchema),
+  errors: z.array(jobErrorSchema).meta({ description: 'at most 1,000: the faults, then the first file errors' }),
+  errors_count: z.number().int().min(0).meta({ description: "all of the job's errors: GET /jobs/{id}/errors lists them" }),
   zips: z.array(zipViewSchema),
   progress: z.strictObject({ files_done: z.number().int().min(0), files_total: z.number().int().min(0), bytes_done: z.number().int().min(0) }),
   webhook: webhookStateSchema.nullable().meta({ description: 'null until a webhook is first attempted, and for jobs with no URL' }),

@@ -13,6 +13,8 @@ export const LIMITS = {
   maxZipFilenameLength: 255,
   maxUrlLength: 8192,
   maxObjectKeyLength: 1024,
+  /** A file list uploaded through `POST /uploads` (`files_from`). */
+  maxUploadBytes: 100 * 1024 * 1024,
 } as const;
 
 /** An http(s) URL, or `s3://<bucket_name>/<key>`: an object in one of the tenant's configured buckets. */
@@ -33,9 +35,10 @@ const sourceUrl = z.string({ error: 'must be a string' }).max(LIMITS.maxUrlLengt
  * A file: a URL (with an optional filename), or an object of the tenant's
  * paket (`object`: path, id or folder, named by the objects' own rules).
  * One object schema with a refinement rather than a union, so that every
- * message names the field (`files[0].object.path`), not the union.
+ * message names the field (`files[0].object.path`), not the union. Inline
+ * (`files[i]`) or in an uploaded list (`files_from[i]`).
  */
-const fileSchema = z
+export const fileSchema = z
   .strictObject(
     {
       url: sourceUrl.optional(),
@@ -97,6 +100,8 @@ export const createJobRequestSchema = z
         .array(urlEntrySchema, { error: 'must be an array of URLs or of {url, filename?}' })
         .min(1, { error: 'must contain at least one URL' })
         .optional(),
+      // The id POST /uploads gave; the list is read and checked by the workflow.
+      files_from: z.uuid({ error: 'must be an upload_id from POST /uploads' }).optional(),
       mode: z.enum(['stored', 'stream'], { error: 'must be "stored" or "stream"' }).default('stored'),
       zip_filename: z
         .string({ error: 'must be a string' })
@@ -131,8 +136,8 @@ export const createJobRequestSchema = z
     { error: 'the body must be a JSON object' },
   )
   .superRefine((body, ctx) => {
-    if ((body.files === undefined) === (body.urls === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['files'], message: 'exactly one of files or urls is required' });
+    if ([body.files, body.urls, body.files_from].filter((v) => v !== undefined).length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['files'], message: 'exactly one of files, urls or files_from is required' });
     }
     if (body.bucket_name !== undefined && body.key === undefined) ctx.addIssue({ code: 'custom', path: ['key'], message: 'is required with bucket_name' });
     if (body.bucket_name === undefined && body.key !== undefined) ctx.addIssue({ code: 'custom', path: ['bucket_name'], message: 'is required with key' });
@@ -166,7 +171,7 @@ export function isLegacyUrlList(body: CreateJobRequest): boolean {
   return typeof body.urls?.[0] === 'string';
 }
 
-/** A URL string means `{url}`; an object of `urls` (ZipKit's form) is a `files` entry. */
+/** A URL string means `{url}`; an object of `urls` (ZipKit's form) is a `files` entry; a `files_from` job has none yet. */
 export function requestedFiles(body: CreateJobRequest): RequestedFile[] {
   return (body.files ?? body.urls ?? []).map((entry) => {
     if (typeof entry === 'string') return { url: entry, filename: null };

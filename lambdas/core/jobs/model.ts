@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CreateJobRequest, RequestedFile } from './create-request';
 import type { BucketService, ZipLocation } from '../buckets/model';
 import type { ObjectPin } from '../objects/paket';
@@ -8,19 +9,19 @@ export type JobStatus = 'preparing' | 'pending' | 'processing' | 'completed' | '
 export type ZipStatus = 'pending' | 'processing' | 'completed' | 'failed';
 export const JOB_STATUSES: readonly JobStatus[] = ['preparing', 'pending', 'processing', 'completed', 'failed'];
 
-/** A file that could not be packaged (`url` set) or a job-level fault (no `url`). */
+/**
+ * A file that could not be packaged (`url` set) or a fault of the job or a
+ * ZIP (no `url`). Records hold only faults, which are few; file errors can
+ * be many and live in the job's error list (adapters/job-lists.ts), counted
+ * in `file_error_count`.
+ */
 export interface JobError {
   readonly url?: string;
   readonly error: string;
 }
 
-/** `a`, then the errors of `b` that `a` does not already hold (same url and message). */
-export function mergeErrors(a: readonly JobError[], b: readonly JobError[]): JobError[] {
-  return [...a, ...b.filter((e) => !a.some((o) => o.url === e.url && o.error === e.error))];
-}
-
 /** What the client asked for, with defaults applied; fixed for the job's life. */
-export type JobOptions = Omit<CreateJobRequest, 'files' | 'urls' | 'zip_filename'> & {
+export type JobOptions = Omit<CreateJobRequest, 'files' | 'urls' | 'files_from' | 'zip_filename'> & {
   readonly zip_filename: string | null;
 };
 
@@ -34,13 +35,18 @@ export interface Job {
   readonly file_count: number | null;
   readonly zip_count: number;
   readonly total_size: number | null;
+  /** Faults of the job itself (see JobError). */
   readonly errors: readonly JobError[];
+  /** Prepare's file errors in the job's error list (job scope). */
+  readonly file_error_count?: number;
   readonly created_at: string;
   readonly updated_at: string;
   readonly completed_at: string | null;
   readonly expires_at: string;
-  /** S3 key of the file manifest (`{files: RequestedFile[]}`). */
+  /** S3 key of the file manifest (`{files: RequestedFile[]}`); written by Prepare for a `files_from` job. */
   readonly manifest_key: string;
+  /** A `files_from` job: its uploaded list (object key) and the plan's files per job, checked by Prepare. */
+  readonly files_from?: { readonly key: string; readonly max_files: number };
   /** Incremented by every start of the workflow (create, retry). */
   readonly run: number;
   /** The plan's limits for the current run; absent on jobs created before they were recorded (then only the absolute limits apply). */
@@ -80,7 +86,10 @@ export interface ZipRecord {
   readonly location?: ZipLocation;
   /** S3 key of the bin (its entries). */
   readonly bin_key: string;
+  /** Faults of the ZIP (see JobError). */
   readonly errors: readonly JobError[];
+  /** BuildZip's file errors in the job's error list (this ZIP's scope). */
+  readonly file_error_count?: number;
   readonly files_done: number;
   readonly bytes_done: number;
   readonly updated_at: string;
@@ -155,6 +164,8 @@ export interface Manifest {
 
 export const objectKeys = {
   manifest: (jobId: string) => `manifests/${jobId}.json`,
+  /** A file list uploaded for `files_from`: under its tenant (hashed: any characters, no other tenant's id resolves). */
+  upload: (tenantId: string, uploadId: string) => `uploads/${createHash('sha256').update(tenantId, 'utf8').digest('hex').slice(0, 32)}/${uploadId}`,
   bin: (jobId: string, zipId: string) => `bins/${jobId}/${zipId}.json`,
   binsList: (jobId: string, run: number) => `bins/${jobId}/bins-${run}.json`,
   zip: (jobId: string, zipId: string) => `zips/${jobId}/${zipId}.zip`,

@@ -6,6 +6,7 @@
  */
 import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isMissingObject } from '../../adapters/blob-store';
+import type { EntryNameRecord } from '../../adapters/job-lists';
 import type { MultipartSinkState } from '../../adapters/multipart-sink';
 import type { JobError } from '../../core/jobs/model';
 import type { ZipCheckpoint } from '../../core/zip';
@@ -38,6 +39,8 @@ export interface BuildCheckpoint {
     /** Names claimed so far, in order (replayed into a fresh deduper). */
     readonly claimed: readonly string[];
     readonly errors: readonly JobError[];
+    /** `[file index, entry name]` of the entries written so far (absent in checkpoints of older builds). */
+    readonly entry_names?: readonly EntryNameRecord[];
     readonly files_done: number;
     readonly bytes_done: number;
     /** Invocations so far, for logs. */

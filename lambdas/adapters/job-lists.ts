@@ -1,0 +1,105 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { JobError } from '../core/jobs/model';
+import { chunkByBytes, WindowCollector, type ListPosition, type Scoped, type WindowLimits } from '../core/jobs/long-lists';
+import { batchWrite } from './batch-write';
+
+/** A file's name in its ZIP: `[index of the file in the job, entry name]`. */
+export type EntryNameRecord = readonly [number, string];
+
+/** One of a job's long lists, kept in chunk items beside the job (see core/jobs/long-lists.ts). */
+export interface ChunkedList<T> {
+  /** Makes `items` the scope's whole list (an empty list removes it). Safe to repeat. */
+  replace(jobId: string, scope: number, items: readonly T[]): Promise<void>;
+  /** A window of the list across scopes, in scope order, from `from` (null: the start). */
+  read(jobId: string, from: ListPosition | null, limits: WindowLimits): Promise<{ items: Scoped<T>[]; next: ListPosition | null }>;
+}
+
+export interface JobLists {
+  /** Files that could not be packaged (job scope: Prepare's; ZIP scopes: BuildZip's). */
+  readonly errors: ChunkedList<JobError>;
+  /** The names files got in their ZIPs (ZIP scopes). */
+  readonly names: ChunkedList<EntryNameRecord>;
+}
+
+const pad = (n: number) => String(n).padStart(6, '0');
+const prefix = (kind: string) => `LIST#${kind}#`;
+const scopePrefix = (kind: string, scope: number) => `${prefix(kind)}${pad(scope)}#`;
+const chunkKey = (kind: string, scope: number, chunk: number) => `${scopePrefix(kind, scope)}${pad(chunk)}`;
+
+function parseChunkKey(sk: string): { scope: number; chunk: number } {
+  const [, , scope, chunk] = sk.split('#');
+  return { scope: Number(scope), chunk: Number(chunk) };
+}
+
+// pk JOB#<id> / sk LIST#<kind>#<scope>#<chunk>, `entries` the chunk as a JSON array: its size is
+// known exactly when it is written, and the item stays far under DynamoDB's 400 KB.
+function chunkedList<T>(client: DynamoDBDocumentClient, table: string, kind: string): ChunkedList<T> {
+  async function chunkKeysOf(jobId: string, scope: number): Promise<string[]> {
+    const keys: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':prefix': scopePrefix(kind, scope) },
+          ProjectionExpression: 'sk',
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      keys.push(...(out.Items ?? []).map((i) => String(i.sk)));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return keys;
+  }
+
+  return {
+    async replace(jobId, scope, items) {
+      const chunks = chunkByBytes(items);
+      const written = new Set(chunks.map((_, i) => chunkKey(kind, scope, i)));
+      // The new chunks first, then whatever an earlier, longer list left beyond them.
+      await batchWrite(
+        client,
+        table,
+        chunks.map((entries, i) => ({
+          PutRequest: { Item: { pk: `JOB#${jobId}`, sk: chunkKey(kind, scope, i), type: 'list', entries: JSON.stringify(entries) } },
+        })),
+      );
+      const stale = (await chunkKeysOf(jobId, scope)).filter((sk) => !written.has(sk));
+      await batchWrite(client, table, stale.map((sk) => ({ DeleteRequest: { Key: { pk: `JOB#${jobId}`, sk } } })));
+    },
+
+    async read(jobId, from, limits) {
+      const window = new WindowCollector<T>(from, limits);
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': `JOB#${jobId}`,
+              ':from': from ? chunkKey(kind, from.scope, from.chunk) : prefix(kind),
+              ':to': `${prefix(kind)}~`,
+            },
+            ExclusiveStartKey: start,
+            ConsistentRead: true,
+            // A window rarely needs more than a few chunks.
+            Limit: 4,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const { scope, chunk } = parseChunkKey(String(item.sk));
+          if (!window.add(scope, chunk, JSON.parse(String(item.entries)) as T[])) return { items: window.items, next: window.next };
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return { items: window.items, next: null };
+    },
+  };
+}
+
+export function dynamoJobLists(client: DynamoDBDocumentClient, table: string): JobLists {
+  return { errors: chunkedList<JobError>(client, table, 'errors'), names: chunkedList<EntryNameRecord>(client, table, 'names') };
+}
