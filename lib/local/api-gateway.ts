@@ -4,8 +4,12 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiRoute } from '../functions';
 import { responseStreamTo, type StreamingHandler } from './lambda-streaming';
 
-/** API Gateway REST's own payload limit. */
-const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/**
+ * The largest body a deployed API takes: API Gateway REST accepts 10 MB, but
+ * Lambda refuses a synchronous event over 6,291,456 bytes, so a larger body
+ * never reaches a handler there. The local stack refuses it too (413).
+ */
+const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
