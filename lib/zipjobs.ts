@@ -1,4 +1,4 @@
-import { Lazy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, type IEventBus, type IRuleTarget } from 'aws-cdk-lib/aws-events';
@@ -11,11 +11,16 @@ import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { grantLeastPrivilege } from './constructs/access';
 import { Api, API_STAGE } from './constructs/api';
 import { Events } from './constructs/events';
 import { Monitoring, type AlarmThresholds } from './constructs/monitoring';
+import { FailureQueue } from './constructs/failure-queue';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { addNagSuppressions } from './constructs/nag';
 import { HouseFunction, type FunctionEnvironment } from './constructs/house-function';
 import { Schedules } from './constructs/schedules';
@@ -56,6 +61,11 @@ export interface ZipJobsProps {
   readonly alarmEmail?: string;
   /** Alarm thresholds, per 5-minute period (see docs/RUNBOOK.md). @default DEFAULT_ALARM_THRESHOLDS */
   readonly alarms?: AlarmThresholds;
+}
+
+/** An asynchronously invoked function's retries, explicit: two more attempts within 6 hours, then `failures`. */
+function asyncRetries(fn: HouseFunction, failures: IQueue): void {
+  fn.fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(failures) });
 }
 
 /** A reserved concurrency setting: a whole number, 0 for none. */
@@ -146,6 +156,13 @@ export class ZipJobs extends Construct {
     const schedules = new Schedules(this, 'Scheduling', { runSchedule, table, bucket, stateMachine, bus });
     // An execution that ends without success (a runtime error no Catch takes, the
     // time limit, a stop) still ends its job and sends its webhook.
+    const failureQueue = (id: string, holds: string) => {
+      const failures = new FailureQueue(this, id, { holds, dev });
+      failureAlarms.push(failures.alarm);
+      return failures.queue;
+    };
+    const failureAlarms: Alarm[] = [];
+    const workflowEndedFailures = failureQueue('WorkflowEndedFailures', 'workflow endings WorkflowEnded gave up on (their jobs may be left unfinished)');
     const workflowEnded = house('WorkflowEnded', { ...data, ...publishes, STATE_MACHINE_ARN: stateMachine.stateMachineArn });
     new Rule(this, 'WorkflowEndedRule', {
       description: 'zipjobs: workflow executions that end FAILED, TIMED_OUT or ABORTED',
@@ -154,9 +171,13 @@ export class ZipJobs extends Construct {
         detailType: ['Step Functions Execution Status Change'],
         detail: { stateMachineArn: [stateMachine.stateMachineArn], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
       },
-      // EventBridge retries a failed invocation for up to 24 h (185 attempts).
-      targets: [new LambdaFunction(workflowEnded.fn)],
+      // EventBridge retries delivering the event for up to 24 h (185 attempts);
+      // Lambda then retries a failing invocation twice. Either way, what is
+      // given up on lands in a queue with an alarm.
+      targets: [new LambdaFunction(workflowEnded.fn, { retryAttempts: 185, maxEventAge: Duration.hours(24), deadLetterQueue: workflowEndedFailures })],
     });
+    asyncRetries(workflowEnded, workflowEndedFailures);
+    asyncRetries(runSchedule, failureQueue('RunScheduleFailures', 'schedule firings RunSchedule gave up on'));
 
     // Typed as the full registry: a spec without a function is a compile error.
     const functions: { readonly [N in FunctionName]: HouseFunction<N> } = {
@@ -203,6 +224,7 @@ export class ZipJobs extends Construct {
         retryAttempts: 10,
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
+        onFailure: new SqsDlq(failureQueue('ExpireJobsFailures', 'expiries ExpireJobs gave up on')),
         filters: [removalOf('EXPIRY'), removalOf('JOB')],
       }),
     );
@@ -223,6 +245,8 @@ export class ZipJobs extends Construct {
       alarmEmail: props.alarmEmail,
       dev,
     });
+    // A message in a failure queue reaches a person like any other alarm.
+    for (const alarm of failureAlarms) alarm.addAlarmAction(new SnsAction(monitoring.topic));
     stageUrl = `https://${api.restApi.restApiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${API_STAGE}`;
 
     this.api = api.restApi;
