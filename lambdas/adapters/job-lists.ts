@@ -1,4 +1,4 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JobError } from '../core/jobs/model';
 import { chunkByBytes, WindowCollector, type ListPosition, type Scoped, type WindowLimits } from '../core/jobs/long-lists';
 import { batchWrite } from './batch-write';
@@ -36,21 +36,17 @@ function parseChunkKey(sk: string): { scope: number; chunk: number } {
 function chunkedList<T>(client: DynamoDBDocumentClient, table: string, kind: string): ChunkedList<T> {
   async function chunkKeysOf(jobId: string, scope: number): Promise<string[]> {
     const keys: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':prefix': scopePrefix(kind, scope) },
-          ProjectionExpression: 'sk',
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      keys.push(...(out.Items ?? []).map((i) => String(i.sk)));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client },
+      {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':prefix': scopePrefix(kind, scope) },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) keys.push(...(page.Items ?? []).map((i) => String(i.sk)));
     return keys;
   }
 
@@ -72,29 +68,26 @@ function chunkedList<T>(client: DynamoDBDocumentClient, table: string, kind: str
 
     async read(jobId, from, limits) {
       const window = new WindowCollector<T>(from, limits);
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': `JOB#${jobId}`,
-              ':from': from ? chunkKey(kind, from.scope, from.chunk) : prefix(kind),
-              ':to': `${prefix(kind)}~`,
-            },
-            ExclusiveStartKey: start,
-            ConsistentRead: true,
-            // A window rarely needs more than a few chunks.
-            Limit: 4,
-          }),
-        );
-        for (const item of out.Items ?? []) {
+      // A window rarely needs more than a few chunks: pages of 4.
+      const pages = paginateQuery(
+        { client, pageSize: 4 },
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': `JOB#${jobId}`,
+            ':from': from ? chunkKey(kind, from.scope, from.chunk) : prefix(kind),
+            ':to': `${prefix(kind)}~`,
+          },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
           const { scope, chunk } = parseChunkKey(String(item.sk));
           if (!window.add(scope, chunk, JSON.parse(String(item.entries)) as T[])) return { items: window.items, next: window.next };
         }
-        start = out.LastEvaluatedKey;
-      } while (start);
+      }
       return { items: window.items, next: null };
     },
   };

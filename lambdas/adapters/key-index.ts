@@ -5,7 +5,7 @@
  * by a scan and indexed, so an upgraded stack needs no migration and the scan
  * happens once per tenant.
  */
-import { QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, paginateScan, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from './dynamo-conditions';
 
 type KeyItem = { readonly key_hash: string; readonly created_at: string; readonly revoked_at?: string };
@@ -13,29 +13,24 @@ type KeyItem = { readonly key_hash: string; readonly created_at: string; readonl
 /** The gsi1 attributes of a tenant's key record. */
 export const keyIndexAttributes = (tenantId: string, createdAt: string, keyHash: string) => ({ gsi1pk: `KEYS#${tenantId}`, gsi1sk: `${createdAt}#${keyHash}` });
 
-async function collect(page: (start: Record<string, unknown> | undefined) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>) {
+async function collect(pages: AsyncIterable<{ Items?: Record<string, unknown>[] }>): Promise<KeyItem[]> {
   const items: KeyItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await page(start);
-    items.push(...((out.Items ?? []) as KeyItem[]));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for await (const page of pages) items.push(...((page.Items ?? []) as KeyItem[]));
   return items;
 }
 
 /** Whether the tenant holds a key that is not revoked. */
 export async function hasActiveKey(client: DynamoDBDocumentClient, table: string, tenantId: string): Promise<boolean> {
-  const indexed = await collect((start) =>
-    client.send(
-      new QueryCommand({
+  const indexed = await collect(
+    paginateQuery(
+      { client },
+      {
         TableName: table,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': `KEYS#${tenantId}` },
         ProjectionExpression: 'key_hash, created_at, revoked_at',
-        ExclusiveStartKey: start,
-      }),
+      },
     ),
   );
   const keys = indexed.length > 0 ? indexed : await indexUnindexedKeys(client, table, tenantId);
@@ -43,16 +38,16 @@ export async function hasActiveKey(client: DynamoDBDocumentClient, table: string
 }
 
 async function indexUnindexedKeys(client: DynamoDBDocumentClient, table: string, tenantId: string): Promise<KeyItem[]> {
-  const found = await collect((start) =>
-    client.send(
-      new ScanCommand({
+  const found = await collect(
+    paginateScan(
+      { client },
+      {
         TableName: table,
         FilterExpression: '#type = :key AND tenant_id = :tenant',
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: { ':key': 'key', ':tenant': tenantId },
         ProjectionExpression: 'key_hash, created_at, revoked_at',
-        ExclusiveStartKey: start,
-      }),
+      },
     ),
   );
   for (const key of found) {
