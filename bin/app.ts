@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { App, Tags } from 'aws-cdk-lib';
 import { plansSchema } from '../lambdas/core/plans';
+import { parseDomainList } from '../lib/custom-domains';
 import { ZipjobsStack } from '../lib/zipjobs-stack';
 
 // Environment-agnostic on purpose (no account, no lookups): `cdk synth` works
@@ -16,6 +17,12 @@ const alarmEmail: unknown = app.node.tryGetContext('alarmEmail');
 // `-c plans=plans.json`: a JSON array of plans (lambdas/core/plans.ts); checked here so a bad file fails the synth.
 const plansFile: unknown = app.node.tryGetContext('plans');
 const plans = typeof plansFile === 'string' && plansFile !== '' ? plansSchema.parse(JSON.parse(readFileSync(plansFile, 'utf8'))) : undefined;
+
+/** A text context flag (`-c name=value`), or undefined when not given or empty. */
+const textFlag = (name: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(name);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
 
 /** A numeric context flag (`-c name=N`), or undefined when not given. */
 const numberFlag = (name: string): number | undefined => {
@@ -38,5 +45,8 @@ new ZipjobsStack(app, 'Zipjobs', {
   reservedConcurrency: { buildZip: numberFlag('buildZipConcurrency'), prepare: numberFlag('prepareConcurrency') },
   publicBaseUrl: typeof publicBaseUrl === 'string' && publicBaseUrl !== '' ? publicBaseUrl : undefined,
   alarmEmail: typeof alarmEmail === 'string' && alarmEmail !== '' ? alarmEmail : undefined,
+  // `-c domains=zip.example.com,files.example.com -c certificateArn=arn:aws:acm:…`: custom domains (checked by the construct).
+  domains: parseDomainList(app.node.tryGetContext('domains')),
+  certificateArn: textFlag('certificateArn'),
 });
 Tags.of(app).add('project', 'zipjobs');

@@ -29,6 +29,13 @@ export class ZipjobsStack extends Stack {
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Every alarm publishes here: subscribe an address (see docs/RUNBOOK.md)' });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboardName, description: 'The CloudWatch dashboard' });
+    // The DNS record each custom domain needs: a CNAME from the name to this target.
+    this.zipjobs.domainNames.forEach((domain, i) => {
+      new CfnOutput(this, `CustomDomain${i + 1}Target`, {
+        value: domain.domainNameAliasDomainName,
+        description: `DNS: ${props.domains?.[i]} CNAME to this name (or a Route 53 alias record)`,
+      });
+    });
     new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName, description: 'Job status changes are put on this bus' });
   }
 }

@@ -1,5 +1,5 @@
 import { Duration, Lazy, Stack } from 'aws-cdk-lib';
-import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { DomainName, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, type IEventBus, type IRuleTarget } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -30,6 +30,7 @@ import { TenantBuckets } from './constructs/tenant-buckets';
 import { Workflow } from './constructs/workflow';
 import { plansSchema, type Plan } from '../lambdas/core/plans';
 import { JOB_STATUSES, type JobStatus } from '../lambdas/core/jobs/model';
+import { checkCustomDomains } from './custom-domains';
 import { apiRoutes, functionSpecs, type FunctionName } from './functions';
 import { sourceLimitsEnv, type SourceLimits } from './source-limits';
 
@@ -44,8 +45,16 @@ export interface ZipJobsProps {
   readonly throttlingBurstLimit?: number;
   /** Retention of every log group. @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
-  /** Base URL for download links (e.g. a custom domain). @default the URL each request was made to */
+  /** Base URL for download links. @default `https://<first of domains>`, else the URL each request was made to */
   readonly publicBaseUrl?: string;
+  /**
+   * Custom domain names for the API (e.g. `zip.example.com`): each becomes a
+   * REGIONAL API Gateway domain (TLS 1.2) mapped at its root to the stage, and
+   * ZipBall answers list them. Needs `certificateArn`. @default none
+   */
+  readonly domains?: readonly string[];
+  /** An ACM certificate in the stack's region covering every one of `domains`. */
+  readonly certificateArn?: string;
   /** Plans API keys may name (see lambdas/core/plans.ts). @default the standard plan only */
   readonly plans?: readonly Plan[];
   /** Limits on slow sources (BuildZip, stream downloads); see lambdas/env.ts for each default. */
@@ -100,12 +109,18 @@ export class ZipJobs extends Construct {
   readonly alarmTopic: ITopic;
   /** The CloudWatch dashboard: executions, workflow functions, API. */
   readonly dashboard: Dashboard;
+  /** The API's custom domains, in the order of `domains`: DNS for each name points at its `domainNameAliasDomainName`. */
+  readonly domainNames: readonly DomainName[];
 
   constructor(scope: Construct, id: string, props: ZipJobsProps = {}) {
     super(scope, id);
     // cdk-nag (AwsSolutions) suppressions, each justified, applied to the finished tree at synthesis.
     addNagSuppressions(Stack.of(this));
     const { dev = false, logRetention } = props;
+    const domains = checkCustomDomains(props.domains, props.certificateArn, Stack.of(this).region);
+    // Links name the first custom domain unless a base URL is given; on a
+    // domain the API is mapped at the root, so links carry no stage prefix.
+    const publicBaseUrl = props.publicBaseUrl ?? (domains && `https://${domains.names[0]}`);
     const { table, bucket } = new Storage(this, 'Storage', { dev, expireObjectsAfterDays: props.expireObjectsAfterDays });
     const { tokenSecret } = new Secrets(this, 'Secrets', { dev });
     const { bus } = new Events(this, 'Events');
@@ -140,7 +155,7 @@ export class ZipJobs extends Construct {
     // Webhook bodies carry download links: the custom domain, else the stage URL
     // (built from the API's id, since the stage itself depends on the workflow).
     let stageUrl: string | undefined;
-    const apiBaseUrl = props.publicBaseUrl ?? Lazy.string({ produce: () => stageUrl });
+    const apiBaseUrl = publicBaseUrl ?? Lazy.string({ produce: () => stageUrl });
 
     const workflowFunctions = {
       Prepare: house('Prepare', { ...fetcher, ...publishes, ...tenantAccess }),
@@ -188,16 +203,17 @@ export class ZipJobs extends Construct {
         ALLOW_PRIVATE_ADDRESSES: 'false',
         ...publishes,
         // ZipBall links: the public base URL when one is set, else the request's.
-        ...(props.publicBaseUrl && { PUBLIC_BASE_URL: props.publicBaseUrl }),
+        ...(publicBaseUrl && { PUBLIC_BASE_URL: publicBaseUrl }),
+        ...(domains && { CUSTOM_DOMAINS: domains.names.join(',') }),
       }),
       CreateUpload: house('CreateUpload', { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName }),
-      GetJob: house('GetJob', props.publicBaseUrl ? { ...signing, PUBLIC_BASE_URL: props.publicBaseUrl } : signing),
+      GetJob: house('GetJob', publicBaseUrl ? { ...signing, PUBLIC_BASE_URL: publicBaseUrl } : signing),
       ListJobs: house('ListJobs', { TABLE_NAME: table.tableName, TOKEN_SECRET_ARN: tokenSecret.secretArn }),
       RetryJob: house('RetryJob', { TABLE_NAME: table.tableName, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ...publishes }),
       Download: house('Download', { ...signing, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
       Health: house('Health', {}),
       // Public pages (the OpenAPI document, the dashboard): no data, no grants.
-      Site: house('Site', props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
+      Site: house('Site', publicBaseUrl ? { PUBLIC_BASE_URL: publicBaseUrl } : {}),
       ExpireJobs: house('ExpireJobs', { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName }),
       WebhookSettings: house('WebhookSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false' }),
       BucketSettings: house('BucketSettings', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
@@ -236,6 +252,7 @@ export class ZipJobs extends Construct {
       throttlingBurstLimit: props.throttlingBurstLimit,
       dev,
       logRetention,
+      domains,
     });
     const monitoring = new Monitoring(this, 'Monitoring', {
       functions,
@@ -258,6 +275,7 @@ export class ZipJobs extends Construct {
     this.functions = functions;
     this.alarmTopic = monitoring.topic;
     this.dashboard = monitoring.dashboard;
+    this.domainNames = api.domainNames;
   }
 
   /** The API's base URL (stage `v1`, with a trailing slash). */

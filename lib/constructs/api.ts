@@ -1,6 +1,7 @@
 import { Names, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
+  DomainName,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -8,10 +9,13 @@ import {
   ResponseTransferMode,
   ResponseType,
   RestApi,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { CustomDomains } from '../custom-domains';
 import { functionSpecs, type ApiRoute, type FunctionName } from '../functions';
 
 export const API_STAGE = 'v1';
@@ -28,6 +32,8 @@ export interface ApiProps {
   readonly dev?: boolean;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** Custom domain names, each mapped at its root to the stage. @default none */
+  readonly domains?: CustomDomains;
 }
 
 const isStreaming = (name: FunctionName): boolean => (functionSpecs[name] as { streaming?: boolean }).streaming === true;
@@ -44,6 +50,8 @@ function envelope(code: string, message = '$context.error.messageString'): Recor
  */
 export class Api extends Construct {
   readonly restApi: RestApi;
+  /** One per custom domain, in the order given; point each name's DNS at its `domainNameAliasDomainName`. */
+  readonly domainNames: readonly DomainName[];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -113,6 +121,20 @@ export class Api extends Construct {
       statusCode: '413',
       templates: envelope('PAYLOAD_TOO_LARGE'),
     });
+    // Custom domains: regional, TLS 1.2 at least, base path '' so that every
+    // route is at the host's root (links on a domain have no /v1 prefix).
+    const certificate = props.domains && Certificate.fromCertificateArn(this, 'Certificate', props.domains.certificateArn);
+    this.domainNames = (props.domains?.names ?? []).map((name) => {
+      const domain = new DomainName(this, `Domain-${name}`, {
+        domainName: name,
+        certificate: certificate!,
+        endpointType: EndpointType.REGIONAL,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      domain.addBasePathMapping(this.restApi, { stage: this.restApi.deploymentStage });
+      return domain;
+    });
+
     this.restApi.addGatewayResponse('Default4xx', { type: ResponseType.DEFAULT_4XX, templates: envelope('INVALID_REQUEST') });
     this.restApi.addGatewayResponse('Default5xx', { type: ResponseType.DEFAULT_5XX, templates: envelope('INTERNAL') });
   }
