@@ -8,8 +8,10 @@ import { startLocalStack } from '../lib/local/local-stack';
  *   ZIPJOBS_DATA_DIR                  where data persists across restarts (default ./.zipjobs)
  *   ZIPJOBS_ALLOW_PRIVATE_ADDRESSES   let sources be private/loopback addresses (default true)
  *   ZIPJOBS_PLANS                     plans as a JSON array (default: the standard plan)
+ *   ZIPJOBS_LOG_FORMAT                compact (default): short JSON lines; json: the lines Lambda prints
  */
 const env = process.env;
+env.ZIPJOBS_LOG_FORMAT ??= 'compact';
 const port = Number(env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, got ${env.PORT}`);

@@ -22,7 +22,7 @@ import { FailureQueue } from './constructs/failure-queue';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { addNagSuppressions } from './constructs/nag';
-import { HouseFunction, type FunctionEnvironment } from './constructs/house-function';
+import { HouseFunction, telemetryEnvironment, type FunctionEnvironment, type TelemetrySettings } from './constructs/house-function';
 import { Schedules } from './constructs/schedules';
 import { Secrets } from './constructs/secrets';
 import { objectsUnder, Storage } from './constructs/storage';
@@ -70,6 +70,8 @@ export interface ZipJobsProps {
   readonly alarmEmail?: string;
   /** Alarm thresholds, per 5-minute period (see docs/RUNBOOK.md). @default DEFAULT_ALARM_THRESHOLDS */
   readonly alarms?: AlarmThresholds;
+  /** Logs and metrics: service name, metrics namespace, debug-log sampling. @default zipjobs, zipjobs, 0 */
+  readonly telemetry?: TelemetrySettings;
 }
 
 /** An asynchronously invoked function's retries, explicit: two more attempts within 6 hours, then `failures`. */
@@ -135,10 +137,11 @@ export class ZipJobs extends Construct {
       BuildZip: reservation('buildZip', props.reservedConcurrency?.buildZip ?? 100),
       Prepare: reservation('prepare', props.reservedConcurrency?.prepare ?? 10),
     };
+    const telemetry = telemetryEnvironment(props.telemetry);
     const house = <N extends FunctionName>(name: N, environment: FunctionEnvironment<N>) => {
       const listed = functionSpecs[name].env as readonly string[];
       const read = Object.fromEntries(Object.entries(settings).filter(([key]) => listed.includes(key)));
-      return new HouseFunction(this, name, { name, environment: { ...read, ...environment }, dev, logRetention, reservedConcurrency: reserved[name] });
+      return new HouseFunction(this, name, { name, environment: { ...read, ...environment }, dev, logRetention, reservedConcurrency: reserved[name], telemetry });
     };
     const data = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName };
     // Tenants' buckets: the role exists once the functions that assume it do.

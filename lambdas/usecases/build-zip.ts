@@ -139,6 +139,7 @@ export async function buildZip(
 ): Promise<{ done: boolean }> {
   const job = await deps.store.getJob(jobId);
   if (!job) throw new Error(`job ${jobId} not found`);
+  log.appendKeys({ tenant: job.tenant_id });
   const ownRun = job.run;
   const started = await deps.store.updateZip(jobId, ref.sequence, ['pending', 'processing'], {
     status: 'processing',

@@ -1,3 +1,4 @@
+import { log } from '../adapters/log';
 import type { WebhookStore } from '../adapters/webhook-store';
 import { FetchError, type PostResult } from '../core/fetch';
 import { isTerminal } from '../core/jobs/model';
@@ -48,6 +49,7 @@ async function attempt(deps: NotifyDeps, url: string, body: string, headers: Rec
 export async function notify(deps: NotifyDeps, jobId: string): Promise<NotifyResult> {
   const job = await deps.store.getJob(jobId);
   if (!job || !isTerminal(job.status)) return DONE;
+  log.appendKeys({ tenant: job.tenant_id });
   const stored = await deps.webhooks.getTenant(job.tenant_id);
   const url = job.options.webhook_url ?? stored?.url;
   if (!url) return DONE;

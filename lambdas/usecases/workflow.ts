@@ -34,6 +34,7 @@ export class JobNotFoundError extends Error {
 async function loadJob(store: JobStore, jobId: string): Promise<Job> {
   const job = await store.getJob(jobId);
   if (!job) throw new JobNotFoundError(`job ${jobId} not found`);
+  log.appendKeys({ tenant: job.tenant_id });
   return job;
 }
 
@@ -331,6 +332,7 @@ export interface StepError {
 /** A job-level fault: the job fails visibly, never stays unfinished. */
 export async function markJobFailed(deps: WorkflowDeps, jobId: string, error: StepError | undefined): Promise<void> {
   const job = await deps.store.getJob(jobId);
+  if (job) log.appendKeys({ tenant: job.tenant_id });
   if (job) await failUnfinishedJob(deps, job, error?.Error === 'States.Timeout' ? 'the job timed out' : 'the job failed because of an internal error');
 }
 

@@ -41,6 +41,28 @@ export interface HouseFunctionProps<N extends FunctionName> {
   readonly logRetention?: RetentionDays;
   /** Reserved concurrency: the most instances at once, kept for this function. @default none */
   readonly reservedConcurrency?: number;
+  /** Powertools' settings, the same for every function (see `telemetryEnvironment`). @default none */
+  readonly telemetry?: Readonly<Record<string, string>>;
+}
+
+/** What Powertools reads in every function: one service name and metrics namespace, the debug-log sample rate. */
+export interface TelemetrySettings {
+  /** `service` on every log line and metric. @default 'zipjobs' */
+  readonly serviceName?: string;
+  /** CloudWatch namespace of the EMF metrics. @default 'zipjobs' */
+  readonly metricsNamespace?: string;
+  /** Share of invocations (0–1) that print their debug lines. @default 0 */
+  readonly debugLogSampleRate?: number;
+}
+
+export function telemetryEnvironment(settings: TelemetrySettings = {}): Record<string, string> {
+  const rate = settings.debugLogSampleRate ?? 0;
+  if (!(rate >= 0 && rate <= 1)) throw new Error(`debugLogSampleRate must be between 0 and 1, got ${rate}`);
+  return {
+    POWERTOOLS_SERVICE_NAME: settings.serviceName ?? 'zipjobs',
+    POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace ?? 'zipjobs',
+    POWERTOOLS_LOGGER_SAMPLE_RATE: String(rate),
+  };
 }
 
 /**
@@ -113,6 +135,7 @@ export class HouseFunction<N extends FunctionName = FunctionName> extends Constr
       description: `zipjobs ${props.name}`,
     });
     this.logGroup.grantWrite(role);
+    const sampled = Number(props.telemetry?.POWERTOOLS_LOGGER_SAMPLE_RATE ?? 0) > 0;
     this.fn = new NodejsFunction(this, 'Function', {
       role,
       entry: join(repoRoot, spec.entry),
@@ -123,8 +146,10 @@ export class HouseFunction<N extends FunctionName = FunctionName> extends Constr
       memorySize: spec.memoryMb,
       timeout: this.timeout,
       ...(props.reservedConcurrency !== undefined && { reservedConcurrentExecutions: props.reservedConcurrency }),
-      environment: { ...definedEnvironment, NODE_OPTIONS: '--enable-source-maps' },
-      loggingFormat: LoggingFormat.JSON,
+      environment: { ...definedEnvironment, ...props.telemetry, NODE_OPTIONS: '--enable-source-maps' },
+      // Lambda's JSON format brings its log-level control, which drops DEBUG lines and overrides
+      // Powertools' level: with debug sampling on, Powertools' own JSON lines pass as they are.
+      loggingFormat: sampled ? LoggingFormat.TEXT : LoggingFormat.JSON,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
       projectRoot: repoRoot,

@@ -21,6 +21,7 @@ import { stateMachineDefinition } from './state-machine-definition';
 import { LocalStepFunctions, type LocalLambda } from './step-functions';
 import { LocalTtlStream, matchesPattern } from './ttl-stream';
 import { LocalScheduler } from './scheduler';
+import { installInvokeStore } from './invoke-store';
 import {
   functionsByLogicalId,
   localFunctionArn,
@@ -114,6 +115,7 @@ function lambdaContext(name: FunctionName, timeoutMs: number): Context {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   installLambdaStreaming(); // before any handler module loads, as Lambda's runtime has it
+  const inInvocation = await installInvokeStore();
   const dataDir = resolve(options.dataDir);
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   mkdirSync(join(dataDir, 's3'), { recursive: true });
@@ -200,7 +202,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const invoke = async (name: FunctionName, payload: unknown) => {
     const timeoutMs = options.lambdaTimeoutsMs?.[name] ?? functionSpecs[name].timeoutSeconds * 1000;
     const { handler } = await load(name);
-    return handler(payload, lambdaContext(name, timeoutMs));
+    const context = lambdaContext(name, timeoutMs);
+    return inInvocation(context.awsRequestId, () => handler(payload, context));
   };
 
   const lambdas = new Map<string, LocalLambda>();
@@ -241,8 +244,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const api = apiGatewayServer(apiRoutes, async (route): Promise<RouteHandler> => {
     const { handler } = await load(route.fn);
     if (isStreamingHandler(handler)) {
-      const context = lambdaContext(route.fn, functionSpecs[route.fn].timeoutSeconds * 1000);
-      return { streaming: true, handle: (event, responseStream) => handler(event, responseStream, context) };
+      const timeoutMs = functionSpecs[route.fn].timeoutSeconds * 1000;
+      return {
+        streaming: true,
+        handle: (event, responseStream) => {
+          const context = lambdaContext(route.fn, timeoutMs);
+          return inInvocation(context.awsRequestId, () => handler(event, responseStream, context));
+        },
+      };
     }
     return { streaming: false, handle: (event: APIGatewayProxyEvent) => invoke(route.fn, event) as Promise<APIGatewayProxyResult> };
   }, options.onApiResponse);

@@ -39,12 +39,24 @@ describe('Lambda functions', () => {
     expect(logGroup?.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
-  it.each(names)('%s gets exactly the variables its spec lists, plus source maps', (name) => {
+  it.each(names)('%s gets exactly the variables its spec lists, plus source maps and Powertools\' settings', (name) => {
     const variables = fnProps(name).Environment.Variables as Record<string, unknown>;
     // Optional settings the stack is given only when configured (-c publicBaseUrl, -c plans, -c source…, -c domains).
     const expected = functionSpecs[name].env.filter((v) => v !== 'PUBLIC_BASE_URL' && v !== 'PLANS' && v !== 'CUSTOM_DOMAINS' && !v.startsWith('SOURCE_'));
-    expect(Object.keys(variables).sort()).toEqual([...expected, 'NODE_OPTIONS'].sort());
-    expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    const powertools = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOGGER_SAMPLE_RATE'];
+    expect(Object.keys(variables).sort()).toEqual([...expected, 'NODE_OPTIONS', ...powertools].sort());
+    expect(variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'zipjobs', POWERTOOLS_METRICS_NAMESPACE: 'zipjobs', POWERTOOLS_LOGGER_SAMPLE_RATE: '0' });
+  });
+
+  it('passes the telemetry settings to every function; debug sampling keeps Powertools\' lines from Lambda\'s level filter', () => {
+    const custom = synthTemplate({ telemetry: { serviceName: 'zips', metricsNamespace: 'Acme/Zips', debugLogSampleRate: 0.05 } });
+    const fns = Object.values(resourcesOf(custom, 'AWS::Lambda::Function'));
+    expect(fns).toHaveLength(names.length);
+    for (const fn of fns) {
+      expect(fn.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'zips', POWERTOOLS_METRICS_NAMESPACE: 'Acme/Zips', POWERTOOLS_LOGGER_SAMPLE_RATE: '0.05' });
+      expect(fn.Properties.LoggingConfig.LogFormat).toBe('Text');
+    }
+    expect(() => synthTemplate({ telemetry: { debugLogSampleRate: 2 } })).toThrow(/debugLogSampleRate/);
   });
 
   it.each(['Prepare', 'BuildZip'] as const)('%s never fetches private addresses in a deployed stack', (name) => {

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiKeyFromHeaders, hashApiKey } from '../../core/api-keys';
 import { InvalidRequestError, PayloadTooLargeError, ServiceError, UnauthorizedError } from '../../core/errors';
@@ -7,7 +8,7 @@ import { dynamoClient } from '../../adapters/aws-clients';
 import { dynamoUsageStore, type UsageStore } from '../../adapters/usage-store';
 import { loadEnv } from '../../env';
 import type { JobStore } from '../../adapters/job-store';
-import { log } from '../../adapters/log';
+import { log, logger } from '../../adapters/log';
 import { admitRequest } from '../../usecases/admit-request';
 import { errorResponse } from './responses';
 
@@ -70,17 +71,25 @@ const errorEnvelope: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyRe
   },
 };
 
+/** The request id, cold start and a fresh debug-sampling draw on every line; keys never outlive the request. */
+const logContext = () => injectLambdaContext(logger, { resetKeys: true });
+
+/** The job a route is about, from its path (`/jobs/{id}…`); routes that create one add it themselves. */
+const jobIdOf = (event: APIGatewayProxyEvent) => (event.resource?.startsWith('/jobs/{id}') ? event.pathParameters?.id : undefined);
+
 /**
  * Wraps a route: parses the body, resolves the API key to a tenant, and maps
  * every error to the envelope in one place.
  */
 export function apiHandler(store: JobStore, route: Route) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(logContext())
     .use(errorEnvelope)
     .handler(async (event) => {
       const headers = lowerCaseHeaders(event);
       const body = parseBody(event);
       const tenant = await authenticate(store, headers);
+      log.appendKeys({ tenant: tenant.id, job_id: jobIdOf(event) });
       // The plan's requests per minute, per tenant (API Gateway's stage throttling guards the whole API).
       await admitRequest(usage(), tenant, Date.now());
       return route({ event, headers, body, tenant });
@@ -89,5 +98,5 @@ export function apiHandler(store: JobStore, route: Route) {
 
 /** A route without an API key (health, download). */
 export function publicHandler(route: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(errorEnvelope).handler(route);
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(logContext()).use(errorEnvelope).handler(route);
 }

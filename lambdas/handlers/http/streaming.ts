@@ -9,7 +9,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { ServiceError } from '../../core/errors';
-import { log } from '../../adapters/log';
+import { beginInvocationLog, log } from '../../adapters/log';
 import { errorResponse } from './responses';
 
 export interface StreamedResponse {
@@ -23,18 +23,22 @@ export interface StreamedResponse {
 
 export type StreamedRoute = (event: APIGatewayProxyEvent) => Promise<StreamedResponse>;
 
+const routeOf = (event: APIGatewayProxyEvent) => `${event.httpMethod} ${event.resource}`;
+
 async function answer(route: StreamedRoute, event: APIGatewayProxyEvent): Promise<StreamedResponse> {
   try {
     return await route(event);
   } catch (error) {
-    if (!(error instanceof ServiceError)) log.error('request failed', { error, path: event.path });
+    // The route, never the path: a download path is a whole token.
+    if (!(error instanceof ServiceError)) log.error('request failed', { error, route: routeOf(event) });
     const { statusCode, headers, body } = errorResponse(error);
     return { statusCode, headers: headers as Record<string, string>, body };
   }
 }
 
 export function streamingHandler(route: StreamedRoute) {
-  return awslambda.streamifyResponse(async (event: APIGatewayProxyEvent, responseStream: awslambda.HttpResponseStream, _context: Context) => {
+  return awslambda.streamifyResponse(async (event: APIGatewayProxyEvent, responseStream: awslambda.HttpResponseStream, context: Context) => {
+    const endLog = beginInvocationLog(context);
     const response = await answer(route, event);
     const out = awslambda.HttpResponseStream.from(responseStream, { statusCode: response.statusCode, headers: response.headers });
     let bytes = 0;
@@ -62,9 +66,10 @@ export function streamingHandler(route: StreamedRoute) {
       await pipeline(counting(), out);
     } catch (error) {
       // pipeline has destroyed the response stream: the transfer is cut short.
-      log.warn('streamed response aborted', { error, path: event.path, bytes });
+      log.warn('streamed response aborted', { error, route: routeOf(event), bytes });
     } finally {
       await count();
+      endLog();
     }
   });
 }

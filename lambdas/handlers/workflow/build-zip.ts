@@ -8,6 +8,7 @@ import { objectSourceOpener } from '../../adapters/object-source';
 import { tenantBucketDeps, tenantBucketResolver } from '../tenant-buckets';
 import { jobInput, zipRef } from './deps';
 import { tenantZipTargets } from './zip-targets';
+import { invocation } from '../invocation';
 
 const env = loadEnv(['BUCKET_NAME', 'SOURCE_MAX_FILE_SECONDS']);
 const storage = storageDeps();
@@ -24,10 +25,10 @@ const deps = {
 };
 const input = jobInput.extend({ zip: zipRef });
 
-export const handler = async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+export const handler = invocation(async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const { job_id, zip } = input.parse(event);
   // Stops taking new work with min(60 s, 25%) of the run left, to save a checkpoint.
   const budget = context ? budgetFromRemaining(context.getRemainingTimeInMillis(), BUILD_ZIP_MARGIN_MS) : undefined;
   const { done } = await buildZip(deps, job_id, zip, budget);
   return { job_id, zip, done };
-};
+});

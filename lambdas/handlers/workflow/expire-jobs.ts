@@ -2,6 +2,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { log } from '../../adapters/log';
 import { deleteExpiredJobObjects } from '../../usecases/expire-job';
 import { storageDeps } from '../deps';
+import { invocation } from '../invocation';
 
 const deps = storageDeps();
 const store = { ...deps, objects: deps.blobs };
@@ -12,7 +13,7 @@ const store = { ...deps, objects: deps.blobs };
  * itself (30 days later) takes its remaining records with it. Failures are
  * reported per record so only those are retried.
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = invocation(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const failures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
     const pk = record.dynamodb?.Keys?.pk?.S ?? '';
@@ -32,4 +33,4 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     }
   }
   return { batchItemFailures: failures };
-};
+});

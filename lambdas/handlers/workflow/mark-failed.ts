@@ -1,11 +1,12 @@
 import { markJobFailed } from '../../usecases/workflow';
 import { jobInput, stepError, storageDeps } from './deps';
+import { invocation } from '../invocation';
 
 const deps = storageDeps();
 const input = jobInput.extend({ error: stepError });
 
-export const handler = async (event: unknown) => {
+export const handler = invocation(async (event: unknown) => {
   const { job_id, error } = input.parse(event);
   await markJobFailed(deps, job_id, error);
   return { job_id, status: 'failed' };
-};
+});

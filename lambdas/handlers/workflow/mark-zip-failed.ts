@@ -6,6 +6,7 @@ import { markZipFailed } from '../../usecases/workflow';
 import { tenantBucketDeps } from '../tenant-buckets';
 import { jobInput, stepError, storageDeps, zipRef } from './deps';
 import { tenantZipTargets } from './zip-targets';
+import { invocation } from '../invocation';
 
 const storage = storageDeps();
 const deps = {
@@ -16,9 +17,9 @@ const deps = {
 };
 const input = jobInput.extend({ zip: zipRef, error: stepError });
 
-export const handler = async (event: unknown) => {
+export const handler = invocation(async (event: unknown) => {
   const { job_id, zip, error } = input.parse(event);
   await markZipFailed(deps, job_id, zip.sequence, error);
   await abandonTenantUpload(deps, job_id, zip).catch((e: unknown) => log.warn('MarkZipFailed could not abort the upload', { job_id, zip_id: zip.zip_id, error: e }));
   return { job_id, zip, done: true };
-};
+});

@@ -6,6 +6,7 @@ import { postOnce } from '../../core/fetch';
 import { loadEnv } from '../../env';
 import { notify } from '../../usecases/notify';
 import { jobInput, storageDeps } from './deps';
+import { invocation } from '../invocation';
 
 const env = loadEnv(['TABLE_NAME', 'TOKEN_SECRET_ARN', 'API_BASE_URL', 'ALLOW_PRIVATE_ADDRESSES']);
 const allowPrivateAddresses = env.ALLOW_PRIVATE_ADDRESSES === 'true';
@@ -27,4 +28,4 @@ const deps = {
   randomBytes,
 };
 
-export const handler = async (event: unknown) => notify(deps, jobInput.parse(event).job_id);
+export const handler = invocation(async (event: unknown) => notify(deps, jobInput.parse(event).job_id));

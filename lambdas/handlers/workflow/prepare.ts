@@ -10,6 +10,7 @@ import { s3ObjectCatalog } from '../../adapters/object-catalog';
 import { dynamoObjectIdStore } from '../../adapters/object-id-store';
 import { tenantBucketDeps, tenantBucketResolver } from '../tenant-buckets';
 import { jobInput, sourceRequestOptions, storageDeps } from './deps';
+import { invocation } from '../invocation';
 
 const probeOptions: ProbeOptions = sourceRequestOptions();
 const env = loadEnv(['PLANS', 'TABLE_NAME']);
@@ -27,8 +28,8 @@ const deps = {
   },
 };
 
-export const handler = async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+export const handler = invocation(async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   // Stops starting probes with min(120 s, 25%) of the run left, to save the outcomes so far.
   const budget = context ? budgetFromRemaining(context.getRemainingTimeInMillis(), PREPARE_MARGIN_MS) : undefined;
   return prepare(deps, jobInput.parse(event).job_id, budget);
-};
+});

@@ -10,6 +10,7 @@ import { parsePlans } from '../../core/plans';
 import { loadEnv } from '../../env';
 import { runSchedule } from '../../usecases/schedules';
 import { storageDeps, workflowStarter } from '../api/deps';
+import { invocation } from '../invocation';
 
 const env = loadEnv(['TABLE_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'PLANS']);
 const storage = storageDeps();
@@ -34,7 +35,7 @@ const deps = {
 const input = z.object({ schedule_id: z.string().min(1), scheduled_time: z.string().min(1).optional() });
 
 /** Target of every schedule: one run. Returns a typed outcome; throws only on faults (Scheduler then retries). */
-export const handler = async (event: unknown) => {
+export const handler = invocation(async (event: unknown) => {
   const { schedule_id, scheduled_time } = input.parse(event);
   return runSchedule(deps, schedule_id, scheduled_time);
-};
+});

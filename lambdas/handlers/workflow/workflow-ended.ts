@@ -6,6 +6,7 @@ import { loadEnv } from '../../env';
 import { workflowEnded } from '../../usecases/workflow-ended';
 import { storageDeps, workflowStarter } from '../deps';
 import { jobInput } from './deps';
+import { invocation } from '../invocation';
 
 const env = loadEnv(['TABLE_NAME']);
 const deps = { ...storageDeps(), workflow: workflowStarter(), webhooks: dynamoWebhookStore(dynamoClient(), env.TABLE_NAME) };
@@ -32,9 +33,10 @@ const event = z.object({
  * Target of the rule on the workflow's executions that end without success.
  * A fault throws, and EventBridge retries the event (for up to 24 h).
  */
-export const handler = async (raw: unknown) => {
+export const handler = invocation(async (raw: unknown) => {
   const { detail } = event.parse(raw);
+  log.appendKeys({ job_id: detail.input.job_id });
   const outcome = await workflowEnded(deps, { job_id: detail.input.job_id, name: detail.name, status: detail.status });
   if (outcome !== 'nothing-to-do') log.warn('workflow execution ended early', { job_id: detail.input.job_id, execution: detail.name, status: detail.status, error: detail.error, outcome });
   return { outcome };
-};
+});
