@@ -39,6 +39,8 @@ export const envSchema = z.object({
   SCHEDULE_GROUP_NAME: z.string().min(1),
   /** The role EventBridge Scheduler assumes to invoke RunSchedule (the schedules API passes it). */
   SCHEDULER_ROLE_ARN: z.string().min(1),
+  /** The SQS queue where EventBridge Scheduler keeps a firing it could not deliver to RunSchedule. */
+  SCHEDULER_DEAD_LETTER_ARN: z.string().min(1),
   /** The RunSchedule function, every schedule's target. */
   RUN_SCHEDULE_FUNCTION_ARN: z.string().min(1),
   /** Name prefix of the Secrets Manager secrets holding tenant buckets' access keys (IAM grants are scoped to it). */

@@ -185,7 +185,7 @@ export const functionSpecs = {
   },
   Schedules: {
     entry: 'lambdas/handlers/api/schedules.ts',
-    env: ['TABLE_NAME', 'PLANS', 'SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'RUN_SCHEDULE_FUNCTION_ARN'],
+    env: ['TABLE_NAME', 'PLANS', 'SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DEAD_LETTER_ARN', 'RUN_SCHEDULE_FUNCTION_ARN'],
     timeoutSeconds: 29,
     memoryMb: 256,
     description: "POST/GET /schedules, GET/PATCH/DELETE /schedules/{id}: the tenant's schedules and their EventBridge Scheduler triggers",

@@ -171,15 +171,23 @@ export class ZipJobs extends Construct {
     const { stateMachine } = new Workflow(this, 'Workflow', { bucket, functions: workflowFunctions, dev, logRetention });
     // Scheduled archives: each run is a normal job creation, so RunSchedule gets CreateJob's environment.
     const runSchedule = house('RunSchedule', { ...data, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ALLOW_PRIVATE_ADDRESSES: 'false', ...publishes });
-    const schedules = new Schedules(this, 'Scheduling', { runSchedule, table, bucket, stateMachine, bus });
-    // An execution that ends without success (a runtime error no Catch takes, the
-    // time limit, a stop) still ends its job and sends its webhook.
     const failureQueue = (id: string, holds: string) => {
       const failures = new FailureQueue(this, id, { holds, dev });
       failureAlarms.push(failures.alarm);
       return failures.queue;
     };
     const failureAlarms: Alarm[] = [];
+    const schedules = new Schedules(this, 'Scheduling', {
+      runSchedule,
+      table,
+      bucket,
+      stateMachine,
+      bus,
+      // Each schedule's target retries for up to a day (adapters/scheduler.ts), then lands here.
+      deadLetters: failureQueue('SchedulerFailures', 'schedule firings EventBridge Scheduler could not deliver to RunSchedule'),
+    });
+    // An execution that ends without success (a runtime error no Catch takes, the
+    // time limit, a stop) still ends its job and sends its webhook.
     const workflowEndedFailures = failureQueue('WorkflowEndedFailures', 'workflow endings WorkflowEnded gave up on (their jobs may be left unfinished)');
     const workflowEnded = house('WorkflowEnded', { ...data, ...publishes, STATE_MACHINE_ARN: stateMachine.stateMachineArn });
     new Rule(this, 'WorkflowEndedRule', {
@@ -227,6 +235,7 @@ export class ZipJobs extends Construct {
         TABLE_NAME: table.tableName,
         SCHEDULE_GROUP_NAME: schedules.groupName,
         SCHEDULER_ROLE_ARN: schedules.schedulerRole.roleArn,
+        SCHEDULER_DEAD_LETTER_ARN: schedules.deadLetterArn,
         RUN_SCHEDULE_FUNCTION_ARN: runSchedule.fn.functionArn,
       }),
     };

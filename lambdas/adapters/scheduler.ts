@@ -21,7 +21,16 @@ export interface SchedulerTarget {
   readonly functionArn: string;
   /** The role Scheduler assumes to invoke it. */
   readonly roleArn: string;
+  /** The SQS queue a firing goes to once Scheduler gives up invoking RunSchedule. */
+  readonly deadLetterArn: string;
 }
+
+/**
+ * Scheduler's retries of a firing RunSchedule could not take (throttled,
+ * unavailable), stated rather than left to the defaults: as many attempts as
+ * it allows over a day, then the dead-letter queue (with an alarm).
+ */
+export const TARGET_RETRY_POLICY = { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 } as const;
 
 /** EventBridge Scheduler's context attribute, replaced in Input at each firing. */
 export const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
@@ -43,6 +52,8 @@ export function eventBridgeScheduleTrigger(client: SchedulerClient, target: Sche
       RoleArn: target.roleArn,
       // The firing's time, filled in by Scheduler: RunSchedule makes its Idempotency-Key of it.
       Input: JSON.stringify({ schedule_id: schedule.id, scheduled_time: SCHEDULED_TIME }),
+      RetryPolicy: TARGET_RETRY_POLICY,
+      DeadLetterConfig: { Arn: target.deadLetterArn },
     },
   });
   return {

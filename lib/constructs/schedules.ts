@@ -4,6 +4,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
@@ -17,17 +18,21 @@ export interface SchedulesProps {
   readonly bucket: IBucket;
   readonly stateMachine: IStateMachine;
   readonly bus: IEventBus;
+  /** Where Scheduler keeps a firing it could not deliver to RunSchedule (every schedule names it). */
+  readonly deadLetters: IQueue;
 }
 
 /**
  * Recurring archives on EventBridge Scheduler: a schedule group of the
  * stack's own, and the role Scheduler assumes, which can invoke RunSchedule
- * and nothing else. The schedules themselves are created at run time by the
+ * and send a firing it gave up on to the dead-letter queue, nothing else. The schedules themselves are created at run time by the
  * Schedules API function (see `grantManage`).
  */
 export class Schedules extends Construct {
   readonly groupName: string;
   readonly schedulerRole: Role;
+  /** The queue every schedule's target names as its dead-letter queue. */
+  readonly deadLetterArn: string;
   private readonly scheduleArns: string;
   private readonly groupLogicalId: string;
 
@@ -44,6 +49,9 @@ export class Schedules extends Construct {
       description: 'zipjobs: EventBridge Scheduler invokes RunSchedule',
     });
     this.schedulerRole.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.runSchedule.fn.functionArn] }));
+    // SendMessage alone (queue.grantSendMessages adds GetQueueAttributes/GetQueueUrl, which Scheduler does not need).
+    this.schedulerRole.addToPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.deadLetters.queueArn] }));
+    this.deadLetterArn = props.deadLetters.queueArn;
 
     // RunSchedule creates jobs exactly as CreateJob does, so it holds CreateJob's grants.
     const run = props.runSchedule;

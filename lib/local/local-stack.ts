@@ -227,6 +227,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_ENDPOINT_URL_SCHEDULER: await scheduler.listen(),
     SCHEDULE_GROUP_NAME: 'zipjobs-local',
     SCHEDULER_ROLE_ARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/zipjobs-scheduler-local`,
+    // The stand-in invokes RunSchedule once and reports a failure; it keeps no dead letters.
+    SCHEDULER_DEAD_LETTER_ARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:zipjobs-scheduler-failures-local`,
     RUN_SCHEDULE_FUNCTION_ARN: localFunctionArn(runScheduleId),
   });
 

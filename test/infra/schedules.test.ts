@@ -16,6 +16,12 @@ beforeAll(() => {
   schedulerRoleId = roles[0]![0];
 });
 
+/** The queue the Schedules API names as every schedule's dead-letter queue. */
+const deadLetterQueueId = () => {
+  const env = resourcesOf(template, 'AWS::Lambda::Function')[ids.Schedules]!.Properties.Environment.Variables;
+  return env.SCHEDULER_DEAD_LETTER_ARN['Fn::GetAtt'][0] as string;
+};
+
 const groupId = () => Object.keys(resourcesOf(template, 'AWS::Scheduler::ScheduleGroup'))[0]!;
 
 /** Every IAM policy statement in the template, with the roles it is attached to. */
@@ -41,7 +47,11 @@ describe('schedules (EventBridge Scheduler)', () => {
     expect(trust[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     const statements = roleStatements(template, schedulerRoleId);
-    expect(statements).toEqual([{ effect: 'Allow', actions: ['lambda:InvokeFunction'], resources: [`\${${ids.RunSchedule}.Arn}`] }]);
+    expect(statements).toEqual([
+      { effect: 'Allow', actions: ['lambda:InvokeFunction'], resources: [`\${${ids.RunSchedule}.Arn}`] },
+      // Firings it could not deliver go to the dead-letter queue, and nowhere else.
+      { effect: 'Allow', actions: ['sqs:SendMessage'], resources: [`\${${deadLetterQueueId()}.Arn}`] },
+    ]);
   });
 
   it('lets only the Schedules API function pass the Scheduler role, and manage only the group’s schedules', () => {
@@ -68,5 +78,18 @@ describe('schedules (EventBridge Scheduler)', () => {
     expect(env.SCHEDULER_ROLE_ARN).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
     expect(env.RUN_SCHEDULE_FUNCTION_ARN).toEqual({ 'Fn::GetAtt': [ids.RunSchedule, 'Arn'] });
     expect(env.SCHEDULE_GROUP_NAME).toEqual({ Ref: groupId() });
+    expect(env.SCHEDULER_DEAD_LETTER_ARN).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+  });
+
+  it("keeps firings Scheduler could not deliver in an encrypted, TLS-only queue with an alarm on its first message", () => {
+    const id = deadLetterQueueId();
+    const queue = resourcesOf(template, 'AWS::SQS::Queue')[id]!;
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    const alarm = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).find(
+      (a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties.Dimensions).includes(id),
+    );
+    expect(alarm).toMatchObject({ Properties: { Threshold: 1, AlarmActions: [expect.anything()] } });
+    // SQS-managed encryption: Scheduler needs no KMS grant to send.
+    expect(queue.Properties.KmsMasterKeyId).toBeUndefined();
   });
 });

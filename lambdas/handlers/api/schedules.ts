@@ -8,7 +8,7 @@ import { createSchedule, deleteSchedule, getSchedule, listSchedules, updateSched
 import { apiHandler } from '../http/api-handler';
 import { success } from '../http/responses';
 
-const env = loadEnv(['TABLE_NAME', 'SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'RUN_SCHEDULE_FUNCTION_ARN']);
+const env = loadEnv(['TABLE_NAME', 'SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DEAD_LETTER_ARN', 'RUN_SCHEDULE_FUNCTION_ARN']);
 const store = dynamoJobStore(dynamoClient(), env.TABLE_NAME);
 const deps = {
   schedules: dynamoScheduleStore(dynamoClient(), env.TABLE_NAME),
@@ -16,6 +16,7 @@ const deps = {
     groupName: env.SCHEDULE_GROUP_NAME,
     functionArn: env.RUN_SCHEDULE_FUNCTION_ARN,
     roleArn: env.SCHEDULER_ROLE_ARN,
+    deadLetterArn: env.SCHEDULER_DEAD_LETTER_ARN,
   }),
   jobs: store,
   now: () => new Date(),
