@@ -48,5 +48,9 @@ new ZipjobsStack(app, 'Zipjobs', {
   // `-c domains=zip.example.com,files.example.com -c certificateArn=arn:aws:acm:…`: custom domains (checked by the construct).
   domains: parseDomainList(app.node.tryGetContext('domains')),
   certificateArn: textFlag('certificateArn'),
+  // `-c waf=true [-c wafRateLimit=1000 -c wafRateWindowSeconds=300]`: an AWS WAF web ACL on the API (checked by the construct).
+  waf: [true, 'true'].includes(app.node.tryGetContext('waf'))
+    ? { rateLimit: numberFlag('wafRateLimit'), rateWindowSeconds: numberFlag('wafRateWindowSeconds') as 60 | 120 | 300 | 600 | undefined }
+    : undefined,
 });
 Tags.of(app).add('project', 'zipjobs');

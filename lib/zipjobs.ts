@@ -16,6 +16,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { grantLeastPrivilege } from './constructs/access';
 import { Api, API_STAGE } from './constructs/api';
+import type { FirewallOptions } from './constructs/firewall';
 import { Events } from './constructs/events';
 import { Monitoring, type AlarmThresholds } from './constructs/monitoring';
 import { FailureQueue } from './constructs/failure-queue';
@@ -55,6 +56,13 @@ export interface ZipJobsProps {
   readonly domains?: readonly string[];
   /** An ACM certificate in the stack's region covering every one of `domains`. */
   readonly certificateArn?: string;
+  /**
+   * An AWS WAF web ACL on the API stage: Amazon's IP reputation list, bodies
+   * announced over 6 MB refused (413), a rate per client IP (429), AWS's
+   * known-bad-inputs rules. `true` for the defaults (1,000 requests per 5
+   * minutes per IP). @default false (no web ACL)
+   */
+  readonly waf?: boolean | FirewallOptions;
   /** Plans API keys may name (see lambdas/core/plans.ts). @default the standard plan only */
   readonly plans?: readonly Plan[];
   /** Limits on slow sources (BuildZip, stream downloads); see lambdas/env.ts for each default. */
@@ -265,6 +273,7 @@ export class ZipJobs extends Construct {
       dev,
       logRetention,
       domains,
+      waf: props.waf === true ? {} : props.waf || undefined,
     });
     const monitoring = new Monitoring(this, 'Monitoring', {
       functions,

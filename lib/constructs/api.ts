@@ -15,7 +15,9 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { MAX_BODY_BYTES } from '../../lambdas/core/api/limits';
 import type { CustomDomains } from '../custom-domains';
+import { Firewall, type FirewallOptions } from './firewall';
 import { functionSpecs, type ApiRoute, type FunctionName } from '../functions';
 
 export const API_STAGE = 'v1';
@@ -34,6 +36,8 @@ export interface ApiProps {
   readonly logRetention?: RetentionDays;
   /** Custom domain names, each mapped at its root to the stage. @default none */
   readonly domains?: CustomDomains;
+  /** An AWS WAF web ACL on the stage (see Firewall). @default none */
+  readonly waf?: FirewallOptions;
 }
 
 const isStreaming = (name: FunctionName): boolean => (functionSpecs[name] as { streaming?: boolean }).streaming === true;
@@ -52,6 +56,8 @@ export class Api extends Construct {
   readonly restApi: RestApi;
   /** One per custom domain, in the order given; point each name's DNS at its `domainNameAliasDomainName`. */
   readonly domainNames: readonly DomainName[];
+  /** The stage's web ACL, when `waf` is set. */
+  readonly firewall?: Firewall;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -134,6 +140,16 @@ export class Api extends Construct {
       domain.addBasePathMapping(this.restApi, { stage: this.restApi.deploymentStage });
       return domain;
     });
+
+    if (props.waf) {
+      this.firewall = new Firewall(this, 'Firewall', { ...props.waf, stage: this.restApi.deploymentStage, maxBodyBytes: MAX_BODY_BYTES });
+      // The web ACL's rate and size rules answer with their own envelopes; a managed rule's block comes here.
+      this.restApi.addGatewayResponse('Refused', {
+        type: ResponseType.WAF_FILTERED,
+        statusCode: '403',
+        templates: envelope('FORBIDDEN', '"the request was refused by the firewall"'),
+      });
+    }
 
     this.restApi.addGatewayResponse('Default4xx', { type: ResponseType.DEFAULT_4XX, templates: envelope('INVALID_REQUEST') });
     this.restApi.addGatewayResponse('Default5xx', { type: ResponseType.DEFAULT_5XX, templates: envelope('INTERNAL') });

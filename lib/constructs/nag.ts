@@ -158,13 +158,16 @@ function suppress(stack: Stack): void {
         },
       ]);
     }
-    NagSuppressions.addResourceSuppressions(api.restApi.deploymentStage, [
-      {
-        id: 'AwsSolutions-APIG3',
-        reason:
-          'AWS WAF is a deploy-time choice (cost, rules per deployment): associate a web ACL with the v1 stage if wanted; the stage throttles and the handlers rate-limit per tenant.',
-      },
-    ]);
+    // With `waf` the stage has a web ACL and APIG3 holds without a suppression.
+    if (!api.firewall) {
+      NagSuppressions.addResourceSuppressions(api.restApi.deploymentStage, [
+        {
+          id: 'AwsSolutions-APIG3',
+          reason:
+            'AWS WAF is a deploy-time choice (its monthly cost per web ACL and rule): -c waf=true associates one with the v1 stage; without it the stage throttles and the handlers rate-limit per tenant.',
+        },
+      ]);
+    }
     const cloudWatchRole = api.restApi.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
       NagSuppressions.addResourceSuppressions(cloudWatchRole, [

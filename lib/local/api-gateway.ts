@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { MAX_BODY_BYTES } from '../../lambdas/core/api/limits';
 import type { ApiRoute } from '../functions';
 import { responseStreamTo, type StreamingHandler } from './lambda-streaming';
 
-/**
- * The largest body a deployed API takes: API Gateway REST accepts 10 MB, but
- * Lambda refuses a synchronous event over 6,291,456 bytes, so a larger body
- * never reaches a handler there. The local stack refuses it too (413).
- */
-const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+// The local stack refuses a body a deployed API could not take (413), as a deployed one does.
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -111,7 +107,7 @@ export function apiGatewayServer(
     let size = 0;
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
-      if (size > MAX_PAYLOAD_BYTES) return gatewayError(res, 413, 'PAYLOAD_TOO_LARGE', 'body: request body is too large');
+      if (size > MAX_BODY_BYTES) return gatewayError(res, 413, 'PAYLOAD_TOO_LARGE', 'body: request body is too large');
       chunks.push(chunk as Buffer);
     }
     const body = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null;

@@ -2,11 +2,12 @@ import { Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import type { ZipjobsStackProps } from '../../lib/zipjobs-stack';
 import { buildStack, resourcesOf } from './synth';
 
 /** Unsuppressed AwsSolutions findings of a synthesized stack, one line each, and its template. */
-function nag(dev: boolean): { findings: string[]; template: Template } {
-  const stack = buildStack({ dev });
+function nag(dev: boolean, props: ZipjobsStackProps = {}): { findings: string[]; template: Template } {
+  const stack = buildStack({ dev, ...props });
   // Stack-level, like bin/app.ts would at app level; reports off: tests write no files.
   Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
   const annotations = Annotations.fromStack(stack);
@@ -38,6 +39,18 @@ describe('cdk-nag AwsSolutions', () => {
       }
     });
   }
+
+  it('needs the APIG3 (WAF) suppression only without a web ACL (-c waf=true, with custom domains too)', () => {
+    const apig3 = (template: Template) =>
+      Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage')).flatMap((stage) =>
+        ((stage.Metadata as any)?.cdk_nag?.rules_to_suppress ?? []).filter((s: { id: string }) => s.id === 'AwsSolutions-APIG3'),
+      );
+    const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+    const guarded = nag(false, { waf: true, domains: ['zip.example.com'], certificateArn });
+    expect(guarded.findings, guarded.findings.join('\n')).toEqual([]);
+    expect(apig3(guarded.template)).toEqual([]);
+    expect(apig3(nag(false).template)).toHaveLength(1);
+  });
 
   it('lets each function write only its own log group (no AWSLambdaBasicExecutionRole)', () => {
     const { template } = nag(false);

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiKeyFromHeaders, hashApiKey } from '../../core/api-keys';
+import { MAX_BODY_BYTES } from '../../core/api/limits';
 import { InvalidRequestError, PayloadTooLargeError, ServiceError, UnauthorizedError } from '../../core/errors';
 import { parsePlans, planNamed, type Plan } from '../../core/plans';
 import { dynamoClient } from '../../adapters/aws-clients';
@@ -11,9 +12,6 @@ import type { JobStore } from '../../adapters/job-store';
 import { log, logger } from '../../adapters/log';
 import { admitRequest } from '../../usecases/admit-request';
 import { errorResponse } from './responses';
-
-/** Request bodies above this are refused before parsing (API Gateway itself stops at 10 MB). */
-export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 export interface Tenant {
   readonly id: string;
