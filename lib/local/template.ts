@@ -12,9 +12,14 @@ export interface CfnTemplate {
   readonly Resources: Record<string, CfnResource>;
 }
 
-/** Synthesizes the same stack `cdk synth` does, without bundling, and returns its template. */
+/**
+ * Synthesizes the same stack `cdk synth` does, without bundling, and returns
+ * its template. Without CDK's built-in CloudFormation validation: the local
+ * stack only reads the template, and the validator (WebAssembly) cost about
+ * 10 s of CPU on every start; `cdk synth` and the infra tests still run it.
+ */
 export function synthesizeTemplate(): CfnTemplate {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
   const stack = new ZipjobsStack(app, 'Zipjobs', { dev: true });
   return app.synth().getStackArtifact(stack.artifactId).template as CfnTemplate;
 }
