@@ -2,11 +2,17 @@
  * Stream mode. Two kinds of run, each in a fresh process:
  *
  *   npx tsx bench/stream.ts stack <bytes> <runs>
- *     The local stack in this process and bench/lib/source-server.ts in its
- *     own. A stream job of <bytes> in 64 MiB STORE files; then, per run, a
- *     whole download through the local API (first byte, throughput) paired
- *     with a raw copy of the same sources to the same client; and a 1 MiB
- *     range near the end once the job's CRCs are known.
+ *     The local stack (bench/lib/stack-server.ts), the source
+ *     (bench/lib/source-server.ts) and this client each in a process of its
+ *     own, as a deployed function, its sources and its client are apart. A
+ *     stream job of <bytes> in 64 MiB STORE files; then, per run, a whole
+ *     download through the local API (first byte, throughput) paired with a
+ *     raw copy of the same sources to the same client; and a 1 MiB range near
+ *     the end once the job's CRCs are known. Then the same pairs with the
+ *     source paced at PACED_RATE per connection: with an unpaced source the
+ *     three processes contend for the machine's cores (the stream path moves
+ *     each byte through one more process than the raw copy does), with a
+ *     paced one the question is whether the stream keeps up with its sources.
  *
  *   npx tsx bench/stream.ts memory <bytes>
  *     What the Download function holds while it streams an archive of
@@ -21,10 +27,9 @@ import { pinEntries } from '../lambdas/core/jobs/stream-bin';
 import type { Bin, Job, ZipRecord } from '../lambdas/core/jobs/model';
 import { DEFAULT_PLAN } from '../lambdas/core/plans';
 import { streamDownload } from '../lambdas/usecases/stream-download';
-import { startLocalStack } from '../lib/local/local-stack';
 import { log, median, report } from './lib/child';
 import { MiB } from './lib/data';
-import { startSourceServer } from './lib/source';
+import { startSourceServer, startStackServer } from './lib/source';
 
 export interface StreamStackResult {
   bytes: number;
@@ -36,6 +41,8 @@ export interface StreamStackResult {
   rawMbps: number[];
   /** A 1 MiB range ending 1 MiB before the end, CRCs known: whole response time. */
   rangeMs: number[];
+  /** The same pairs with the source paced at `rate` bytes per second per connection. */
+  paced: { rate: number; streamMbps: number[]; rawMbps: number[] };
 }
 
 export interface StreamMemoryResult {
@@ -46,6 +53,8 @@ export interface StreamMemoryResult {
 }
 
 const FILE = 64 * MiB;
+/** 50 MB/s per connection (400 Mbit/s): a fast source across a network. */
+const PACED_RATE = 50e6;
 const fetchOptions = { allowPrivateAddresses: true, connectTimeoutMs: 10_000, headersTimeoutMs: 30_000, idleTimeoutMs: 30_000, userAgent: 'zipjobs-bench' };
 
 function vmHwm(): number {
@@ -64,41 +73,50 @@ async function drain(res: Response, start: number): Promise<{ bytes: number; fir
   return { bytes, firstMs };
 }
 
-const urlsFor = (base: string, bytes: number) => Array.from({ length: Math.ceil(bytes / FILE) }, (_, i) => `${base}/random/${Math.min(FILE, bytes - i * FILE) + i}`);
+const urlsFor = (base: string, bytes: number, rate = 0) =>
+  Array.from({ length: Math.ceil(bytes / FILE) }, (_, i) => `${base}/random/${Math.min(FILE, bytes - i * FILE) + i}${rate > 0 ? `?rate=${rate}` : ''}`);
+
+/** Creates a STORE stream job of `urls` and waits until it is ready. */
+async function streamJob(stack: { url: string; apiKey: string }, urls: readonly string[]): Promise<{ zip_size: number; download_url: string }> {
+  const headers = { 'X-API-Key': stack.apiKey, 'Content-Type': 'application/json' };
+  const created = await fetch(`${stack.url}/jobs`, { method: 'POST', headers, body: JSON.stringify({ files: urls.map((url) => ({ url })), mode: 'stream', compression: 'store' }) });
+  const { job_id } = (await created.json()) as { job_id: string };
+  for (;;) {
+    const { job } = (await (await fetch(`${stack.url}/jobs/${job_id}`, { headers })).json()) as { job: { status: string; zip_size: number; download_url: string } };
+    if (job.status === 'completed') return job;
+    if (job.status === 'failed') throw new Error(`stream job failed: ${JSON.stringify(job)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** One whole stream download, then a raw copy of the same sources: first byte and both throughputs. */
+async function pair(job: { zip_size: number; download_url: string }, urls: readonly string[]): Promise<{ firstMs: number; streamMbps: number; rawMbps: number }> {
+  const t0 = performance.now();
+  const streamed = await drain(await fetch(job.download_url), t0);
+  const streamSeconds = (performance.now() - t0) / 1000;
+  if (streamed.bytes !== job.zip_size) throw new Error(`stream download sent ${streamed.bytes} of ${job.zip_size} bytes`);
+  const r0 = performance.now();
+  let raw = 0;
+  for (const url of urls) raw += (await drain(await fetch(url), r0)).bytes;
+  const rawSeconds = (performance.now() - r0) / 1000;
+  return { firstMs: streamed.firstMs, streamMbps: streamed.bytes / 1e6 / streamSeconds, rawMbps: raw / 1e6 / rawSeconds };
+}
 
 async function stackRun(bytes: number, runs: number): Promise<StreamStackResult> {
-  process.env.ZIPJOBS_QUIET = 'true';
   const source = await startSourceServer();
   const dataDir = mkdtempSync(join(tmpdir(), 'zipjobs-bench-stream-'));
-  const stack = await startLocalStack({ port: 0, apiKey: 'bench-key', dataDir, allowPrivateAddresses: true });
+  const stack = await startStackServer(dataDir);
   try {
-    const headers = { 'X-API-Key': stack.apiKey, 'Content-Type': 'application/json' };
     const urls = urlsFor(source.url, bytes);
-    const created = await fetch(`${stack.url}/jobs`, { method: 'POST', headers, body: JSON.stringify({ files: urls.map((url) => ({ url })), mode: 'stream', compression: 'store' }) });
-    const { job_id } = (await created.json()) as { job_id: string };
-    let job: { status: string; zip_size: number; download_url: string };
-    for (;;) {
-      const body = (await (await fetch(`${stack.url}/jobs/${job_id}`, { headers })).json()) as { job?: typeof job } & typeof job;
-      job = body.job ?? body;
-      if (job.status === 'completed') break;
-      if (job.status === 'failed') throw new Error(`stream job failed: ${JSON.stringify(job)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const job = await streamJob(stack, urls);
     log(`stream job of ${urls.length} files, ${job.zip_size} bytes`);
-    const result: StreamStackResult = { bytes, zipBytes: job.zip_size, files: urls.length, ttfbMs: [], streamMbps: [], rawMbps: [], rangeMs: [] };
+    const result: StreamStackResult = { bytes, zipBytes: job.zip_size, files: urls.length, ttfbMs: [], streamMbps: [], rawMbps: [], rangeMs: [], paced: { rate: PACED_RATE, streamMbps: [], rawMbps: [] } };
     for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      const streamed = await drain(await fetch(job.download_url), t0);
-      const streamSeconds = (performance.now() - t0) / 1000;
-      if (streamed.bytes !== job.zip_size) throw new Error(`stream download sent ${streamed.bytes} of ${job.zip_size} bytes`);
-      const r0 = performance.now();
-      let raw = 0;
-      for (const url of urls) raw += (await drain(await fetch(url), r0)).bytes;
-      const rawSeconds = (performance.now() - r0) / 1000;
-      result.ttfbMs.push(streamed.firstMs);
-      result.streamMbps.push(streamed.bytes / 1e6 / streamSeconds);
-      result.rawMbps.push(raw / 1e6 / rawSeconds);
-      log(`run ${i + 1}: first byte ${streamed.firstMs.toFixed(0)} ms; stream ${(streamed.bytes / 1e6 / streamSeconds).toFixed(0)} MB/s, raw ${(raw / 1e6 / rawSeconds).toFixed(0)} MB/s`);
+      const p = await pair(job, urls);
+      result.ttfbMs.push(p.firstMs);
+      result.streamMbps.push(p.streamMbps);
+      result.rawMbps.push(p.rawMbps);
+      log(`run ${i + 1}: first byte ${p.firstMs.toFixed(0)} ms; stream ${p.streamMbps.toFixed(0)} MB/s, raw ${p.rawMbps.toFixed(0)} MB/s`);
     }
     // The whole downloads above taught the job every CRC: a range near the end reads only its own bytes.
     for (let i = 0; i < Math.max(5, runs); i++) {
@@ -110,11 +128,20 @@ async function stackRun(bytes: number, runs: number): Promise<StreamStackResult>
       result.rangeMs.push(performance.now() - t0);
     }
     log(`range near the end: ${result.rangeMs.map((ms) => ms.toFixed(0)).join(', ')} ms (median ${median(result.rangeMs).toFixed(0)})`);
+    const pacedUrls = urlsFor(source.url, bytes, PACED_RATE);
+    const paced = await streamJob(stack, pacedUrls);
+    for (let i = 0; i < runs; i++) {
+      const p = await pair(paced, pacedUrls);
+      result.paced.streamMbps.push(p.streamMbps);
+      result.paced.rawMbps.push(p.rawMbps);
+      log(`paced run ${i + 1}: stream ${p.streamMbps.toFixed(0)} MB/s, raw ${p.rawMbps.toFixed(0)} MB/s`);
+    }
     return result;
   } finally {
-    await stack.stepFunctions.idle();
-    await stack.close();
+    stack.stop();
     source.stop();
+    // The stack closes on its own once told; give it a moment before its data goes.
+    await new Promise((r) => setTimeout(r, 500));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

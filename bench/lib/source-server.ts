@@ -7,6 +7,11 @@
  *   GET/HEAD /text/<bytes>     text (a 16 MiB generated text block, repeated)
  *   HEAD     /probe/<i>        a 200 with Content-Length only (Prepare's probing)
  *
+ * `?rate=<bytes per second>` on /random or /text paces each response at that
+ * rate, as a source across a network would send: a benchmark can then ask
+ * whether a pipeline keeps up with its sources rather than which process
+ * wins the machine's cores.
+ *
  * Like a static file server, /random and /text send Last-Modified and a
  * strong ETag (one per server process: the random block is drawn at start), and honour
  * `Range: bytes=N-` and `bytes=N-M` with `If-Range`, so BuildZip can resume an entry
@@ -19,9 +24,18 @@ import { randomBlock, repeated, textBlock } from './data';
 const instance = process.pid.toString(36);
 const lastModified = new Date().toUTCString();
 
-async function send(res: ServerResponse, block: Buffer, size: number, start: number): Promise<void> {
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+async function send(res: ServerResponse, block: Buffer, size: number, start: number, rate: number): Promise<void> {
+  const t0 = performance.now();
+  let sent = 0;
   for (const chunk of repeated(block, size - start, 256 * 1024, start)) {
     if (res.destroyed) return;
+    if (rate > 0) {
+      const ahead = (sent / rate) * 1000 - (performance.now() - t0);
+      if (ahead > 1) await sleep(ahead);
+      sent += chunk.length;
+    }
     if (!res.write(chunk)) {
       await new Promise<void>((ok) => {
         const done = () => {
@@ -36,7 +50,9 @@ async function send(res: ServerResponse, block: Buffer, size: number, start: num
 }
 
 const server = createServer((req, res) => {
-  const match = /^\/(random|text|probe)\/(\d+)$/.exec(req.url ?? '');
+  const url = new URL(req.url ?? '/', 'http://source');
+  const match = /^\/(random|text|probe)\/(\d+)$/.exec(url.pathname);
+  const rate = Number(url.searchParams.get('rate') ?? 0);
   if (!match) return void res.writeHead(404).end();
   const [, kind, n] = match;
   if (kind === 'probe') {
@@ -56,7 +72,7 @@ const server = createServer((req, res) => {
   if (ranged) res.writeHead(206, { ...headers, 'Content-Length': end - start, 'Content-Range': `bytes ${start}-${end - 1}/${size}` });
   else res.writeHead(200, { ...headers, 'Content-Length': size });
   if (req.method === 'HEAD') return void res.end();
-  send(res, kind === 'text' ? textBlock() : randomBlock(), end, start).catch(() => res.destroy());
+  send(res, kind === 'text' ? textBlock() : randomBlock(), end, start, rate).catch(() => res.destroy());
 });
 server.keepAliveTimeout = 5_000;
 randomBlock();

@@ -1,4 +1,4 @@
-/** Starts bench/lib/source-server.ts in its own process and returns its base URL. */
+/** Starts the benchmarks' servers, each in its own process: the HTTP source (./source-server.ts) and the local stack (./stack-server.ts). */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -7,14 +7,24 @@ export interface SourceProcess {
   stop(): void;
 }
 
-export function startSourceServer(): Promise<SourceProcess> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./source-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+export interface StackProcess extends SourceProcess {
+  readonly apiKey: string;
+}
+
+/** Forks `script` (beside this file) under tsx; resolves with the first message it sends, once it listens. */
+function forkServer<T extends object>(script: string, args: readonly string[] = []): Promise<T & { stop(): void }> {
+  const child: ChildProcess = fork(fileURLToPath(new URL(`./${script}`, import.meta.url)), args, {
+    execArgv: ['--import', 'tsx', '--no-warnings'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((ok, fail) => {
     child.once('error', fail);
-    child.once('exit', (code) => fail(new Error(`source server exited (${code})`)));
-    child.once('message', (m) => ok({ url: (m as { url: string }).url, stop: () => void child.kill() }));
+    child.once('exit', (code) => fail(new Error(`${script} exited (${code})`)));
+    child.once('message', (m) => ok({ ...(m as T), stop: () => void (child.connected && child.disconnect()) }));
   });
 }
+
+export const startSourceServer = (): Promise<SourceProcess> => forkServer<{ url: string }>('source-server.ts');
+
+/** The local stack, its data in `dataDir`; `stop()` lets it close cleanly. */
+export const startStackServer = (dataDir: string): Promise<StackProcess> => forkServer<{ url: string; apiKey: string }>('stack-server.ts', [dataDir]);
