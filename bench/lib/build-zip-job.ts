@@ -5,11 +5,12 @@
  * apart from ./pipelines so that the memory worker loads nothing else.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { BlobStore } from '../../lambdas/adapters/blob-store';
+import { s3BlobStore } from '../../lambdas/adapters/blob-store';
+import { entrySources, type UrlFetchOptions } from '../../lambdas/adapters/entry-sources';
 import type { JobStore } from '../../lambdas/adapters/job-store';
-import type { OpenOptions } from '../../lambdas/core/fetch';
 import type { Bin, Job } from '../../lambdas/core/jobs/model';
 import type { RunBudget } from '../../lambdas/usecases/budget';
+import { multipartZipSinks } from '../../lambdas/handlers/workflow/zip-sinks';
 import { buildZip } from '../../lambdas/usecases/build-zip';
 import { memoryJobLists } from '../../test/support/memory-lists';
 
@@ -17,7 +18,7 @@ export type Method = 'store' | 'deflate';
 export const entryName = (method: Method) => (method === 'store' ? 'data.bin' : 'data.txt');
 
 /** BuildZip's fetch options, as lambdas/handlers/workflow/build-zip.ts sets them (private addresses allowed, as in the local stack). */
-export const FETCH: Omit<OpenOptions, 'maxBytes'> = {
+export const FETCH: UrlFetchOptions = {
   allowPrivateAddresses: true,
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 30_000,
@@ -70,9 +71,11 @@ export async function buildZipJob(
       return true;
     },
   } as unknown as JobStore;
-  const blobs = { getJson: async () => bin } as unknown as BlobStore;
+  // The bin from memory; checkpoints and the ZIP in the bucket.
+  const blobs = { ...s3BlobStore(s3, bucket), getJson: async <T>() => bin as T };
   const ref = { zip_id: 'zip_1', sequence: 1, bin_key: 'bin' };
-  const { done } = await buildZip({ store, lists: memoryJobLists(), blobs, now: () => new Date(), s3, bucket, fetch: FETCH }, id, ref, options.budget);
+  const deps = { store, lists: memoryJobLists(), blobs, now: () => new Date(), sinks: multipartZipSinks({ s3, bucket }), sources: entrySources(FETCH) };
+  const { done } = await buildZip(deps, id, ref, options.budget);
   if (done && zip.status !== 'completed') throw new Error(`buildZip ended ${zip.status}: ${JSON.stringify(zip.errors)}`);
   return { done, key: `zips/${id}/zip_1.zip`, size: zip.size ?? 0, bytesIn: zip.bytes_done ?? 0 };
 }

@@ -15,6 +15,9 @@ export interface BlobStore {
   objectSize(key: string): Promise<number | undefined>;
   /** The object as UTF-8 text. */
   getText(key: string): Promise<string>;
+  /** The object's bytes. */
+  getBytes(key: string): Promise<Uint8Array>;
+  putBytes(key: string, data: Uint8Array): Promise<void>;
   /** Deletes the keys (missing ones are fine); throws if S3 reports any key it could not delete. */
   deleteObjects(keys: readonly string[]): Promise<void>;
 }
@@ -63,6 +66,13 @@ export function s3BlobStore(client: S3Client, bucket: string): BlobStore {
     },
     getJson,
     getText,
+    async getBytes(key) {
+      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return out.Body!.transformToByteArray();
+    },
+    async putBytes(key, data) {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, ContentType: 'application/octet-stream' }));
+    },
     async objectSize(key) {
       try {
         const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));

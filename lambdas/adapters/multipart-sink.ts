@@ -6,7 +6,8 @@ import {
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { ZipSink } from '../core/zip/sink';
+import { StorageWriteError } from '../core/buckets/storage-errors';
+import type { ResumableSinkState, ResumableZipSink } from '../core/zip/sink';
 
 export interface MultipartSinkOptions {
   readonly bucket: string;
@@ -28,12 +29,8 @@ export interface MultipartSinkOptions {
   readonly onUploadCreated?: (uploadId: string) => Promise<void>;
 }
 
-/** A sink's state between Lambda runs: plain JSON, plus the bytes not yet uploaded (`data`, in part order). */
-export interface MultipartSinkState {
-  readonly uploadId?: string;
-  /** Every part so far; `etag` once uploaded, else its `filled` bytes are in `data`. */
-  readonly parts: readonly { number: number; start: number; size: number; filled: number; etag?: string }[];
-}
+/** A sink's state between Lambda runs: the upload, its parts, and the bytes not yet uploaded. */
+export type MultipartSinkState = ResumableSinkState;
 
 const MiB = 1024 * 1024;
 
@@ -55,16 +52,6 @@ export function uniformPartSize(maxBytes: number, base = 10 * MiB): number {
   return Math.min(MAX_PART_SIZE, Math.max(base, needed));
 }
 
-/** A write the storage refused or failed; `cause` is the storage's error, `uri` the object. */
-export class StorageWriteError extends Error {
-  override readonly name = 'StorageWriteError';
-  constructor(
-    readonly uri: string,
-    options: { cause: unknown },
-  ) {
-    super(`writing ${uri} failed: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`, options);
-  }
-}
 
 interface Part {
   readonly number: number;
@@ -85,7 +72,7 @@ interface Part {
  * patch arrives. Parts may upload in any order; a rewind re-uploads the same
  * part numbers, which S3 overwrites.
  */
-export class MultipartSink implements ZipSink {
+export class MultipartSink implements ResumableZipSink {
   private readonly parts: Part[] = [];
   private readonly held = new Set<number>();
   private uploadId?: string;

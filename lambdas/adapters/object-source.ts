@@ -8,7 +8,8 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { FetchError, toFetchError, type OpenedSource } from '../core/fetch';
-import { objectUrl, parseObjectUrl, type ObjectPin } from '../core/objects';
+import { objectUrl, parseObjectUrl } from '../core/objects';
+import type { SourceRef, SourceRequest } from '../core/sources';
 
 /** A configured bucket as the object source reaches it. */
 export interface BucketAccess {
@@ -19,21 +20,6 @@ export interface BucketAccess {
 
 /** A tenant's configured bucket by name; undefined when the tenant has none of that name. */
 export type BucketResolver = (tenantId: string, bucketName: string) => Promise<BucketAccess | undefined>;
-
-export interface ObjectSourceRef {
-  readonly url: string;
-  readonly tenant_id: string;
-  readonly object?: ObjectPin;
-}
-
-export interface ObjectOpenRequest {
-  readonly maxBytes: number;
-  readonly rangeStart?: number;
-  /** Where a ranged read ends (exclusive); open-ended without it. */
-  readonly rangeEnd?: number;
-  /** The validator of the first open (its ETag), sent as If-Match with a resume. */
-  readonly ifRange?: string;
-}
 
 interface S3ErrorLike {
   readonly name?: string;
@@ -75,7 +61,8 @@ function mappedBody(body: AsyncIterable<Uint8Array> & { destroy?: () => void }):
 
 /** Opens `s3://<bucket_name>/<key>` sources of a tenant's configured buckets. */
 export function objectSourceOpener(resolve: BucketResolver) {
-  return async (source: ObjectSourceRef, req: ObjectOpenRequest): Promise<OpenedSource> => {
+  // A resume's `ifRange` (the first open's ETag) goes as If-Match; the per-file time limit is the caller's.
+  return async (source: SourceRef, req: SourceRequest): Promise<OpenedSource> => {
     const locator = parseObjectUrl(source.url);
     if (!locator) throw FetchError.invalidUrl();
     const access = await resolve(source.tenant_id, locator.bucket_name);
@@ -141,7 +128,7 @@ export function objectSourceOpener(resolve: BucketResolver) {
  * its first byte rather than break off when it reaches a deleted object.
  */
 export function objectSourceChecker(resolve: BucketResolver) {
-  return async (source: ObjectSourceRef): Promise<void> => {
+  return async (source: SourceRef): Promise<void> => {
     const locator = parseObjectUrl(source.url);
     if (!locator) throw FetchError.invalidUrl();
     const access = await resolve(source.tenant_id, locator.bucket_name);

@@ -1,21 +1,11 @@
 import type { BlobStore } from '../adapters/blob-store';
 import type { JobStore } from '../adapters/job-store';
 import { objectKeys } from '../core/jobs/model';
+import { checkpointObjectKeys } from './build-zip/checkpoint';
 
 /** Deletes objects by key; missing keys are not an error. */
 export interface ObjectRemover {
   deleteObjects(keys: readonly string[]): Promise<void>;
-}
-
-/**
- * A ZIP's checkpoint objects: the JSON and the binary part it names (whose
- * key changes with every save, so it has to be read to be known).
- */
-export async function checkpointObjectKeys(blobs: Pick<BlobStore, 'getJson'>, jobId: string, zipId: string): Promise<string[]> {
-  const key = objectKeys.checkpoint(jobId, zipId);
-  const checkpoint = await blobs.getJson<{ progress?: { data_key?: string } }>(key).catch(() => undefined);
-  const dataKey = checkpoint?.progress?.data_key;
-  return dataKey ? [key, dataKey] : [key];
 }
 
 /**

@@ -9,9 +9,8 @@ import { createHash } from 'node:crypto';
 import type { BlobStore } from '../adapters/blob-store';
 import { attachmentDisposition } from '../adapters/blob-store';
 import type { UsageStore } from '../adapters/usage-store';
-import type { ObjectOpenRequest, ObjectSourceRef } from '../adapters/object-source';
-import type { OpenedSource } from '../core/fetch';
 import type { ObjectPin } from '../core/objects';
+import type { SourceOpener, SourceRef } from '../core/sources';
 import { QuotaExceededError, SourceFailedError } from '../core/errors';
 import { byteRange, rangeStillApplies } from '../core/http-range';
 import { exactLayout } from '../core/jobs/stream-bin';
@@ -29,8 +28,8 @@ export interface StreamDownloadDeps {
   readonly fetch: StreamFetchOptions;
   /** Stored objects (`s3://` entries) in the tenant's buckets: opened, and checked before the first byte. */
   readonly objects?: {
-    readonly open: (source: ObjectSourceRef, req: ObjectOpenRequest) => Promise<OpenedSource>;
-    readonly check: (source: ObjectSourceRef) => Promise<void>;
+    readonly open: SourceOpener;
+    readonly check: (source: SourceRef) => Promise<void>;
   };
   readonly now: () => Date;
 }

@@ -13,7 +13,7 @@ import { jobZipNames } from '../core/jobs/zip-filenames';
 import { renderObjectKeys } from '../core/buckets/object-key';
 import { log } from '../adapters/log';
 import { NO_LIMIT, type RunBudget } from './budget';
-import { checkpointObjectKeys } from './expire-job';
+import { checkpointObjectKeys } from './build-zip/checkpoint';
 import { resolveManifest, storedOutcome, withObjectPin, type OpenObjects } from './prepare-objects';
 import { recordZipLists } from './zip-lists';
 import { manifestOf } from './job-manifest';

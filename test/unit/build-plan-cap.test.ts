@@ -40,12 +40,12 @@ describe("BuildZip and the plan's per-archive size", () => {
       ],
     };
     const s3 = new FakeS3();
-    const { deps, zips, job, fileErrors } = buildZipSetup(s3, bin, { fail_on_url_error: false });
+    const { deps, zips, job, fileErrors, fetch } = buildZipSetup(s3, bin, { fail_on_url_error: false });
     Object.assign(job, { limits: { max_zip_size_bytes: cap } });
 
     const started = Date.now();
     expect(await buildZip(deps, 'job-1', { zip_id: 'z1', sequence: 1, bin_key: 'bins/x' })).toEqual({ done: true });
-    expect(Date.now() - started).toBeLessThan(deps.fetch.idleTimeoutMs);
+    expect(Date.now() - started).toBeLessThan(fetch.idleTimeoutMs);
     const zip = zips.get(1)!;
     expect(zip).toMatchObject({ status: 'completed', file_count: 2, file_error_count: 2 });
     expect(await fileErrors()).toEqual([

@@ -22,10 +22,10 @@ describe('BuildZip and slow sources', () => {
   ])('a source %s fails its file with timeout, after one request', async (label, fetch, extra) => {
     const path = `/slow/${label.replace(/\W+/g, '-')}.bin`;
     const bin: Bin = { zip_id: 'z1', sequence: 1, filename: 'out.zip', entries: [{ index: 0, url: sources.set(path, trickle), filename: 'slow.bin' }] };
-    const { deps, zips, fileErrors } = buildZipSetup(new FakeS3(), bin);
+    const { deps, zips, fileErrors, fetch: sourceFetch } = buildZipSetup(new FakeS3(), bin, {}, fetch);
     const started = Date.now();
-    expect(await buildZip({ ...deps, ...extra, fetch: { ...deps.fetch, ...fetch } }, 'job-1', ref)).toEqual({ done: true });
-    expect(Date.now() - started).toBeLessThan(deps.fetch.idleTimeoutMs);
+    expect(await buildZip({ ...deps, ...extra }, 'job-1', ref)).toEqual({ done: true });
+    expect(Date.now() - started).toBeLessThan(sourceFetch.idleTimeoutMs);
     expect(zips.get(1)).toMatchObject({ status: 'failed', file_error_count: 1 });
     expect(await fileErrors()).toEqual([{ url: bin.entries[0]!.url, error: 'timeout' }]);
     expect(sources.requestsFor(path)).toHaveLength(1);

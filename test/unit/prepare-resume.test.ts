@@ -6,13 +6,13 @@
  */
 process.env.ZIPJOBS_QUIET = 'true';
 import { describe, expect, it } from 'vitest';
-import type { BlobStore } from '../../lambdas/adapters/blob-store';
 import type { JobStore } from '../../lambdas/adapters/job-store';
 import { FetchError, type ProbeResult } from '../../lambdas/core/fetch';
 import { objectKeys, type Bin, type Job, type ZipRecord } from '../../lambdas/core/jobs/model';
 import type { RunBudget } from '../../lambdas/usecases/budget';
 import { prepare, type PrepareDeps, type Prepared } from '../../lambdas/usecases/workflow';
 import { memoryJobLists } from '../support/memory-lists';
+import { memoryBlobStore } from '../support/memory-blobs';
 
 const MiB = 1024 * 1024;
 const FILES = 100;
@@ -44,19 +44,7 @@ function setup(options: { maxZipSize: number | null; probeMs?: number; failing?:
       return true;
     },
   } as unknown as JobStore;
-  const blobs: BlobStore = {
-    putJson: async (key, value) => void objects.set(key, JSON.parse(JSON.stringify(value))),
-    getJson: async <T>(key: string) => {
-      if (!objects.has(key)) throw Object.assign(new Error('missing'), { name: 'NoSuchKey' });
-      return objects.get(key) as T;
-    },
-    findJson: async <T>(key: string) => objects.get(key) as T | undefined,
-    deleteObjects: async (keys) => keys.forEach((k) => objects.delete(k)),
-    presignDownload: async () => 'unused',
-    presignUpload: async () => 'unused',
-    objectSize: async (key) => (objects.has(key) ? JSON.stringify(objects.get(key)).length : undefined),
-    getText: async (key) => JSON.stringify(objects.get(key)),
-  };
+  const blobs = memoryBlobStore(objects);
   const probed = new Map<string, number>();
   const probe = async (url: string): Promise<ProbeResult> => {
     probed.set(url, (probed.get(url) ?? 0) + 1);

@@ -30,3 +30,14 @@ export function storageProblem(error: unknown, where: string): string | undefine
 export class BucketUnavailableError extends Error {
   override readonly name = 'BucketUnavailableError';
 }
+
+/** A write the storage refused or failed; `cause` is the storage's error, `uri` the object. */
+export class StorageWriteError extends Error {
+  override readonly name = 'StorageWriteError';
+  constructor(
+    readonly uri: string,
+    options: { cause: unknown },
+  ) {
+    super(`writing ${uri} failed: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`, options);
+  }
+}

@@ -5,6 +5,6 @@ export { predictZipSize, type PlannedEntry, type PredictOptions } from './predic
 export { deflateBound, maxCompressedSize, nameLength, type ZipMethod } from './layout';
 export { assertCheckpoint, type CentralRecord, type EntryInProgress, type ZipCheckpoint } from './records';
 export type { ByteSource } from './deflate';
-export type { ZipSink } from './sink';
+export type { ResumableSinkState, ResumableZipSink, ZipSink } from './sink';
 export { centralEntriesIn, crcsNeeded, piecesIn, renderPiece, streamLayout, type CrcOf, type Piece, type StreamEntry, type StreamLayout } from './stream-layout';
 export { dosDateTime } from './format';

@@ -21,3 +21,26 @@ export interface ZipSink {
     truncate(offset: number): Promise<void>;
   };
 }
+
+/** A resumable sink's state between runs: plain JSON, plus the bytes it has not stored yet (`data`, in part order). */
+export interface ResumableSinkState {
+  readonly uploadId?: string;
+  /** Every part so far; `etag` once stored, else its `filled` bytes are in `data`. */
+  readonly parts: readonly { number: number; start: number; size: number; filled: number; etag?: string }[];
+}
+
+/**
+ * A sink that outlives a run (a multipart upload): its state can be saved
+ * with a checkpoint and restored by a later run, and it ends by completing
+ * the object or aborting it.
+ */
+export interface ResumableZipSink extends ZipSink {
+  /** Waits for the writes in flight, then describes the sink. */
+  exportState(): Promise<{ state: ResumableSinkState; data: Uint8Array }>;
+  /** Stores what remains and makes the object; returns its size. */
+  complete(): Promise<number>;
+  /** Waits for the writes in flight to end, however they end. */
+  settle(): Promise<void>;
+  /** Gives up: nothing is left to bill. */
+  abort(): Promise<void>;
+}

@@ -2,25 +2,24 @@ import type { Context } from 'aws-lambda';
 import { s3Client } from '../../adapters/aws-clients';
 import { loadEnv } from '../../env';
 import { budgetFromRemaining } from '../../usecases/budget';
-import { BUILD_ZIP_MARGIN_MS, buildZip } from '../../usecases/build-zip';
+import { BUILD_ZIP_MARGIN_MS, buildZip, type BuildZipDeps } from '../../usecases/build-zip';
 import { sourceFetchOptions, storageDeps } from '../deps';
+import { entrySources } from '../../adapters/entry-sources';
 import { objectSourceOpener } from '../../adapters/object-source';
 import { tenantBucketDeps, tenantBucketResolver } from '../tenant-buckets';
 import { jobInput, zipRef } from './deps';
+import { multipartZipSinks } from './zip-sinks';
 import { tenantZipTargets } from './zip-targets';
 import { invocation } from '../invocation';
 
 const env = loadEnv(['BUCKET_NAME', 'SOURCE_MAX_FILE_SECONDS']);
 const storage = storageDeps();
 const tenantBuckets = tenantBucketDeps();
-const deps = {
+const deps: BuildZipDeps = {
   ...storage,
-  zipTarget: tenantZipTargets(storage.store, tenantBuckets),
+  sinks: multipartZipSinks({ s3: s3Client(), bucket: env.BUCKET_NAME }, tenantZipTargets(storage.store, tenantBuckets)),
   // Stored objects (`s3://` entries) are read from the tenant's own buckets.
-  objects: objectSourceOpener(tenantBucketResolver(tenantBuckets)),
-  s3: s3Client(),
-  bucket: env.BUCKET_NAME,
-  fetch: sourceFetchOptions(),
+  sources: entrySources(sourceFetchOptions(), objectSourceOpener(tenantBucketResolver(tenantBuckets))),
   maxFileMs: env.SOURCE_MAX_FILE_SECONDS * 1000,
 };
 const input = jobInput.extend({ zip: zipRef });

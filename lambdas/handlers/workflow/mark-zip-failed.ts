@@ -5,15 +5,14 @@ import { abandonTenantUpload } from '../../usecases/build-zip/abandon';
 import { markZipFailed } from '../../usecases/workflow';
 import { tenantBucketDeps } from '../tenant-buckets';
 import { jobInput, stepError, storageDeps, zipRef } from './deps';
+import { multipartZipSinks } from './zip-sinks';
 import { tenantZipTargets } from './zip-targets';
 import { invocation } from '../invocation';
 
 const storage = storageDeps();
 const deps = {
   ...storage,
-  s3: s3Client(),
-  bucket: loadEnv(['BUCKET_NAME']).BUCKET_NAME,
-  zipTarget: tenantZipTargets(storage.store, tenantBucketDeps()),
+  sinks: multipartZipSinks({ s3: s3Client(), bucket: loadEnv(['BUCKET_NAME']).BUCKET_NAME }, tenantZipTargets(storage.store, tenantBucketDeps())),
 };
 const input = jobInput.extend({ zip: zipRef, error: stepError });
 

@@ -3,8 +3,9 @@ import type { JobStore } from '../../adapters/job-store';
 import { BucketUnavailableError } from '../../core/buckets/storage-errors';
 import type { Bin, Job } from '../../core/jobs/model';
 import { zipSizeBound } from '../../core/jobs/zip-bound';
-import type { ZipRef, ZipTarget } from '../../usecases/build-zip';
+import type { ZipRef } from '../../usecases/build-zip';
 import type { tenantBucketDeps } from '../tenant-buckets';
+import type { ZipTarget, ZipTargets } from './zip-sinks';
 
 /** R2 takes two or three part uploads of one upload at a time; S3 takes many. */
 const R2_PARALLEL_PARTS = 2;
@@ -14,7 +15,7 @@ const R2_PARALLEL_PARTS = 2;
  * the key Prepare gave the ZIP, and parts all of one size (R2's rule, which S3
  * accepts too), large enough for the bin's largest possible ZIP.
  */
-export function tenantZipTargets(store: JobStore, tenant: ReturnType<typeof tenantBucketDeps>) {
+export function tenantZipTargets(store: JobStore, tenant: ReturnType<typeof tenantBucketDeps>): ZipTargets {
   return async (job: Job, ref: ZipRef, bin: Bin): Promise<ZipTarget | undefined> => {
     if (!job.destination) return undefined;
     const zip = (await store.listZips(job.id)).find((z) => z.sequence === ref.sequence);

@@ -1,5 +1,4 @@
-import { MultipartSink } from '../../adapters/multipart-sink';
-import { objectKeys, type Bin } from '../../core/jobs/model';
+import type { Bin } from '../../core/jobs/model';
 import type { BuildZipDeps, ZipRef } from '../build-zip';
 import { CheckpointStore } from './checkpoint';
 
@@ -9,12 +8,10 @@ import { CheckpointStore } from './checkpoint';
  * where no lifecycle rule of ours reaches: abort it. Best-effort; the
  * service's own bucket has its lifecycle rule for that.
  */
-export async function abandonTenantUpload(deps: Pick<BuildZipDeps, 'store' | 'blobs' | 's3' | 'bucket' | 'zipTarget'>, jobId: string, ref: ZipRef): Promise<void> {
+export async function abandonTenantUpload(deps: Pick<BuildZipDeps, 'store' | 'blobs' | 'sinks'>, jobId: string, ref: ZipRef): Promise<void> {
   const job = await deps.store.getJob(jobId);
-  if (!job?.destination || !deps.zipTarget) return;
-  const saved = await new CheckpointStore(deps.s3, deps.bucket, objectKeys.checkpoint(jobId, ref.zip_id)).load();
+  if (!job?.destination) return;
+  const saved = await new CheckpointStore(deps.blobs, jobId, ref.zip_id).load();
   if (!saved?.upload_id) return;
-  const target = await deps.zipTarget(job, ref, await deps.blobs.getJson<Bin>(ref.bin_key));
-  if (!target) return;
-  await new MultipartSink(target.s3, { bucket: target.bucket, key: target.key, uploadId: saved.upload_id }).abort();
+  await deps.sinks.abandon(job, ref, await deps.blobs.getJson<Bin>(ref.bin_key), saved.upload_id);
 }

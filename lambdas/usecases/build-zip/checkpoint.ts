@@ -1,102 +1,97 @@
 /**
  * BuildZip's checkpoint: a JSON document at `objectKeys.checkpoint` and, next
- * to it, a binary object with the bytes the multipart upload does not hold
- * yet. The binary key changes with every save (the JSON names it), so a crash
- * between the two writes never pairs a JSON with bytes of another save.
+ * to it, a binary object with the bytes the sink has not stored yet. The
+ * binary key changes with every save (the JSON names it), so a crash between
+ * the two writes never pairs a JSON with bytes of another save.
  */
-import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isMissingObject } from '../../adapters/blob-store';
-import type { EntryNameRecord } from '../../adapters/job-lists';
-import type { MultipartSinkState } from '../../adapters/multipart-sink';
-import type { JobError } from '../../core/jobs/model';
-import type { ZipCheckpoint } from '../../core/zip';
+import type { BlobStore } from '../../adapters/blob-store';
+import { objectKeys } from '../../core/jobs/model';
+import type { ResumableSinkState, ResumableZipSink, ZipCheckpoint } from '../../core/zip';
+import type { BuildProgress } from './progress';
 
-/** An entry paused mid-file: what is needed to ask its source for the rest. */
-export interface PausedEntry {
-  /** Index into the bin's entries. */
-  readonly entry: number;
-  /** The entry's (already claimed) name in the archive. */
-  readonly name: string;
-  /** Strong ETag or Last-Modified of the first response, sent as If-Range. */
-  readonly validator?: string;
-  /** Time spent fetching the entry in earlier runs, counted against the per-file limit. */
-  readonly elapsed_ms?: number;
-}
+/** Where checkpoints are kept: the service's bucket, as a blob store. */
+export type BuildStorage = Pick<BlobStore, 'findJson' | 'putJson' | 'getBytes' | 'putBytes' | 'deleteObjects'>;
+
+export type { PausedEntry } from './progress';
 
 export interface BuildCheckpoint {
   readonly v: 1;
   /** The multipart upload, recorded as soon as it exists. */
   readonly upload_id?: string;
   /** Absent in a checkpoint that only records the upload id (nothing to resume from yet). */
-  readonly progress?: {
-    readonly sink: MultipartSinkState;
+  readonly progress?: BuildProgress & {
+    readonly sink: ResumableSinkState;
     /** Key of the binary object with the sink's pending bytes. */
     readonly data_key: string;
     readonly writer: ZipCheckpoint;
-    /** Next bin entry to start (the paused one, if any, comes first). */
-    readonly next_entry: number;
-    readonly paused?: PausedEntry;
-    /** Names claimed so far, in order (replayed into a fresh deduper). */
-    readonly claimed: readonly string[];
-    readonly errors: readonly JobError[];
-    /** `[file index, entry name]` of the entries written so far (absent in checkpoints of older builds). */
-    readonly entry_names?: readonly EntryNameRecord[];
-    readonly files_done: number;
-    readonly bytes_done: number;
-    /** Invocations so far, for logs. */
-    readonly runs: number;
   };
 }
 
+/**
+ * A ZIP's checkpoint objects: the JSON and the binary part it names (whose
+ * key changes with every save, so it has to be read to be known).
+ */
+export async function checkpointObjectKeys(blobs: Pick<BlobStore, 'getJson'>, jobId: string, zipId: string): Promise<string[]> {
+  const key = objectKeys.checkpoint(jobId, zipId);
+  const checkpoint = await blobs.getJson<{ progress?: { data_key?: string } }>(key).catch(() => undefined);
+  const dataKey = checkpoint?.progress?.data_key;
+  return dataKey ? [key, dataKey] : [key];
+}
+
+/**
+ * One ZIP's checkpoint. It remembers the last one loaded or saved, so that
+ * recording a new upload keeps the progress saved before it and each save
+ * replaces the bytes of the one before.
+ */
 export class CheckpointStore {
   private saves = 0;
+  private last: BuildCheckpoint | undefined;
+  readonly key: string;
 
   constructor(
-    private readonly s3: S3Client,
-    private readonly bucket: string,
-    readonly key: string,
-  ) {}
+    private readonly storage: BuildStorage,
+    jobId: string,
+    zipId: string,
+  ) {
+    this.key = objectKeys.checkpoint(jobId, zipId);
+  }
 
   async load(): Promise<BuildCheckpoint | undefined> {
-    try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key }));
-      const cp = JSON.parse(await out.Body!.transformToString('utf8')) as BuildCheckpoint;
-      if (cp?.v !== 1) throw new Error(`unknown checkpoint version at ${this.key}`);
-      return cp;
-    } catch (error) {
-      if (isMissingObject(error)) return undefined;
-      throw error;
-    }
+    const cp = await this.storage.findJson<BuildCheckpoint>(this.key);
+    if (cp !== undefined && cp?.v !== 1) throw new Error(`unknown checkpoint version at ${this.key}`);
+    this.last = cp;
+    return cp;
   }
 
-  async loadData(key: string): Promise<Uint8Array> {
-    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-    return out.Body!.transformToByteArray();
+  /** The bytes a saved sink had not stored yet. */
+  loadData(key: string): Promise<Uint8Array> {
+    return this.storage.getBytes(key);
   }
 
-  /** A fresh key for the next save's bytes. */
-  nextDataKey(): string {
+  /** Records a new upload at once, so that a crash before the next save can reuse (or abort) it. */
+  async recordUpload(uploadId: string): Promise<void> {
+    await this.put({ ...(this.last ?? { v: 1 }), upload_id: uploadId });
+  }
+
+  /** Saves the progress with the sink's state (its pending bytes under a fresh key) and the writer's. */
+  async save(progress: BuildProgress, sink: ResumableZipSink, writer: ZipCheckpoint): Promise<void> {
+    const { state, data } = await sink.exportState();
+    const previous = this.last?.progress?.data_key;
     this.saves++;
-    return `${this.key}.${Date.now().toString(36)}-${this.saves}.bin`;
+    const dataKey = `${this.key}.${Date.now().toString(36)}-${this.saves}.bin`;
+    await this.storage.putBytes(dataKey, data);
+    await this.put({ v: 1, ...(state.uploadId !== undefined && { upload_id: state.uploadId }), progress: { sink: state, data_key: dataKey, writer, ...progress } });
+    if (previous !== undefined) await this.storage.deleteObjects([previous]).catch(() => undefined); // garbage only; lifecycle rules catch what this misses
   }
 
-  async putData(key: string, data: Uint8Array): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: data, ContentType: 'application/octet-stream' }));
+  /** Deletes the checkpoint and its bytes, best-effort (lifecycle rules catch what this misses). */
+  async clear(): Promise<void> {
+    const dataKey = this.last?.progress?.data_key;
+    await this.storage.deleteObjects([this.key, ...(dataKey !== undefined ? [dataKey] : [])]).catch(() => undefined);
   }
 
-  async put(cp: BuildCheckpoint): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key, Body: JSON.stringify(cp), ContentType: 'application/json' }));
-  }
-
-  /** Deletes the JSON and the given binary objects (missing ones are fine). */
-  async delete(dataKeys: readonly (string | undefined)[]): Promise<void> {
-    const keys = [this.key, ...dataKeys.filter((k): k is string => k !== undefined)];
-    await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
-  }
-
-  async deleteData(keys: readonly (string | undefined)[]): Promise<void> {
-    const list = keys.filter((k): k is string => k !== undefined);
-    if (list.length === 0) return;
-    await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: list.map((Key) => ({ Key })), Quiet: true } }));
+  private async put(cp: BuildCheckpoint): Promise<void> {
+    await this.storage.putJson(this.key, cp);
+    this.last = cp;
   }
 }

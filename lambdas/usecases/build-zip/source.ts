@@ -5,25 +5,14 @@
  * number of times. A source that cannot resume fails with the original error
  * (or `range-not-honoured`), and the caller restarts the entry from byte 0.
  */
-import { FetchError, openSource, type OpenOptions, type OpenedSource } from '../../core/fetch';
-import { isObjectUrl, type ObjectPin } from '../../core/objects';
-
-/** What an entry's bytes come from: an http(s) URL, or `s3://<bucket_name>/<key>` in one of the tenant's buckets. */
-export interface SourceRef {
-  readonly url: string;
-  readonly tenant_id: string;
-  /** A stored object's version and ETag, pinned when the job was prepared. */
-  readonly object?: ObjectPin;
-}
-
-/** Opens stored objects (`s3://` sources) as the fetcher opens URLs: same answer, same errors. */
-export type ObjectOpener = (source: SourceRef, req: OpenRequest) => Promise<OpenedSource>;
+import { FetchError, type OpenedSource } from '../../core/fetch';
+import type { SourceOpener, SourceRef } from '../../core/sources';
+import { timeLeft } from './entry-limits';
 
 export interface SourceDeps {
-  readonly fetch: Omit<OpenOptions, 'maxBytes' | 'maxDurationMs'>;
+  /** Opens every kind of source (URLs, stored objects). */
+  readonly sources: SourceOpener;
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Without it, `s3://` sources fail as an unsupported protocol. */
-  readonly objects?: ObjectOpener;
 }
 
 /** Attempts to open a source (1 + retries). */
@@ -62,27 +51,11 @@ export interface OpenRequest {
   readonly deadline?: number;
 }
 
-/** The time a body has left before `deadline`; a source out of time is a `timeout` at once. */
-function timeLeft(deadline: number | undefined): number | undefined {
-  if (deadline === undefined) return undefined;
-  const left = deadline - Date.now();
-  if (left <= 0) throw FetchError.tooSlow();
-  return left;
-}
-
-/** One attempt at opening a source, by its kind; a URL's body is held to the file's time left. */
+/** One attempt at opening a source; its body is held to the file's time left. */
 async function openOnce(deps: SourceDeps, source: SourceRef, req: OpenRequest): Promise<OpenedSource> {
   const maxDurationMs = timeLeft(req.deadline);
-  if (isObjectUrl(source.url)) {
-    if (!deps.objects) throw FetchError.unsupportedProtocol();
-    return deps.objects(source, req);
-  }
-  return openSource(source.url, {
-    ...deps.fetch,
-    ...(maxDurationMs !== undefined && { maxDurationMs }),
-    maxBytes: req.maxBytes,
-    ...(req.rangeStart ? { rangeStart: req.rangeStart, ...(req.ifRange && { ifRange: req.ifRange }) } : {}),
-  });
+  const { deadline: _, ...rest } = req;
+  return deps.sources(source, { ...rest, ...(maxDurationMs !== undefined && { maxDurationMs }) });
 }
 
 export async function openWithRetry(deps: SourceDeps, source: SourceRef, req: OpenRequest): Promise<OpenedSource> {

@@ -1,0 +1,42 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { attachmentDisposition } from '../../adapters/blob-store';
+import { MultipartSink, type MultipartSinkOptions } from '../../adapters/multipart-sink';
+import { objectKeys, type Bin, type Job } from '../../core/jobs/model';
+import type { ZipRef, ZipSinks } from '../../usecases/build-zip';
+
+/** The object a ZIP is written to, and the sink settings its storage needs. */
+export interface ZipTarget {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly key: string;
+  readonly sink?: Pick<MultipartSinkOptions, 'uniformPartSize' | 'queueSize'>;
+}
+
+/** Where a ZIP goes when not to `zips/` in the service's bucket (a tenant's own bucket); undefined for the service's. */
+export type ZipTargets = (job: Job, ref: ZipRef, bin: Bin) => Promise<ZipTarget | undefined>;
+
+/**
+ * BuildZip's sinks: multipart uploads to `zips/` in the service's bucket, or
+ * to the target `elsewhere` gives (a tenant's bucket).
+ */
+export function multipartZipSinks(service: { readonly s3: S3Client; readonly bucket: string }, elsewhere?: ZipTargets): ZipSinks {
+  return {
+    async open(job, ref, bin, { resume, onUploadCreated }) {
+      const target = (await elsewhere?.(job, ref, bin)) ?? { s3: service.s3, bucket: service.bucket, key: objectKeys.zip(job.id, ref.zip_id) };
+      const options: MultipartSinkOptions = {
+        ...target.sink,
+        bucket: target.bucket,
+        key: target.key,
+        contentDisposition: attachmentDisposition(bin.filename),
+        ...(resume?.uploadId !== undefined && { uploadId: resume.uploadId }),
+        onUploadCreated,
+      };
+      return resume?.saved ? MultipartSink.restore(target.s3, options, resume.saved.state, resume.saved.data) : new MultipartSink(target.s3, options);
+    },
+    async abandon(job, ref, bin, uploadId) {
+      // The service's bucket has a lifecycle rule for incomplete uploads.
+      const target = await elsewhere?.(job, ref, bin);
+      if (target) await new MultipartSink(target.s3, { bucket: target.bucket, key: target.key, uploadId }).abort();
+    },
+  };
+}
