@@ -89,12 +89,35 @@ export function environmentProblems(name: FunctionName, environment: Readonly<Re
   return problems;
 }
 
-/** esbuild hooks that copy `folder` (repository-relative) next to the bundle. */
-function copyAssets(folder: string): ICommandHooks {
+/**
+ * A shell command that rewrites a bundle's source map so that its `sources`
+ * are relative to the repository (`lambdas/handlers/…`), not to the folder
+ * esbuild wrote into: the asset's hash (of the bundle's files) then no longer
+ * depends on where the app is synthesized, and stack traces name repository
+ * paths. Plain `node -e` (CommonJS, double quotes only) so no quoting breaks.
+ */
+export function sourceMapPathsCommand(mapFile: string, repository: string): string {
+  const script = [
+    'const fs = require("node:fs"), path = require("node:path");',
+    'const [file, root] = process.argv.slice(1);',
+    'const map = JSON.parse(fs.readFileSync(file, "utf8"));',
+    'const base = path.resolve(path.dirname(file), map.sourceRoot || "");',
+    'map.sources = map.sources.map((s) => path.relative(root, path.resolve(base, s)).split(path.sep).join("/"));',
+    'delete map.sourceRoot;',
+    'fs.writeFileSync(file, JSON.stringify(map));',
+  ].join(' ');
+  return `node -e '${script}' "${mapFile}" "${repository}"`;
+}
+
+/** esbuild hooks: repository-relative source maps, and `folder` (repository-relative) copied next to the bundle. */
+function bundlingHooks(folder: string | undefined): ICommandHooks {
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
-    afterBundling: (inputDir, outputDir) => [`cp -R "${join(inputDir, folder)}" "${join(outputDir, basename(folder))}"`],
+    afterBundling: (inputDir, outputDir) => [
+      sourceMapPathsCommand(join(outputDir, 'index.mjs.map'), inputDir),
+      ...(folder ? [`cp -R "${join(inputDir, folder)}" "${join(outputDir, basename(folder))}"`] : []),
+    ],
   };
 }
 
@@ -167,7 +190,8 @@ export class HouseFunction<N extends FunctionName = FunctionName> extends Constr
         // were tested with, not whatever the runtime ships this month.
         externalModules: [],
         // Files the handler reads at run time (the dashboard's), beside the bundle.
-        ...(assets ? { commandHooks: copyAssets(assets) } : {}),
+        // Source maps relative to the repository, and files the handler reads at run time (the dashboard's) beside the bundle.
+        commandHooks: bundlingHooks(assets),
       },
     });
     (this.fn.node.defaultChild as CfnResource).addMetadata(FUNCTION_METADATA_KEY, props.name);
