@@ -6,10 +6,28 @@ import { PlanLimitExceededError } from './errors';
  * stack's `plans`, handed to the API functions as PLANS); a key names its
  * plan, and an unknown name falls back to the default.
  */
+/**
+ * The most files a plan may allow in one job. The workflow's Distributed Map
+ * runs one child per ZIP (at most one per file, folders expanded) and collects
+ * their results into one state, which Step Functions caps at 256 KiB; with no
+ * ResultWriter, each child ends in a Succeed state with `OutputPath: null`, so
+ * its result is `{}` and a comma: 3 bytes. 4 KiB are kept for the Map's own
+ * input, 2 bytes for the brackets: (262,144 − 4,096 − 2) / 3 = 86,015 children.
+ * test/infra/plans.test.ts checks the definition still makes each result `{}`.
+ */
+export const MAP_RESULT_BYTES = 3;
+export const MAX_FILES_PER_JOB = Math.floor((256 * 1024 - 4096 - 2) / MAP_RESULT_BYTES);
+
 export const planSchema = z.strictObject({
   name: z.string().min(1).max(64),
   /** Files (URLs) in one job. */
-  max_files_per_job: z.number().int().min(1),
+  max_files_per_job: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_FILES_PER_JOB, {
+      message: `at most ${MAX_FILES_PER_JOB}: a job's ZIPs are built by one Step Functions Map whose collected results (${MAP_RESULT_BYTES} bytes per ZIP, at most one ZIP per file) must fit in 256 KiB`,
+    }),
   /** Largest `expires_in`. */
   max_retention_seconds: z.number().int().min(300),
   /** Largest `max_zip_size_bytes`, and the most any one ZIP may hold. */
