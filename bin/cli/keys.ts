@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoJobStore } from '../../lambdas/adapters/job-store';
+import { dynamoApiKeyStore } from '../../lambdas/adapters/api-key-store';
 import { DEFAULT_PLAN } from '../../lambdas/core/plans';
 import { createApiKey, revokeApiKey } from '../../lambdas/usecases/api-keys';
 import { print, usageError } from './args';
@@ -36,7 +36,7 @@ export async function keysCommand(command: string | undefined, args: string[], j
   });
   if (!['create', 'list', 'revoke'].includes(command ?? '')) throw usageError(`unknown command: keys ${command ?? ''}`);
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  const store = dynamoJobStore(client, tableName(values));
+  const store = dynamoApiKeyStore(client, tableName(values));
   try {
     if (command === 'create') {
       const tenantId = values.tenant ?? 'default';

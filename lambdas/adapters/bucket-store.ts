@@ -1,5 +1,7 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryItems } from './dynamo-paging';
 import type { TenantBucket } from '../core/buckets/model';
+import { bucketKey, bucketsQuery } from './job-keys';
 
 /** A tenant's configured buckets (no secrets: those are in Secrets Manager). */
 export interface BucketStore {
@@ -9,8 +11,6 @@ export interface BucketStore {
   delete(tenantId: string, name: string): Promise<void>;
 }
 
-// pk TENANT#<id> / sk BUCKET#<name>: under the tenant's partition, next to its webhook settings.
-const bucketKey = (tenantId: string, name: string) => ({ pk: `TENANT#${tenantId}`, sk: `BUCKET#${name}` });
 
 function bucketOf(item: Record<string, unknown>): TenantBucket {
   const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
@@ -24,22 +24,14 @@ export function dynamoBucketStore(client: DynamoDBDocumentClient, table: string)
       return out.Item ? bucketOf(out.Item) : undefined;
     },
     async list(tenantId) {
-      const found: TenantBucket[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-            ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}`, ':sk': 'BUCKET#' },
-            ExclusiveStartKey: start,
-            ConsistentRead: true,
-          }),
-        );
-        for (const item of out.Items ?? []) found.push(bucketOf(item));
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return found;
+      const { pk, skPrefix } = bucketsQuery(tenantId);
+      const items = await queryItems(client, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': pk, ':sk': skPrefix },
+        ConsistentRead: true,
+      });
+      return items.map(bucketOf);
     },
     async put(bucket) {
       await client.send(new PutCommand({ TableName: table, Item: { ...bucketKey(bucket.tenant_id, bucket.name), type: 'tenant-bucket', ...bucket } }));

@@ -1,5 +1,6 @@
 import { isConditionFailed } from './dynamo-conditions';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { idempotencyKey } from './job-keys';
 
 /** Which job an `Idempotency-Key` stands for, and the body it was first sent with. */
 export interface IdempotencyClaim {
@@ -19,10 +20,7 @@ export interface IdempotencyStore {
   release(tenantId: string, keyHash: string, jobId: string): Promise<void>;
 }
 
-// pk IDEMP#<tenant>#<sha256(key)> / sk IDEMP   the job a key stands for; `ttl` 24 h after the claim.
 // DynamoDB's TTL deletes late (and dynalite never), so an item past its `ttl` counts as absent.
-const key = (tenantId: string, keyHash: string) => ({ pk: `IDEMP#${tenantId}#${keyHash}`, sk: 'IDEMP' });
-
 
 export function dynamoIdempotencyStore(client: DynamoDBDocumentClient, table: string): IdempotencyStore {
   return {
@@ -33,7 +31,7 @@ export function dynamoIdempotencyStore(client: DynamoDBDocumentClient, table: st
           await client.send(
             new PutCommand({
               TableName: table,
-              Item: { ...key(tenantId, keyHash), type: 'idempotency', job_id: jobId, body_hash: bodyHash, ttl: nowSeconds + ttlSeconds },
+              Item: { ...idempotencyKey(tenantId, keyHash), type: 'idempotency', job_id: jobId, body_hash: bodyHash, ttl: nowSeconds + ttlSeconds },
               ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
               ExpressionAttributeNames: { '#ttl': 'ttl' },
               ExpressionAttributeValues: { ':now': nowSeconds },
@@ -43,7 +41,7 @@ export function dynamoIdempotencyStore(client: DynamoDBDocumentClient, table: st
         } catch (error) {
           if (!isConditionFailed(error)) throw error;
         }
-        const out = await client.send(new GetCommand({ TableName: table, Key: key(tenantId, keyHash), ConsistentRead: true }));
+        const out = await client.send(new GetCommand({ TableName: table, Key: idempotencyKey(tenantId, keyHash), ConsistentRead: true }));
         const item = out.Item;
         if (item && Number(item.ttl) > nowSeconds) return { job_id: String(item.job_id), body_hash: String(item.body_hash), claimed: false };
       }
@@ -55,7 +53,7 @@ export function dynamoIdempotencyStore(client: DynamoDBDocumentClient, table: st
         await client.send(
           new DeleteCommand({
             TableName: table,
-            Key: key(tenantId, keyHash),
+            Key: idempotencyKey(tenantId, keyHash),
             ConditionExpression: 'job_id = :job',
             ExpressionAttributeValues: { ':job': jobId },
           }),

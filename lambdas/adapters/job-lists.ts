@@ -2,6 +2,7 @@ import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import type { JobError } from '../core/jobs/model';
 import { chunkByBytes, WindowCollector, type ListPosition, type Scoped, type WindowLimits } from '../core/jobs/long-lists';
 import { batchWrite } from './batch-write';
+import { jobPartition, listChunkSortKey, listPrefix, listScopePrefix, parseListChunkSortKey } from './job-keys';
 
 /** A file's name in its ZIP: `[index of the file in the job, entry name]`. */
 export type EntryNameRecord = readonly [number, string];
@@ -21,16 +22,6 @@ export interface JobLists {
   readonly names: ChunkedList<EntryNameRecord>;
 }
 
-const pad = (n: number) => String(n).padStart(6, '0');
-const prefix = (kind: string) => `LIST#${kind}#`;
-const scopePrefix = (kind: string, scope: number) => `${prefix(kind)}${pad(scope)}#`;
-const chunkKey = (kind: string, scope: number, chunk: number) => `${scopePrefix(kind, scope)}${pad(chunk)}`;
-
-function parseChunkKey(sk: string): { scope: number; chunk: number } {
-  const [, , scope, chunk] = sk.split('#');
-  return { scope: Number(scope), chunk: Number(chunk) };
-}
-
 // pk JOB#<id> / sk LIST#<kind>#<scope>#<chunk>, `entries` the chunk as a JSON array: its size is
 // known exactly when it is written, and the item stays far under DynamoDB's 400 KB.
 function chunkedList<T>(client: DynamoDBDocumentClient, table: string, kind: string): ChunkedList<T> {
@@ -41,7 +32,7 @@ function chunkedList<T>(client: DynamoDBDocumentClient, table: string, kind: str
       {
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':prefix': scopePrefix(kind, scope) },
+        ExpressionAttributeValues: { ':pk': jobPartition(jobId), ':prefix': listScopePrefix(kind, scope) },
         ProjectionExpression: 'sk',
         ConsistentRead: true,
       },
@@ -53,17 +44,17 @@ function chunkedList<T>(client: DynamoDBDocumentClient, table: string, kind: str
   return {
     async replace(jobId, scope, items) {
       const chunks = chunkByBytes(items);
-      const written = new Set(chunks.map((_, i) => chunkKey(kind, scope, i)));
+      const written = new Set(chunks.map((_, i) => listChunkSortKey(kind, scope, i)));
       // The new chunks first, then whatever an earlier, longer list left beyond them.
       await batchWrite(
         client,
         table,
         chunks.map((entries, i) => ({
-          PutRequest: { Item: { pk: `JOB#${jobId}`, sk: chunkKey(kind, scope, i), type: 'list', entries: JSON.stringify(entries) } },
+          PutRequest: { Item: { pk: jobPartition(jobId), sk: listChunkSortKey(kind, scope, i), type: 'list', entries: JSON.stringify(entries) } },
         })),
       );
       const stale = (await chunkKeysOf(jobId, scope)).filter((sk) => !written.has(sk));
-      await batchWrite(client, table, stale.map((sk) => ({ DeleteRequest: { Key: { pk: `JOB#${jobId}`, sk } } })));
+      await batchWrite(client, table, stale.map((sk) => ({ DeleteRequest: { Key: { pk: jobPartition(jobId), sk } } })));
     },
 
     async read(jobId, from, limits) {
@@ -75,16 +66,16 @@ function chunkedList<T>(client: DynamoDBDocumentClient, table: string, kind: str
           TableName: table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: {
-            ':pk': `JOB#${jobId}`,
-            ':from': from ? chunkKey(kind, from.scope, from.chunk) : prefix(kind),
-            ':to': `${prefix(kind)}~`,
+            ':pk': jobPartition(jobId),
+            ':from': from ? listChunkSortKey(kind, from.scope, from.chunk) : listPrefix(kind),
+            ':to': `${listPrefix(kind)}~`,
           },
           ConsistentRead: true,
         },
       );
       for await (const page of pages) {
         for (const item of page.Items ?? []) {
-          const { scope, chunk } = parseChunkKey(String(item.sk));
+          const { scope, chunk } = parseListChunkSortKey(String(item.sk));
           if (!window.add(scope, chunk, JSON.parse(String(item.entries)) as T[])) return { items: window.items, next: window.next };
         }
       }

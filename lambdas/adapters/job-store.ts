@@ -1,46 +1,23 @@
 import { batchWrite } from './batch-write';
 import { isConditionFailed } from './dynamo-conditions';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Job, JobStatus, ZipRecord, ZipStatus } from '../core/jobs/model';
-import { jobKey, listSortKey, statusListKey, tenantListKey } from './job-keys';
+import { queryItems } from './dynamo-paging';
+import { JOB_SORT_KEY, ZIP_PREFIX, expiryKey, jobKey, jobPartition, listSortKey, statusListKey, tenantListKey, withoutKeys, zipKey } from './job-keys';
 import { withClientMetadata, withStoredMetadata } from './client-maps';
 import { countJobItems, queryJobPage, type JobListQuery } from './job-listing';
-import { hasActiveKey, keyIndexAttributes } from './key-index';
 import type { StatusChangeListener } from './status-events';
 
-export { jobKey };
 export type { JobListQuery };
 
-export interface ApiKeyRecord {
-  readonly key_hash: string;
-  readonly tenant_id: string;
-  readonly plan: string;
-  readonly name: string;
-  readonly created_at: string;
-  readonly revoked_at?: string;
-}
-
-/** Jobs, their ZIPs and API keys, in the one table (key design in the comments below). */
+/** Jobs and their ZIPs, and the items of a job's partition (key design in job-keys.ts). */
 export interface JobStore {
-  getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
-  putApiKey(record: ApiKeyRecord): Promise<void>;
   /** Flags a completed ZIP as counted in the tenant's usage; false if it already was. */
   markUsageCounted(jobId: string, sequence: number): Promise<boolean>;
   /** The item whose TTL deletion (at `expiresAt`) triggers the job's cleanup. */
   putExpiryMarker(jobId: string, expiresAt: string): Promise<void>;
   /** Deletes the job's remaining records (its ZIPs, the marker); the job record goes by its own TTL. */
   deleteJobRecords(jobId: string): Promise<void>;
-  /** Every key record (a table scan: for the operator's CLI, not for requests). */
-  listApiKeys(): Promise<ApiKeyRecord[]>;
-  /** Whether the tenant has a key that is not revoked. */
-  hasActiveApiKey(tenantId: string): Promise<boolean>;
   /** Fails with `false` when a job with that id already exists. */
   createJob(job: Job): Promise<boolean>;
   getJob(jobId: string): Promise<Job | undefined>;
@@ -63,17 +40,6 @@ export interface JobStore {
   countJobs(tenantId: string, status: JobStatus | null): Promise<number>;
 }
 
-// pk JOB#<id> / sk JOB       the job; gsi1 = (TENANT#<tenant>, <created_at>#<id>) lists a tenant's jobs newest first;
-//                            gsi2 = (TENANT#<tenant>#<status>, gsi1sk) the same by status: every status write sets gsi2pk
-// pk JOB#<id> / sk ZIP#<seq> its ZIPs
-// pk JOB#<id> / sk LIST#<kind>#<scope>#<chunk> a chunk of one of its long lists (adapters/job-lists.ts)
-// pk KEY#<sha256> / sk KEY   an API key; gsi1 = (KEYS#<tenant>, <created_at>#<sha256>) lists a tenant's keys
-// pk TENANT#<id> / sk WEBHOOK a tenant's webhook settings (adapters/webhook-settings.ts)
-// pk IDEMP#<tenant>#<sha256(key)> / sk IDEMP   an Idempotency-Key's job (adapters/idempotency-store.ts)
-// pk TENANT#<id> / sk PAKET the tenant's paket (adapters/paket-store.ts)
-// pk OBJKEY#<tenant>#<bucket_name>#<key> / sk OBJKEY   a stored object's id; pk OBJID#<tenant>#<id> / sk OBJID   the object an id names (adapters/object-id-store.ts)
-const zipSortKey = (sequence: number) => `ZIP#${String(sequence).padStart(6, '0')}`;
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'ttl', 'type'];
 
 /** Ids of recently seen jobs → their tenant (immutable), so that transitions rarely need a read for gsi2pk. */
 const TENANT_CACHE_SIZE = 1000;
@@ -81,14 +47,8 @@ const TENANT_CACHE_SIZE = 1000;
 /** Job records stay readable for history this long after they expire. */
 const HISTORY_SECONDS = 30 * 86_400;
 
-function strip<T>(item: Record<string, unknown>): T {
-  const out = { ...item };
-  for (const k of KEY_ATTRIBUTES) delete out[k];
-  return out as T;
-}
-
 function jobFromItem(item: Record<string, unknown>): Job {
-  const job = strip<Job>(item);
+  const job = withoutKeys<Job>(item);
   return job.options ? { ...job, options: withClientMetadata(job.options) } : job;
 }
 
@@ -159,47 +119,22 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
     }
   }
 
-  async function queryAll(jobId: string, skPrefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':prefix': skPrefix },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
+  /** The job's partition items whose sort key starts with `skPrefix`. */
+  const queryAll = (jobId: string, skPrefix: string) =>
+    queryItems(client, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': jobPartition(jobId), ':prefix': skPrefix },
+      ConsistentRead: true,
+    });
 
   return {
-    async getApiKey(keyHash) {
-      const out = await client.send(new GetCommand({ TableName: table, Key: { pk: `KEY#${keyHash}`, sk: 'KEY' } }));
-      return out.Item ? strip<ApiKeyRecord>(out.Item) : undefined;
-    },
-
-    async putApiKey(record) {
-      // gsi1 (KEYS#<tenant>) finds a tenant's keys, apart from its jobs and schedules.
-      const byTenant = keyIndexAttributes(record.tenant_id, record.created_at, record.key_hash);
-      await client.send(new PutCommand({ TableName: table, Item: { pk: `KEY#${record.key_hash}`, sk: 'KEY', type: 'key', ...byTenant, ...record } }));
-    },
-
-    hasActiveApiKey(tenantId) {
-      return hasActiveKey(client, table, tenantId);
-    },
-
     async markUsageCounted(jobId, sequence) {
       try {
         await client.send(
           new UpdateCommand({
             TableName: table,
-            Key: { pk: `JOB#${jobId}`, sk: zipSortKey(sequence) },
+            Key: zipKey(jobId, sequence),
             UpdateExpression: 'SET usage_counted = :yes',
             ConditionExpression: 'attribute_not_exists(usage_counted) AND #status = :completed',
             ExpressionAttributeNames: { '#status': 'status' },
@@ -215,32 +150,13 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
 
     async putExpiryMarker(jobId, expiresAt) {
       await client.send(
-        new PutCommand({ TableName: table, Item: { pk: `JOB#${jobId}`, sk: 'EXPIRY', type: 'expiry', ttl: Math.ceil(Date.parse(expiresAt) / 1000) } }),
+        new PutCommand({ TableName: table, Item: { ...expiryKey(jobId), type: 'expiry', ttl: Math.ceil(Date.parse(expiresAt) / 1000) } }),
       );
     },
 
     async deleteJobRecords(jobId) {
-      const keys = (await queryAll(jobId, '')).filter((i) => i.sk !== 'JOB').map((i) => ({ DeleteRequest: { Key: { pk: i.pk, sk: i.sk } } }));
+      const keys = (await queryAll(jobId, '')).filter((i) => i.sk !== JOB_SORT_KEY).map((i) => ({ DeleteRequest: { Key: { pk: i.pk, sk: i.sk } } }));
       await batchWrite(client, table, keys);
-    },
-
-    async listApiKeys() {
-      const keys: ApiKeyRecord[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new ScanCommand({
-            TableName: table,
-            FilterExpression: '#type = :key',
-            ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: { ':key': 'key' },
-            ExclusiveStartKey: start,
-          }),
-        );
-        keys.push(...(out.Items ?? []).map((i) => strip<ApiKeyRecord>(i)));
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return keys;
     },
 
     async createJob(job) {
@@ -283,23 +199,23 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
       // The job and its ZIPs only: the job's long lists (job-lists.ts) share its partition.
       const [jobOut, zipItems] = await Promise.all([
         client.send(new GetCommand({ TableName: table, Key: jobKey(jobId), ConsistentRead: true })),
-        queryAll(jobId, 'ZIP#'),
+        queryAll(jobId, ZIP_PREFIX),
       ]);
       if (!jobOut.Item) return undefined;
       const job = jobFromItem(jobOut.Item);
       remember(job);
-      return { job, zips: zipItems.map((i) => strip<ZipRecord>(i)) };
+      return { job, zips: zipItems.map((i) => withoutKeys<ZipRecord>(i)) };
     },
 
     async listZips(jobId) {
-      return (await queryAll(jobId, 'ZIP#')).map((i) => strip<ZipRecord>(i));
+      return (await queryAll(jobId, ZIP_PREFIX)).map((i) => withoutKeys<ZipRecord>(i));
     },
 
     async putZips(zips) {
       await batchWrite(
         client,
         table,
-        zips.map((zip) => ({ PutRequest: { Item: { pk: `JOB#${zip.job_id}`, sk: zipSortKey(zip.sequence), type: 'zip', ...zip } } })),
+        zips.map((zip) => ({ PutRequest: { Item: { ...zipKey(zip.job_id, zip.sequence), type: 'zip', ...zip } } })),
       );
     },
 
@@ -317,11 +233,11 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
     },
 
     async updateZip(jobId, sequence, from, changes) {
-      return (await conditionalUpdate({ pk: `JOB#${jobId}`, sk: zipSortKey(sequence) }, from, changes)) !== undefined;
+      return (await conditionalUpdate(zipKey(jobId, sequence), from, changes)) !== undefined;
     },
 
     async deleteZips(jobId, sequences) {
-      await batchWrite(client, table, sequences.map((sequence) => ({ DeleteRequest: { Key: { pk: `JOB#${jobId}`, sk: zipSortKey(sequence) } } })));
+      await batchWrite(client, table, sequences.map((sequence) => ({ DeleteRequest: { Key: zipKey(jobId, sequence) } })));
     },
 
     async listJobs(tenantId, query) {

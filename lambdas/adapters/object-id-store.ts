@@ -1,8 +1,10 @@
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { mapConcurrent } from '../core/packing';
 import type { ObjectLocator } from '../core/objects';
 import { isConditionFailed } from './dynamo-conditions';
+import { batchWrite } from './batch-write';
+import { objectIdItemKey, objectKeyItemKey } from './job-keys';
 
 /**
  * Stable ids of stored objects: a UUIDv4 given to a key (of one of a
@@ -17,10 +19,6 @@ export interface ObjectIdStore {
   keyOf(tenantId: string, id: string): Promise<ObjectLocator | undefined>;
 }
 
-// pk OBJKEY#<tenant>#<bucket_name>#<key> / sk OBJKEY → the key's id (the key last: it may hold any character)
-// pk OBJID#<tenant>#<id> / sk OBJID                  → the object it names
-const keyItem = (tenantId: string, bucketName: string, key: string) => ({ pk: `OBJKEY#${tenantId}#${bucketName}#${key}`, sk: 'OBJKEY' });
-const idItem = (tenantId: string, id: string) => ({ pk: `OBJID#${tenantId}#${id}`, sk: 'OBJID' });
 
 /** BatchGetItem's limit. */
 const BATCH = 100;
@@ -32,7 +30,7 @@ export function dynamoObjectIdStore(client: DynamoDBDocumentClient, table: strin
   const readIds = async (tenantId: string, bucketName: string, keys: readonly string[]) => {
     const found = new Map<string, string>();
     for (let i = 0; i < keys.length; i += BATCH) {
-      let pending: Record<string, unknown>[] | undefined = [...new Set(keys.slice(i, i + BATCH))].map((k) => keyItem(tenantId, bucketName, k));
+      let pending: Record<string, unknown>[] | undefined = [...new Set(keys.slice(i, i + BATCH))].map((k) => objectKeyItemKey(tenantId, bucketName, k));
       for (let round = 0; pending && pending.length > 0; round++) {
         if (round >= MAX_BATCH_ROUNDS) throw new Error('object ids: reads kept being throttled');
         const out = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
@@ -46,17 +44,8 @@ export function dynamoObjectIdStore(client: DynamoDBDocumentClient, table: strin
 
   /** Stores id items for fresh ids (unconditional: a fresh UUID names nothing yet). */
   const writeIdItems = async (tenantId: string, bucketName: string, fresh: readonly (readonly [string, string])[]) => {
-    for (let i = 0; i < fresh.length; i += 25) {
-      let pending: Record<string, unknown>[] | undefined = fresh
-        .slice(i, i + 25)
-        .map(([key, id]) => ({ PutRequest: { Item: { ...idItem(tenantId, id), type: 'object-id', bucket_name: bucketName, key } } }));
-      for (let round = 0; pending && pending.length > 0; round++) {
-        if (round >= MAX_BATCH_ROUNDS) throw new Error('object ids: writes kept being throttled');
-        const out = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-        pending = out.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
-        if (pending?.length) await new Promise((r) => setTimeout(r, 50 * 2 ** round));
-      }
-    }
+    const puts = fresh.map(([key, id]) => ({ PutRequest: { Item: { ...objectIdItemKey(tenantId, id), type: 'object-id', bucket_name: bucketName, key } } }));
+    await batchWrite(client, table, puts, MAX_BATCH_ROUNDS);
   };
 
   /** Claims `key` for the fresh `id` (its id item already stored), or learns the id a concurrent writer gave it first. */
@@ -65,16 +54,16 @@ export function dynamoObjectIdStore(client: DynamoDBDocumentClient, table: strin
       await client.send(
         new PutCommand({
           TableName: table,
-          Item: { ...keyItem(tenantId, bucketName, key), type: 'object-key', id, key },
+          Item: { ...objectKeyItemKey(tenantId, bucketName, key), type: 'object-key', id, key },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
       return id;
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
-      const winner = await client.send(new GetCommand({ TableName: table, Key: keyItem(tenantId, bucketName, key), ConsistentRead: true }));
+      const winner = await client.send(new GetCommand({ TableName: table, Key: objectKeyItemKey(tenantId, bucketName, key), ConsistentRead: true }));
       // Ours is an orphan now; keyOf ignores orphans, so failing to delete it is harmless.
-      await client.send(new DeleteCommand({ TableName: table, Key: idItem(tenantId, id) })).catch(() => undefined);
+      await client.send(new DeleteCommand({ TableName: table, Key: objectIdItemKey(tenantId, id) })).catch(() => undefined);
       return winner.Item!.id as string;
     }
   };
@@ -91,11 +80,11 @@ export function dynamoObjectIdStore(client: DynamoDBDocumentClient, table: strin
     },
 
     async keyOf(tenantId, id) {
-      const out = await client.send(new GetCommand({ TableName: table, Key: idItem(tenantId, id.toLowerCase()), ConsistentRead: true }));
+      const out = await client.send(new GetCommand({ TableName: table, Key: objectIdItemKey(tenantId, id.toLowerCase()), ConsistentRead: true }));
       if (!out.Item) return undefined;
       const locator = { bucket_name: out.Item.bucket_name as string, key: out.Item.key as string };
       // An id whose writer lost the race for its key names nothing.
-      const owner = await client.send(new GetCommand({ TableName: table, Key: keyItem(tenantId, locator.bucket_name, locator.key), ConsistentRead: true }));
+      const owner = await client.send(new GetCommand({ TableName: table, Key: objectKeyItemKey(tenantId, locator.bucket_name, locator.key), ConsistentRead: true }));
       return owner.Item?.id === id.toLowerCase() ? locator : undefined;
     },
   };

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paketKey } from './job-keys';
 
 /** A tenant's paket: which configured bucket (and prefix in it) its objects are in. */
 export interface PaketSettings {
@@ -14,8 +15,6 @@ export interface PaketStore {
   put(settings: PaketSettings): Promise<void>;
 }
 
-// pk TENANT#<id> / sk PAKET: under the tenant's partition, next to its buckets.
-const paketKey = (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'PAKET' });
 
 export function dynamoPaketStore(client: DynamoDBDocumentClient, table: string): PaketStore {
   return {

@@ -1,7 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryItems } from './dynamo-paging';
 import { MAX_RECORDED_RUNS, type Schedule, type ScheduleRun } from '../core/schedules/model';
 import { withClientMetadata, withStoredMetadata } from './client-maps';
 import { isConditionFailed } from './dynamo-conditions';
+import { scheduleIndexAttributes, scheduleKey, tenantSchedulesPartition } from './job-keys';
 
 /** Schedules, in the one table. */
 export interface ScheduleStore {
@@ -14,9 +16,6 @@ export interface ScheduleStore {
   recordRun(id: string, run: ScheduleRun): Promise<boolean>;
 }
 
-// pk SCHEDULE#<id> / sk SCHEDULE   a schedule; gsi1 = (SCHEDULES#<tenant>, <created_at>#<id>) lists a tenant's
-//                                  schedules (a partition of its own, apart from the tenant's jobs)
-const key = (id: string) => ({ pk: `SCHEDULE#${id}`, sk: 'SCHEDULE' });
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
 const MAX_LIST = 1000;
 
@@ -33,34 +32,24 @@ export function dynamoScheduleStore(client: DynamoDBDocumentClient, table: strin
       await client.send(
         new PutCommand({
           TableName: table,
-          Item: { ...key(schedule.id), gsi1pk: `SCHEDULES#${schedule.tenant_id}`, gsi1sk: `${schedule.created_at}#${schedule.id}`, ...schedule, job: withStoredMetadata(schedule.job) },
+          Item: { ...scheduleKey(schedule.id), ...scheduleIndexAttributes(schedule), ...schedule, job: withStoredMetadata(schedule.job) },
         }),
       );
     },
     async get(id) {
-      const out = await client.send(new GetCommand({ TableName: table, Key: key(id), ConsistentRead: true }));
+      const out = await client.send(new GetCommand({ TableName: table, Key: scheduleKey(id), ConsistentRead: true }));
       return out.Item ? strip(out.Item) : undefined;
     },
     async list(tenantId) {
-      const schedules: Schedule[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': `SCHEDULES#${tenantId}` },
-            ExclusiveStartKey: start,
-          }),
-        );
-        schedules.push(...(out.Items ?? []).map(strip));
-        start = out.LastEvaluatedKey;
-      } while (start && schedules.length < MAX_LIST);
-      return schedules;
+      const items = await queryItems(
+        client,
+        { TableName: table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': tenantSchedulesPartition(tenantId) } },
+        MAX_LIST,
+      );
+      return items.map(strip);
     },
     async delete(id) {
-      await client.send(new DeleteCommand({ TableName: table, Key: key(id) }));
+      await client.send(new DeleteCommand({ TableName: table, Key: scheduleKey(id) }));
     },
     async recordRun(id, run) {
       const current = await this.get(id);
@@ -70,7 +59,7 @@ export function dynamoScheduleStore(client: DynamoDBDocumentClient, table: strin
         await client.send(
           new UpdateCommand({
             TableName: table,
-            Key: key(id),
+            Key: scheduleKey(id),
             UpdateExpression: 'SET #runs = :runs',
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeNames: { '#runs': 'runs' },

@@ -1,5 +1,6 @@
 import { isConditionFailed } from './dynamo-conditions';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { rateKey, usageKey } from './job-keys';
 
 export interface MonthlyUsage {
   readonly stored_gb_days: number;
@@ -16,12 +17,10 @@ export interface UsageStore {
   admit(tenantId: string, windowStartSeconds: number, windowSeconds: number, limit: number): Promise<boolean>;
 }
 
-// pk USAGE#<tenant> / sk MONTH#<yyyy-mm>   counters for the month
-// pk RATE#<tenant>  / sk <window start>    requests in the window; expires by TTL
 export function dynamoUsageStore(client: DynamoDBDocumentClient, table: string): UsageStore {
   return {
     async monthly(tenantId, month) {
-      const out = await client.send(new GetCommand({ TableName: table, Key: { pk: `USAGE#${tenantId}`, sk: `MONTH#${month}` } }));
+      const out = await client.send(new GetCommand({ TableName: table, Key: usageKey(tenantId, month) }));
       return { stored_gb_days: Number(out.Item?.stored_gb_days ?? 0), stream_gb: Number(out.Item?.stream_gb ?? 0) };
     },
 
@@ -29,7 +28,7 @@ export function dynamoUsageStore(client: DynamoDBDocumentClient, table: string):
       await client.send(
         new UpdateCommand({
           TableName: table,
-          Key: { pk: `USAGE#${tenantId}`, sk: `MONTH#${month}` },
+          Key: usageKey(tenantId, month),
           UpdateExpression: 'ADD stored_gb_days :n',
           ExpressionAttributeValues: { ':n': gbDays },
         }),
@@ -40,7 +39,7 @@ export function dynamoUsageStore(client: DynamoDBDocumentClient, table: string):
       await client.send(
         new UpdateCommand({
           TableName: table,
-          Key: { pk: `USAGE#${tenantId}`, sk: `MONTH#${month}` },
+          Key: usageKey(tenantId, month),
           UpdateExpression: 'ADD stream_gb :n',
           ExpressionAttributeValues: { ':n': gb },
         }),
@@ -52,7 +51,7 @@ export function dynamoUsageStore(client: DynamoDBDocumentClient, table: string):
         await client.send(
           new UpdateCommand({
             TableName: table,
-            Key: { pk: `RATE#${tenantId}`, sk: String(windowStart) },
+            Key: rateKey(tenantId, windowStart),
             UpdateExpression: 'ADD requests :one SET #ttl = :ttl',
             ConditionExpression: 'attribute_not_exists(requests) OR requests < :limit',
             ExpressionAttributeNames: { '#ttl': 'ttl' },

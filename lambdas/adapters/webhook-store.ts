@@ -1,7 +1,7 @@
 import { isConditionFailed } from './dynamo-conditions';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WebhookDelivery } from '../core/webhooks/delivery';
-import { jobKey } from './job-store';
+import { jobKey, webhookKey } from './job-keys';
 
 /** A tenant's webhook settings: the default URL and the signing secret(s). */
 export interface TenantWebhook {
@@ -26,8 +26,6 @@ export interface WebhookStore {
   recordDelivery(jobId: string, delivery: WebhookDelivery): Promise<void>;
 }
 
-// pk TENANT#<id> / sk WEBHOOK: a separate item per concern, so nothing else about the tenant is overwritten.
-const tenantKey = (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'WEBHOOK' });
 
 
 function settingsOf(item: Record<string, unknown>): TenantWebhook {
@@ -37,7 +35,7 @@ function settingsOf(item: Record<string, unknown>): TenantWebhook {
 
 export function dynamoWebhookStore(client: DynamoDBDocumentClient, table: string): WebhookStore {
   const getTenant = async (tenantId: string) => {
-    const out = await client.send(new GetCommand({ TableName: table, Key: tenantKey(tenantId), ConsistentRead: true }));
+    const out = await client.send(new GetCommand({ TableName: table, Key: webhookKey(tenantId), ConsistentRead: true }));
     return out.Item ? settingsOf(out.Item) : undefined;
   };
   return {
@@ -48,7 +46,7 @@ export function dynamoWebhookStore(client: DynamoDBDocumentClient, table: string
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: { ...tenantKey(fresh.tenant_id), type: 'tenant-webhook', ...fresh },
+            Item: { ...webhookKey(fresh.tenant_id), type: 'tenant-webhook', ...fresh },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -67,7 +65,7 @@ export function dynamoWebhookStore(client: DynamoDBDocumentClient, table: string
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: { ...tenantKey(settings.tenant_id), type: 'tenant-webhook', ...settings },
+            Item: { ...webhookKey(settings.tenant_id), type: 'tenant-webhook', ...settings },
             ConditionExpression: '#secret = :expected',
             ExpressionAttributeNames: { '#secret': 'secret' },
             ExpressionAttributeValues: { ':expected': expectedSecret },

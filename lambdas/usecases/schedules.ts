@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ApiKeyStore } from '../adapters/api-key-store';
 import type { JobStore } from '../adapters/job-store';
 import type { ScheduleStore } from '../adapters/schedule-store';
 import type { ScheduleTrigger } from '../adapters/scheduler';
@@ -136,6 +137,8 @@ export async function listSchedules(deps: Pick<ScheduleDeps, 'schedules' | 'jobs
 
 export interface RunScheduleDeps {
   readonly schedules: ScheduleStore;
+  /** A run needs an active key of the schedule's tenant. */
+  readonly keys: Pick<ApiKeyStore, 'hasActiveApiKey'>;
   readonly createJob: CreateJobDeps;
   readonly plans: readonly Plan[];
   readonly now: () => Date;
@@ -165,7 +168,7 @@ export async function runSchedule(deps: RunScheduleDeps, scheduleId: string, sch
   const at = deps.now().toISOString();
   const tenant = { id: schedule.tenant_id, plan: planNamed(schedule.plan, deps.plans) };
   try {
-    if (!(await deps.createJob.store.hasActiveApiKey(tenant.id))) throw new UnauthorizedError('the tenant has no active API key');
+    if (!(await deps.keys.hasActiveApiKey(tenant.id))) throw new UnauthorizedError('the tenant has no active API key');
     if (deps.createJob.usage) await admitRequest(deps.createJob.usage, tenant, deps.now().getTime());
     const job = await createJob(deps.createJob, tenant, body, {
       idempotencyKey: scheduledTime ? `schedule:${schedule.id}:${scheduledTime}` : undefined,

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoJobStore } from '../../lambdas/adapters/job-store';
+import { dynamoApiKeyStore } from '../../lambdas/adapters/api-key-store';
 import { hashApiKey } from '../../lambdas/core/api-keys';
 import { DEFAULT_PLAN } from '../../lambdas/core/plans';
 
@@ -8,7 +8,7 @@ import { DEFAULT_PLAN } from '../../lambdas/core/plans';
 export async function seedApiKey(table: string, apiKey: string, tenantId = 'local', plan = DEFAULT_PLAN.name): Promise<void> {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   try {
-    await dynamoJobStore(client, table).putApiKey({
+    await dynamoApiKeyStore(client, table).putApiKey({
       key_hash: hashApiKey(apiKey),
       tenant_id: tenantId,
       plan,

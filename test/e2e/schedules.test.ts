@@ -6,7 +6,7 @@ import { hashApiKey } from '../../lambdas/core/api-keys';
 import { seedApiKey } from '../../lib/local/seed';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoJobStore } from '../../lambdas/adapters/job-store';
+import { dynamoApiKeyStore } from '../../lambdas/adapters/api-key-store';
 import { dynamoScheduleStore } from '../../lambdas/adapters/schedule-store';
 import { useLocalApi } from './support/use-local-api';
 import { SourceServer } from './support/source-server';
@@ -158,7 +158,7 @@ describe('schedules', () => {
     expect(created.status).toBe(201);
     // The stores behind the API (the tenant has no key left to ask with once it is revoked).
     const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-    await revokeApiKey(dynamoJobStore(client, process.env.TABLE_NAME!), hashApiKey('doomed-key').slice(0, 12), new Date());
+    await revokeApiKey(dynamoApiKeyStore(client, process.env.TABLE_NAME!), hashApiKey('doomed-key').slice(0, 12), new Date());
     expect((await api.request('GET', '/schedules', { key: 'doomed-key' })).status).toBe(401);
     const deadline = Date.now() + 15_000;
     let runs: readonly unknown[] = [];
@@ -183,7 +183,7 @@ describe('schedules', () => {
       );
     await legacy('a'.repeat(64), 'legacy-tenant', false);
     await legacy('b'.repeat(64), 'legacy-revoked-tenant', true);
-    const store = dynamoJobStore(client, table);
+    const store = dynamoApiKeyStore(client, table);
     expect(await store.hasActiveApiKey('legacy-tenant')).toBe(true);
     expect(await store.hasActiveApiKey('legacy-revoked-tenant')).toBe(false);
     expect(await store.hasActiveApiKey('no-such-tenant')).toBe(false);

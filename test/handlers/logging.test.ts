@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashApiKey } from '../../lambdas/core/api-keys';
-import type { JobStore } from '../../lambdas/adapters/job-store';
+import { memoryApiKeyStore } from '../support/memory-stores';
 
 const context = (requestId: string): Context =>
   ({ awsRequestId: requestId, functionName: 'BuildZip', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:BuildZip', memoryLimitInMB: '1769' }) as Context;
@@ -115,10 +115,7 @@ describe('log lines of an API request', () => {
     const dynamo = mockClient(DynamoDBDocumentClient);
     dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
     const { apiHandler } = await import('../../lambdas/handlers/http/api-handler');
-    const store = {
-      getApiKey: async (hash: string) =>
-        hash === hashApiKey('good-key') ? { key_hash: hash, tenant_id: 'acme', plan: 'standard', name: 'k', created_at: '2026-01-01T00:00:00.000Z' } : undefined,
-    } as unknown as JobStore;
+    const store = memoryApiKeyStore([{ key_hash: hashApiKey('good-key'), tenant_id: 'acme', plan: 'standard', name: 'k', created_at: '2026-01-01T00:00:00.000Z' }]);
     const handler = apiHandler(store, async () => {
       throw new Error('a fault of ours');
     });

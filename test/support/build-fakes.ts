@@ -3,10 +3,11 @@ import { entrySources, type UrlFetchOptions } from '../../lambdas/adapters/entry
 import type { JobStore } from '../../lambdas/adapters/job-store';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { objectSourceOpener } from '../../lambdas/adapters/object-source';
-import type { Bin } from '../../lambdas/core/jobs/model';
+import type { Bin, Job, ZipRecord } from '../../lambdas/core/jobs/model';
 import { multipartZipSinks } from '../../lambdas/handlers/workflow/zip-sinks';
 import type { BuildZipDeps } from '../../lambdas/usecases/build-zip';
 import { memoryJobLists } from './memory-lists';
+import { memoryJobStore } from './memory-stores';
 
 /**
  * What BuildZip reads and writes besides S3, in memory: the job (a plain
@@ -14,18 +15,11 @@ import { memoryJobLists } from './memory-lists';
  * expected status, as the real store does) and the bin.
  */
 export function buildFakes(job: Record<string, unknown>, bin: Bin) {
-  const zips = new Map<number, Record<string, unknown>>([[1, { status: 'pending' }]]);
-  const store = {
-    getJob: async () => job,
-    updateZip: async (_j: string, seq: number, from: readonly string[], changes: Record<string, unknown>) => {
-      const z = zips.get(seq)!;
-      if (!from.includes(z.status as string)) return false;
-      Object.assign(z, changes);
-      return true;
-    },
-  } as unknown as JobStore;
+  const store = memoryJobStore([job as unknown as Job]);
+  const jobId = job.id as string;
+  store.zipsOf(jobId).set(1, { job_id: jobId, sequence: 1, status: 'pending' } as ZipRecord);
   const blobs = { getJson: async () => bin } as unknown as BlobStore;
-  return { store, blobs, zips };
+  return { store, blobs, zips: store.zipsOf(jobId) as Map<number, ZipRecord & Record<string, unknown>> };
 }
 
 /** The fetcher's settings for sources on this machine's test servers. */

@@ -3,6 +3,7 @@ import type { UsageStore } from '../../lambdas/adapters/usage-store';
 import { DEFAULT_PLAN } from '../../lambdas/core/plans';
 import type { Schedule, ScheduleRun } from '../../lambdas/core/schedules/model';
 import { runSchedule, type RunScheduleDeps } from '../../lambdas/usecases/schedules';
+import { memoryApiKeyStore } from '../support/memory-stores';
 
 const schedule: Schedule = {
   id: 's1',
@@ -27,7 +28,8 @@ function deps(activeKey: boolean, admitted: boolean) {
   const usage = { admit: async () => admitted, monthly: unreachable, addStored: unreachable } as unknown as UsageStore;
   const d = {
     schedules: { get: async () => schedule, recordRun: async (_id: string, run: ScheduleRun) => (runs.push(run), true) },
-    createJob: { store: { hasActiveApiKey: async () => activeKey, getJob: unreachable, createJob: unreachable }, blobs: { putJson: unreachable }, usage, now: () => new Date() },
+    keys: memoryApiKeyStore(activeKey ? [{ key_hash: 'h', tenant_id: schedule.tenant_id, plan: 'standard', name: 'k', created_at: '2026-01-01T00:00:00.000Z' }] : []),
+    createJob: { store: { getJob: unreachable, createJob: unreachable }, blobs: { putJson: unreachable }, usage, now: () => new Date() },
     plans: [DEFAULT_PLAN],
     now: () => new Date('2026-12-01T10:00:00Z'),
   } as unknown as RunScheduleDeps;

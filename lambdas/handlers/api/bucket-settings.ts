@@ -1,5 +1,4 @@
 import { dynamoClient } from '../../adapters/aws-clients';
-import { dynamoJobStore } from '../../adapters/job-store';
 import { probeWrite, tenantS3Client } from '../../adapters/tenant-s3';
 import type { BucketCredentials, TenantBucket } from '../../core/buckets/model';
 import { NotFoundError } from '../../core/errors';
@@ -8,9 +7,9 @@ import { deleteBucket, getBucket, listBuckets, putBucket } from '../../usecases/
 import { apiHandler } from '../http/api-handler';
 import { success } from '../http/responses';
 import { tenantBucketDeps } from '../tenant-buckets';
+import { apiKeys } from './deps';
 
 const env = loadEnv(['TABLE_NAME']);
-const store = dynamoJobStore(dynamoClient(), env.TABLE_NAME);
 const tenantBuckets = tenantBucketDeps();
 const deps = {
   ...tenantBuckets,
@@ -27,7 +26,7 @@ const deps = {
 };
 
 /** `/settings/buckets` and `/settings/buckets/{name}`: one small function for the four routes. */
-export const handler = apiHandler(store, async ({ event, body, tenant }) => {
+export const handler = apiHandler(apiKeys(), async ({ event, body, tenant }) => {
   const name = event.pathParameters?.name ?? '';
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'GET /settings/buckets':

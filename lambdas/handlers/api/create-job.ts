@@ -10,7 +10,7 @@ import { createZipball } from '../../usecases/zipball';
 import { baseUrl } from './base-url';
 import { apiHandler } from '../http/api-handler';
 import { success } from '../http/responses';
-import { storageDeps, workflowStarter } from './deps';
+import { apiKeys, storageDeps, workflowStarter } from './deps';
 
 const deps = {
   ...storageDeps(),
@@ -27,7 +27,7 @@ const { PUBLIC_BASE_URL, CUSTOM_DOMAINS } = loadEnv(['PUBLIC_BASE_URL', 'CUSTOM_
 const domains = (CUSTOM_DOMAINS ?? '').split(',').filter((d) => d !== '');
 
 /** `POST /jobs`, and `POST /v2/zipball` (a stream job of the paket's objects, answered as BitPaket answers). */
-export const handler = apiHandler(deps.store, async ({ event, body, headers, tenant }) => {
+export const handler = apiHandler(apiKeys(), async ({ event, body, headers, tenant }) => {
   if (event.resource === '/v2/zipball') {
     const data = await createZipball(deps, tenant, body ?? {}, { baseUrl: baseUrl(event, PUBLIC_BASE_URL), domains });
     return success(201, { data });

@@ -4,13 +4,13 @@ import { getJob } from '../../usecases/read-job';
 import { apiHandler } from '../http/api-handler';
 import { success } from '../http/responses';
 import { baseUrl } from './base-url';
-import { signingKeys, storageDeps } from './deps';
+import { apiKeys, signingKeys, storageDeps } from './deps';
 
 const deps = { ...storageDeps(), signingKeys: signingKeys() };
 const { PUBLIC_BASE_URL } = loadEnv(['PUBLIC_BASE_URL']);
 
 /** `GET /jobs/{id}`, and the pages of its long lists: `/errors`, `/files`. */
-export const handler = apiHandler(deps.store, async ({ event, tenant }) => {
+export const handler = apiHandler(apiKeys(), async ({ event, tenant }) => {
   const jobId = event.pathParameters?.id ?? '';
   const query = event.queryStringParameters ?? {};
   if (event.resource === '/jobs/{id}/errors') return success(200, await listJobErrors(deps, tenant.id, jobId, query));

@@ -4,11 +4,11 @@ import { loadEnv } from '../../env';
 import { listJobs } from '../../usecases/list-jobs';
 import { apiHandler } from '../http/api-handler';
 import { success } from '../http/responses';
-import { signingKeys } from './deps';
+import { apiKeys, signingKeys } from './deps';
 
 // Only the table and the signing keys: a listing touches no object and publishes nothing.
 const deps = { store: dynamoJobStore(dynamoClient(), loadEnv(['TABLE_NAME']).TABLE_NAME), signingKeys: signingKeys() };
 
-export const handler = apiHandler(deps.store, async ({ event, tenant }) => {
+export const handler = apiHandler(apiKeys(), async ({ event, tenant }) => {
   return success(200, await listJobs(deps, tenant.id, event.queryStringParameters ?? {}));
 });

@@ -1,5 +1,4 @@
 import { dynamoClient } from '../../adapters/aws-clients';
-import { dynamoJobStore } from '../../adapters/job-store';
 import { s3ObjectCatalog } from '../../adapters/object-catalog';
 import { dynamoObjectIdStore } from '../../adapters/object-id-store';
 import { dynamoPaketStore } from '../../adapters/paket-store';
@@ -9,9 +8,9 @@ import { getPaket, listObjects, putPaket } from '../../usecases/objects';
 import { apiHandler } from '../http/api-handler';
 import { success } from '../http/responses';
 import { tenantBucketDeps, tenantBucketResolver } from '../tenant-buckets';
+import { apiKeys } from './deps';
 
 const env = loadEnv(['TABLE_NAME']);
-const store = dynamoJobStore(dynamoClient(), env.TABLE_NAME);
 const tenantBuckets = tenantBucketDeps();
 const deps = {
   pakets: dynamoPaketStore(dynamoClient(), env.TABLE_NAME),
@@ -23,7 +22,7 @@ const deps = {
 };
 
 /** `GET /objects`, `GET /settings/paket`, `PUT /settings/paket`. */
-export const handler = apiHandler(store, async ({ event, body, tenant }) => {
+export const handler = apiHandler(apiKeys(), async ({ event, body, tenant }) => {
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'GET /objects':
       return success(200, await listObjects(deps, tenant.id, event.queryStringParameters ?? {}));

@@ -6,7 +6,7 @@ import { loadEnv } from '../../env';
 import { retryJob } from '../../usecases/retry-job';
 import { apiHandler } from '../http/api-handler';
 import { success } from '../http/responses';
-import { workflowStarter } from './deps';
+import { apiKeys, workflowStarter } from './deps';
 
 // The table (jobs, usage), the state machine and the bus (a retry changes the job's status): no bucket, no signing keys.
 const env = loadEnv(['TABLE_NAME', 'EVENT_BUS_NAME']);
@@ -18,7 +18,7 @@ const deps = {
   now: () => new Date(),
 };
 
-export const handler = apiHandler(deps.store, async ({ event, body, tenant }) => {
+export const handler = apiHandler(apiKeys(), async ({ event, body, tenant }) => {
   const job = await retryJob(deps, tenant, event.pathParameters?.id ?? '', body);
   return success(200, { job_id: job.id });
 });

@@ -7,6 +7,7 @@ import { loadEnv } from '../../env';
 import { createSchedule, deleteSchedule, getSchedule, listSchedules, updateSchedule } from '../../usecases/schedules';
 import { apiHandler } from '../http/api-handler';
 import { success } from '../http/responses';
+import { apiKeys } from './deps';
 
 const env = loadEnv(['TABLE_NAME', 'SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DEAD_LETTER_ARN', 'RUN_SCHEDULE_FUNCTION_ARN']);
 const store = dynamoJobStore(dynamoClient(), env.TABLE_NAME);
@@ -23,7 +24,7 @@ const deps = {
 };
 
 /** `/schedules` and `/schedules/{id}`: one small function for the five routes. */
-export const handler = apiHandler(store, async ({ event, body, tenant }) => {
+export const handler = apiHandler(apiKeys(), async ({ event, body, tenant }) => {
   const id = event.pathParameters?.id ?? '';
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'POST /schedules':

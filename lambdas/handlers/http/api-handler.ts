@@ -8,7 +8,7 @@ import { parsePlans, planNamed, type Plan } from '../../core/plans';
 import { dynamoClient } from '../../adapters/aws-clients';
 import { dynamoUsageStore, type UsageStore } from '../../adapters/usage-store';
 import { loadEnv } from '../../env';
-import type { JobStore } from '../../adapters/job-store';
+import type { ApiKeyStore } from '../../adapters/api-key-store';
 import { log, logger } from '../../adapters/log';
 import { admitRequest } from '../../usecases/admit-request';
 import { errorResponse } from './responses';
@@ -46,7 +46,7 @@ function parseBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-async function authenticate(store: JobStore, headers: Record<string, string | undefined>): Promise<Tenant> {
+async function authenticate(store: Pick<ApiKeyStore, 'getApiKey'>, headers: Record<string, string | undefined>): Promise<Tenant> {
   const key = apiKeyFromHeaders(headers);
   if (!key) throw new UnauthorizedError('missing API key: send X-API-Key or Authorization: Bearer');
   const record = await store.getApiKey(hashApiKey(key));
@@ -79,7 +79,7 @@ const jobIdOf = (event: APIGatewayProxyEvent) => (event.resource?.startsWith('/j
  * Wraps a route: parses the body, resolves the API key to a tenant, and maps
  * every error to the envelope in one place.
  */
-export function apiHandler(store: JobStore, route: Route) {
+export function apiHandler(store: Pick<ApiKeyStore, 'getApiKey'>, route: Route) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(logContext())
     .use(errorEnvelope)

@@ -1,4 +1,5 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { EXPIRY_SORT_KEY, JOB_SORT_KEY, jobIdOfPartition } from '../../adapters/job-keys';
 import { log } from '../../adapters/log';
 import { deleteExpiredJobObjects } from '../../usecases/expire-job';
 import { storageDeps } from '../deps';
@@ -18,10 +19,10 @@ export const handler = invocation(async (event: DynamoDBStreamEvent): Promise<Dy
   for (const record of event.Records) {
     const pk = record.dynamodb?.Keys?.pk?.S ?? '';
     const sk = record.dynamodb?.Keys?.sk?.S;
-    if (record.eventName !== 'REMOVE' || !pk.startsWith('JOB#') || (sk !== 'EXPIRY' && sk !== 'JOB')) continue;
-    const jobId = pk.slice('JOB#'.length);
+    const jobId = jobIdOfPartition(pk);
+    if (record.eventName !== 'REMOVE' || jobId === undefined || (sk !== EXPIRY_SORT_KEY && sk !== JOB_SORT_KEY)) continue;
     try {
-      if (sk === 'EXPIRY') {
+      if (sk === EXPIRY_SORT_KEY) {
         const deleted = await deleteExpiredJobObjects(store, jobId);
         log.info('expired job cleaned up', { job_id: jobId, objects: deleted });
       } else {

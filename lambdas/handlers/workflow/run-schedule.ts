@@ -11,6 +11,7 @@ import { loadEnv } from '../../env';
 import { runSchedule } from '../../usecases/schedules';
 import { storageDeps, workflowStarter } from '../api/deps';
 import { invocation } from '../invocation';
+import { dynamoApiKeyStore } from '../../adapters/api-key-store';
 
 const env = loadEnv(['TABLE_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'PLANS']);
 const storage = storageDeps();
@@ -27,6 +28,7 @@ const deps = {
     pakets: dynamoPaketStore(dynamoClient(), env.TABLE_NAME),
     ids: dynamoObjectIdStore(dynamoClient(), env.TABLE_NAME),
   },
+  keys: dynamoApiKeyStore(dynamoClient(), env.TABLE_NAME),
   plans: parsePlans(env.PLANS),
   now: () => new Date(),
 };
