@@ -5,36 +5,27 @@
  */
 process.env.ZIPJOBS_QUIET = 'true';
 import { describe, expect, it } from 'vitest';
-import type { JobStore } from '../../lambdas/adapters/job-store';
 import type { WorkflowInput } from '../../lambdas/adapters/workflow-starter';
 import type { Job, JobStatus, ZipRecord, ZipStatus } from '../../lambdas/core/jobs/model';
 import type { WebhookDelivery } from '../../lambdas/core/webhooks/delivery';
 import { workflowEnded, type EndedStatus } from '../../lambdas/usecases/workflow-ended';
 import { memoryJobLists } from '../support/memory-lists';
+import { memoryJobStore } from '../support/memory-stores';
 
 const ID = '0b7c5a2e-4f0d-4c1e-9a57-3f5d2c1b0a99';
 const MSG = `msg_${ID.replace(/-/g, '')}`;
 
 function setup(status: JobStatus, options: { run?: number; webhook?: WebhookDelivery; zips?: ZipStatus[] } = {}) {
-  let job = { id: ID, tenant_id: 't1', status, run: options.run ?? 1, errors: [{ url: 'https://x.example/a', error: 'HTTP 404' }], webhook: options.webhook } as unknown as Job;
-  const zips = new Map((options.zips ?? []).map((s, i) => [i + 1, { sequence: i + 1, status: s, errors: [] } as unknown as ZipRecord]));
+  const job = { id: ID, tenant_id: 't1', status, run: options.run ?? 1, errors: [{ url: 'https://x.example/a', error: 'HTTP 404' }], webhook: options.webhook } as unknown as Job;
+  const store = memoryJobStore([job]);
+  (options.zips ?? []).forEach((s, i) => store.zipsOf(ID).set(i + 1, { sequence: i + 1, status: s, errors: [] } as unknown as ZipRecord));
   const transitions: JobStatus[] = [];
-  const store = {
-    getJob: async (id: string) => (id === ID ? job : undefined),
-    listZips: async () => [...zips.values()],
-    transitionJob: async (_id: string, from: readonly JobStatus[], to: JobStatus, changes: Partial<Job>) => {
-      if (!from.includes(job.status)) return false;
-      job = { ...job, ...changes, status: to };
-      transitions.push(to);
-      return true;
-    },
-    updateZip: async (_id: string, sequence: number, from: readonly ZipStatus[], changes: Partial<ZipRecord>) => {
-      const zip = zips.get(sequence);
-      if (!zip || !from.includes(zip.status)) return false;
-      zips.set(sequence, { ...zip, ...changes });
-      return true;
-    },
-  } as unknown as JobStore;
+  const transition = store.transitionJob.bind(store);
+  store.transitionJob = async (...args) => {
+    const moved = await transition(...args);
+    if (moved) transitions.push(args[2]);
+    return moved;
+  };
   const started: [string, WorkflowInput][] = [];
   const deliveries: WebhookDelivery[] = [];
   const deps = {
@@ -47,7 +38,7 @@ function setup(status: JobStatus, options: { run?: number; webhook?: WebhookDeli
   };
   const endOf = (jobId: string, name: string, s: EndedStatus) => workflowEnded(deps, { job_id: jobId, name, status: s });
   const end = (name: string, s: EndedStatus) => endOf(ID, name, s);
-  return { end, endOf, started, deliveries, transitions, job: () => job, zips: () => [...zips.values()].map((z) => [z.status, z.errors]) };
+  return { end, endOf, started, deliveries, transitions, job: () => job, zips: () => [...store.zipsOf(ID).values()].map((z) => [z.status, z.errors]) };
 }
 
 const delivery = (status: WebhookDelivery['status'], run = 1): WebhookDelivery => ({
