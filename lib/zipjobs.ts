@@ -281,6 +281,7 @@ export class ZipJobs extends Construct {
       api: api.restApi,
       thresholds: props.alarms,
       alarmEmail: props.alarmEmail,
+      metrics: { namespace: telemetry.POWERTOOLS_METRICS_NAMESPACE!, service: telemetry.POWERTOOLS_SERVICE_NAME! },
       dev,
     });
     // A message in a failure queue reaches a person like any other alarm.

@@ -2,6 +2,7 @@ import { s3BlobStore } from '../adapters/blob-store';
 import { dynamoClient, eventBridgeClient, s3Client, sfnClient } from '../adapters/aws-clients';
 import { dynamoJobLists } from '../adapters/job-lists';
 import { dynamoJobStore } from '../adapters/job-store';
+import { powertoolsMetrics } from '../adapters/metrics';
 import { eventBridgeStatusPublisher } from '../adapters/status-events';
 import { sfnWorkflowStarter } from '../adapters/workflow-starter';
 import type { RequestOptions } from '../core/fetch';
@@ -16,6 +17,7 @@ export function storageDeps() {
     lists: dynamoJobLists(dynamoClient(), env.TABLE_NAME),
     blobs: s3BlobStore(s3Client(), env.BUCKET_NAME),
     now: () => new Date(),
+    metrics: powertoolsMetrics,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { beginInvocationLog, type LogKeys } from '../adapters/log';
+import { publishMetrics } from '../adapters/metrics';
 
 /** The keys a workflow task's input names: `{job_id, zip: {zip_id}}`. */
 export function taskKeys(event: unknown): LogKeys {
@@ -13,7 +14,7 @@ export function taskKeys(event: unknown): LogKeys {
 /**
  * Wraps a function that is not an HTTP handler (workflow tasks, stream and
  * event consumers): its log lines carry the request id, cold start and the
- * keys its input names.
+ * keys its input names; what it counted is written when it ends.
  */
 export function invocation<E, C extends Partial<Context> | undefined, R>(
   run: (event: E, context: C) => Promise<R>,
@@ -24,6 +25,7 @@ export function invocation<E, C extends Partial<Context> | undefined, R>(
     try {
       return await run(event, context);
     } finally {
+      publishMetrics();
       end();
     }
   };

@@ -7,7 +7,7 @@ import { CheckpointStore, type BuildCheckpoint } from './build-zip/checkpoint';
 import { writeFreshEntry, writePausedEntry, type EntryRun } from './build-zip/entry';
 import { archiveRoom } from './build-zip/entry-limits';
 import type { ZipRef, ZipSinks } from './build-zip/ports';
-import { afterEntry, entriesLeft, startRun, type BuildProgress } from './build-zip/progress';
+import { afterEntry, entriesLeft, startRun, type BuildProgress, type EntryOutcome } from './build-zip/progress';
 import { RunControl } from './build-zip/run-control';
 import type { SourceDeps } from './build-zip/source';
 import { ProgressReports, completeZip, failZip } from './build-zip/zip-record';
@@ -119,6 +119,7 @@ async function runEntries(b: Build, start: BuildProgress): Promise<Done> {
       const outcome = progress.paused ? await writePausedEntry(b, progress.paused) : await writeFreshEntry(b, progress.next_entry);
       b.control.markWorked();
       progress = afterEntry(progress, b.bin, outcome);
+      countEntry(b.deps, outcome);
       if (outcome.kind === 'paused') break;
       if (outcome.kind === 'failed' && b.job.options.fail_on_url_error) {
         stop = true;
@@ -149,9 +150,16 @@ async function giveWay(b: Build): Promise<Done> {
   return { done: true };
 }
 
+/** A file written or left out, for the metrics. */
+function countEntry(deps: BuildZipDeps, outcome: EntryOutcome): void {
+  if (outcome.kind === 'written') deps.metrics?.fileFetched();
+  else if (outcome.kind === 'failed') deps.metrics?.sourceFailed(outcome.errorClass);
+}
+
 async function pause(b: Build, progress: BuildProgress): Promise<Done> {
   await b.checkpoints.save(progress, b.sink, b.writer.checkpoint());
   await b.reports.report(progress, true);
+  b.deps.metrics?.checkpointTaken();
   log.info('BuildZip paused', {
     job_id: b.jobId,
     zip_id: b.ref.zip_id,
@@ -177,6 +185,7 @@ async function finish(b: Build, progress: BuildProgress): Promise<Done> {
   const size = await b.sink.complete();
   await completeZip(b.deps, b.jobId, b.ref, progress, size);
   await b.checkpoints.clear();
+  b.deps.metrics?.zipBuilt(size);
   log.info('BuildZip done', { job_id: b.jobId, zip_id: b.ref.zip_id, runs: progress.runs, size });
   return { done: true };
 }

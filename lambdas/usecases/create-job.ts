@@ -19,6 +19,7 @@ import { enforcePlan, jobLimits, usageMonth, type Plan } from '../core/plans';
 import { invalidField, parseOrThrow } from '../core/validation';
 import { webhookUrlProblem } from '../core/webhooks/url';
 import { namedBucket } from './bucket-settings';
+import type { OperationalMetrics } from '../core/metrics';
 
 export interface CreateJobDeps {
   readonly store: JobStore;
@@ -36,6 +37,7 @@ export interface CreateJobDeps {
   readonly buckets?: BucketStore;
   /** Tenants' pakets, for jobs that name objects (`files[i].object`). */
   readonly pakets?: PaketStore;
+  readonly metrics?: OperationalMetrics;
   /** Objects' ids, so that an id the tenant does not have is refused at once. */
   readonly ids?: Pick<ObjectIdStore, 'keyOf'>;
 }
@@ -261,6 +263,7 @@ async function createNew(
     if (!winner) throw new Error(`job ${id} exists and does not`);
     return winner;
   }
+  deps.metrics?.jobCreated();
   await startRun(deps, job);
   return job;
 }

@@ -1,8 +1,9 @@
 import { log } from '../adapters/log';
+import type { OperationalMetrics } from '../core/metrics';
 import type { WebhookStore } from '../adapters/webhook-store';
 import { FetchError, type PostResult } from '../core/fetch';
 import { isTerminal } from '../core/jobs/model';
-import { afterAttempt, webhookMessage, webhookMessageId, type AttemptOutcome } from '../core/webhooks/delivery';
+import { afterAttempt, deliveryOutcome, webhookMessage, webhookMessageId, type AttemptOutcome } from '../core/webhooks/delivery';
 import { signedHeaders } from '../core/webhooks/signing';
 import { webhookUrlProblem, type WebhookUrlPolicy } from '../core/webhooks/url';
 import { getJob, type ReadJobDeps } from './read-job';
@@ -17,6 +18,7 @@ export interface NotifyDeps extends ReadJobDeps {
   readonly post: (url: string, body: string, headers: Record<string, string>) => Promise<PostResult>;
   readonly random: () => number;
   readonly randomBytes: (size: number) => Buffer;
+  readonly metrics?: OperationalMetrics;
 }
 
 /** What the state machine loops on: done, or wait this long and call Notify again. */
@@ -74,5 +76,6 @@ export async function notify(deps: NotifyDeps, jobId: string): Promise<NotifyRes
   }
   const next = afterAttempt(previous, outcome, { now: deps.now(), random: deps.random() });
   await deps.webhooks.recordDelivery(job.id, next.delivery);
+  deps.metrics?.webhookAttempted(deliveryOutcome(next.delivery));
   return next.waitSeconds === undefined ? DONE : { done: false, wait_seconds: next.waitSeconds };
 }

@@ -20,6 +20,7 @@ import { CrcCache } from './stream-zip/crc-cache';
 import { exactBody } from './stream-zip/exact-body';
 import { SourceError, type StreamFetchOptions } from './stream-zip/sources';
 import { writerBody } from './stream-zip/writer-body';
+import type { OperationalMetrics } from '../core/metrics';
 
 export interface StreamDownloadDeps {
   readonly blobs: Pick<BlobStore, 'getJson' | 'findJson' | 'putJson'>;
@@ -32,6 +33,7 @@ export interface StreamDownloadDeps {
     readonly check: (source: SourceRef) => Promise<void>;
   };
   readonly now: () => Date;
+  readonly metrics?: OperationalMetrics;
 }
 
 /** The sources of one tenant's job: its stored objects open in that tenant's buckets. */
@@ -89,13 +91,16 @@ export async function streamDownload(deps: StreamDownloadDeps, job: Job, zip: Zi
     'Cache-Control': 'private, no-cache',
   };
   const usage = deps.usage;
-  const sent = usage ? (bytes: number) => (bytes > 0 ? usage.addStream(job.tenant_id, month, bytes / 1e9) : Promise.resolve()) : undefined;
+  const sent = async (bytes: number) => {
+    deps.metrics?.streamBytesSent(bytes);
+    if (usage && bytes > 0) await usage.addStream(job.tenant_id, month, bytes / 1e9);
+  };
 
   if (!layout) {
     headers['Accept-Ranges'] = 'none';
     if (request.method === 'HEAD') return { statusCode: 200, headers };
     const body = await beforeFirstByte(() => writerBody(jobSources(deps, job), bin, archiveLimit(job, plan)));
-    return { statusCode: 200, headers, body, ...(sent && { sent }) };
+    return { statusCode: 200, headers, body, sent };
   }
 
   const etag = archiveEtag(job, zip, bin);
@@ -111,5 +116,5 @@ export async function streamDownload(deps: StreamDownloadDeps, job: Job, zip: Zi
   if (request.method === 'HEAD' || end === start) return { statusCode, headers };
   const crcs = await CrcCache.load(deps.blobs, objectKeys.crcs(job.id, zip.id), layout.entries.length);
   const body = await beforeFirstByte(() => exactBody(jobSources(deps, job), bin, layout, start, end, crcs));
-  return { statusCode, headers, body, ...(sent && { sent }) };
+  return { statusCode, headers, body, sent };
 }

@@ -56,7 +56,7 @@ export async function workflowEnded(deps: WorkflowEndedDeps, ended: EndedExecuti
     return 'delivery-failed';
   }
   if (ended.name !== executionNames.run(job)) return 'not-current';
-  const failedNow = await failUnfinishedJob(deps, job, MESSAGES[ended.status]);
+  const failedNow = await failUnfinishedJob(deps, job, MESSAGES[ended.status], 'execution-ended');
   if (!failedNow && !deliveryPending) return 'nothing-to-do';
   await deps.workflow.start(executionNames.notify(job), { job_id: job.id, notify_only: true });
   return failedNow ? 'job-failed' : 'notification-restarted';

@@ -18,12 +18,19 @@ import { resolveManifest, storedOutcome, withObjectPin, type OpenObjects } from 
 import { recordZipLists } from './zip-lists';
 import { manifestOf } from './job-manifest';
 import { JOB_SCOPE } from '../core/jobs/long-lists';
+import type { JobFailureCause, OperationalMetrics } from '../core/metrics';
 
 export interface WorkflowDeps {
   readonly store: JobStore;
   readonly lists: JobLists;
   readonly blobs: BlobStore;
   readonly now: () => Date;
+  readonly metrics?: OperationalMetrics;
+}
+
+/** Counts a job that has just ended (only the call whose transition ended it). */
+export function countJobEnded(deps: Pick<WorkflowDeps, 'metrics'>, job: Job, status: 'completed' | 'failed', cause: JobFailureCause | undefined, at: Date): void {
+  deps.metrics?.jobEnded(status, status === 'failed' ? cause : undefined, at.getTime() - Date.parse(job.created_at));
 }
 
 /** Error names a workflow step throws for states that retrying cannot fix. */
@@ -296,15 +303,17 @@ export async function finalize(deps: WorkflowDeps & { usage?: UsageStore }, jobI
   const job = await loadJob(deps.store, jobId);
   const zips = await deps.store.listZips(jobId);
   const outcome = aggregateJob(zips, job.options.fail_on_zip_error);
-  const now = deps.now().toISOString();
+  const at = deps.now();
+  const now = at.toISOString();
   if (deps.usage) await countStoredUsage(deps.store, deps.usage, job, zips, deps.now());
-  await deps.store.transitionJob(jobId, ['pending', 'processing'], outcome.status, {
+  const ended = await deps.store.transitionJob(jobId, ['pending', 'processing'], outcome.status, {
     file_count: outcome.file_count,
     total_size: outcome.total_size,
     zip_count: zips.length,
     completed_at: now,
     updated_at: now,
   });
+  if (ended && (outcome.status === 'completed' || outcome.status === 'failed')) countJobEnded(deps, job, outcome.status, 'zips', at);
   return { status: outcome.status };
 }
 
@@ -333,7 +342,8 @@ export interface StepError {
 export async function markJobFailed(deps: WorkflowDeps, jobId: string, error: StepError | undefined): Promise<void> {
   const job = await deps.store.getJob(jobId);
   if (job) log.appendKeys({ tenant: job.tenant_id });
-  if (job) await failUnfinishedJob(deps, job, error?.Error === 'States.Timeout' ? 'the job timed out' : 'the job failed because of an internal error');
+  const timedOut = error?.Error === 'States.Timeout';
+  if (job) await failUnfinishedJob(deps, job, timedOut ? 'the job timed out' : 'the job failed because of an internal error', timedOut ? 'timeout' : 'internal');
 }
 
 /**
@@ -341,17 +351,20 @@ export async function markJobFailed(deps: WorkflowDeps, jobId: string, error: St
  * with it every ZIP still queued or being built (so no failed job shows a ZIP
  * in progress; a retry queues them again). Returns whether this call ended it.
  */
-export async function failUnfinishedJob(deps: WorkflowDeps, job: Job, message: string): Promise<boolean> {
+export async function failUnfinishedJob(deps: WorkflowDeps, job: Job, message: string, cause: JobFailureCause): Promise<boolean> {
   if (isTerminal(job.status)) return false;
-  const now = deps.now().toISOString();
+  const at = deps.now();
+  const now = at.toISOString();
   // The ZIPs first: whoever sees the job failed sees its ZIPs ended too.
   const unfinished = (await deps.store.listZips(job.id)).filter((z) => !isTerminal(z.status));
   await mapConcurrent(unfinished, STORAGE_CONCURRENCY, (z) => failZip(deps, job.id, z.sequence, message, now));
-  return deps.store.transitionJob(job.id, ['preparing', 'pending', 'processing'], 'failed', {
+  const ended = await deps.store.transitionJob(job.id, ['preparing', 'pending', 'processing'], 'failed', {
     errors: [...job.errors, { error: message }],
     completed_at: now,
     updated_at: now,
   });
+  if (ended) countJobEnded(deps, job, 'failed', cause, at);
+  return ended;
 }
 
 /** A ZIP whose build failed outside the per-file handling (a crash, a timeout, storage errors). */

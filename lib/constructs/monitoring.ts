@@ -6,6 +6,7 @@ import {
   Dashboard,
   GraphWidget,
   MathExpression,
+  Metric,
   TextWidget,
   TreatMissingData,
   type IMetric,
@@ -20,6 +21,7 @@ import { Construct } from 'constructs';
 import type { FunctionName } from '../functions';
 import type { HouseFunction } from './house-function';
 import { workflowFunctionNames } from './workflow';
+import { METRIC_NAMES } from '../../lambdas/core/metrics';
 
 /** Alarm thresholds, each counted over one 5-minute period; an alarm fires at or above its threshold. */
 export interface AlarmThresholds {
@@ -37,6 +39,8 @@ export interface AlarmThresholds {
   readonly lambdaThrottles?: number;
   /** API responses with a 5xx status. @default 5 */
   readonly api5xx?: number;
+  /** Webhook deliveries that failed for good (every attempt spent, or a URL that may not be called). @default 5 */
+  readonly webhookFailures?: number;
 }
 
 export const DEFAULT_ALARM_THRESHOLDS: Required<AlarmThresholds> = {
@@ -47,6 +51,7 @@ export const DEFAULT_ALARM_THRESHOLDS: Required<AlarmThresholds> = {
   lambdaErrors: 5,
   lambdaThrottles: 5,
   api5xx: 5,
+  webhookFailures: 5,
 };
 
 export interface MonitoringProps {
@@ -58,14 +63,17 @@ export interface MonitoringProps {
   readonly alarmEmail?: string;
   /** Development stack: the topic's key is destroyed with it. */
   readonly dev?: boolean;
+  /** Where the functions' embedded metrics are: their namespace and `service` dimension. */
+  readonly metrics: { readonly namespace: string; readonly service: string };
 }
 
 const PERIOD = Duration.minutes(5);
 
 /**
  * Alarms that reach a person (an SNS topic, optionally with an e-mail
- * subscription) and one CloudWatch dashboard, all over the metrics AWS
- * already publishes for the state machine, the functions and the API.
+ * subscription) and one CloudWatch dashboard, over the metrics AWS publishes
+ * for the state machine, the functions and the API, and the functions' own
+ * embedded metrics (lambdas/adapters/metrics.ts).
  * docs/RUNBOOK.md says what each alarm means and what to do.
  */
 export class Monitoring extends Construct {
@@ -137,11 +145,14 @@ export class Monitoring extends Construct {
       alarm(`${house.name}Throttles`, house.fn.metricThrottles({ period: PERIOD }), t.lambdaThrottles, `${house.name} was throttled ${t.lambdaThrottles}+ times in 5 minutes`);
     }
     alarm('Api5xx', api.metricServerError({ period: PERIOD }), t.api5xx, `the API answered ${t.api5xx}+ server errors (5xx) in 5 minutes`);
+    // Notify never fails its execution for a webhook: only its own metric sees a delivery given up on.
+    const webhookFailures = serviceMetric(props.metrics, METRIC_NAMES.webhookDeliveries, 'Sum', { outcome: 'failed' });
+    alarm('WebhookFailures', webhookFailures, t.webhookFailures, `${t.webhookFailures}+ webhook deliveries failed for good in 5 minutes`);
 
     this.dashboard = this.buildDashboard(props);
   }
 
-  private buildDashboard({ stateMachine, api, functions }: MonitoringProps): Dashboard {
+  private buildDashboard({ stateMachine, api, functions, metrics }: MonitoringProps): Dashboard {
     const dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(24) });
     const workflow: HouseFunction[] = workflowFunctionNames.map((name) => functions[name]);
     // One line per workflow function, labelled with its name (its deployed name is generated).
@@ -183,6 +194,40 @@ export class Monitoring extends Construct {
         height: 6,
       }),
     );
+    // The functions' own metrics (Powertools' embedded metric format).
+    const ours = (name: string, statistic: string, label: string) => serviceMetric(metrics, name, statistic, {}, label);
+    const byClass = (name: string, dimension: string) =>
+      new MathExpression({
+        expression: `SEARCH('{${metrics.namespace},service,${dimension}} MetricName="${name}" service="${metrics.service}"', 'Sum', 300)`,
+        usingMetrics: {},
+        label: '',
+        period: PERIOD,
+      });
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Jobs by outcome',
+        left: [ours(METRIC_NAMES.jobsCreated, 'Sum', 'created'), ours(METRIC_NAMES.jobsCompleted, 'Sum', 'completed'), byClass(METRIC_NAMES.jobsFailed, 'cause')],
+        width: 8,
+        height: 6,
+      }),
+      new GraphWidget({
+        title: 'Create → completed (p50, p95)',
+        left: [ours(METRIC_NAMES.jobLatency, 'p50', 'p50'), ours(METRIC_NAMES.jobLatency, 'p95', 'p95')],
+        width: 8,
+        height: 6,
+      }),
+      new GraphWidget({
+        title: 'Throughput (bytes zipped, stream bytes sent; files fetched)',
+        left: [ours(METRIC_NAMES.bytesZipped, 'Sum', 'bytes zipped'), ours(METRIC_NAMES.streamBytesSent, 'Sum', 'stream bytes sent')],
+        right: [ours(METRIC_NAMES.filesFetched, 'Sum', 'files fetched'), ours(METRIC_NAMES.checkpoints, 'Sum', 'checkpoints')],
+        width: 8,
+        height: 6,
+      }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({ title: 'Source errors by class', left: [byClass(METRIC_NAMES.sourceErrors, 'error_class')], width: 12, height: 6 }),
+      new GraphWidget({ title: 'Webhook deliveries by outcome', left: [byClass(METRIC_NAMES.webhookDeliveries, 'outcome')], width: 12, height: 6 }),
+    );
     dashboard.addWidgets(
       new GraphWidget({
         title: 'API latency (p50, p95)',
@@ -194,6 +239,11 @@ export class Monitoring extends Construct {
     );
     return dashboard;
   }
+}
+
+/** One of the functions' embedded metrics, under their `service` dimension (and `extra` dimensions). */
+function serviceMetric(where: MonitoringProps['metrics'], metricName: string, statistic: string, extra: Record<string, string>, label?: string): Metric {
+  return new Metric({ namespace: where.namespace, metricName, statistic, period: PERIOD, dimensionsMap: { service: where.service, ...extra }, ...(label && { label }) });
 }
 
 /** Props with `undefined` values left out, so that they do not override defaults. */

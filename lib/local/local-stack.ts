@@ -153,6 +153,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     TOKEN_SECRET_ARN,
     BUCKET_SECRET_PREFIX: 'zipjobs-local/buckets/',
     ALLOW_PRIVATE_ADDRESSES: String(options.allowPrivateAddresses),
+    // Embedded metrics mean nothing without CloudWatch; they would only crowd the terminal.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     PLANS: JSON.stringify(options.plans ?? [DEFAULT_PLAN]),
   });
 

@@ -30,8 +30,8 @@ describe('alarms and dashboard', () => {
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
     });
     const alarms = alarmsOf(template);
-    // 4 on the workflow and the API, 2 per function, 1 per failure queue (WorkflowEnded, RunSchedule, Scheduler's targets, ExpireJobs).
-    expect(alarms).toHaveLength(4 + 2 * Object.keys(functionSpecs).length + 4);
+    // 4 on the workflow and the API, 1 on webhook failures, 2 per function, 1 per failure queue (WorkflowEnded, RunSchedule, Scheduler's targets, ExpireJobs).
+    expect(alarms).toHaveLength(5 + 2 * Object.keys(functionSpecs).length + 4);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId(template) }]);
       expect(alarm.Properties.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
@@ -44,6 +44,17 @@ describe('alarms and dashboard', () => {
     expect(alarmOn(template, 'ExecutionsFailed')).toMatchObject({ Namespace: 'AWS/States', Threshold: d.executionsFailed, Period: 300, Statistic: 'Sum' });
     expect(alarmOn(template, 'ExecutionsTimedOut')).toMatchObject({ Namespace: 'AWS/States', Threshold: d.executionsTimedOut });
     expect(alarmOn(template, '5XXError')).toMatchObject({ Namespace: 'AWS/ApiGateway', Threshold: d.api5xx, Statistic: 'Sum' });
+    // The functions' own embedded metric: deliveries Notify gave up on.
+    expect(alarmOn(template, 'WebhookDeliveries')).toMatchObject({
+      Namespace: 'zipjobs',
+      Threshold: d.webhookFailures,
+      Statistic: 'Sum',
+      Period: 300,
+      Dimensions: [
+        { Name: 'outcome', Value: 'failed' },
+        { Name: 'service', Value: 'zipjobs' },
+      ],
+    });
     for (const name of Object.keys(functionSpecs) as (keyof typeof ids)[]) {
       expect(alarmOn(template, 'Errors', ids[name])).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: d.lambdaErrors, Statistic: 'Sum' });
       expect(alarmOn(template, 'Throttles', ids[name])).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: d.lambdaThrottles });
@@ -56,11 +67,15 @@ describe('alarms and dashboard', () => {
   });
 
   it('takes its thresholds from the alarms prop', () => {
-    const custom = synthTemplate({ alarms: { executionsFailed: 3, executionsTimedOut: 2, lambdaErrors: 1, lambdaThrottles: 7, api5xx: 20, failedJobRatio: 0.5, failedJobRatioMinRuns: 10 } });
+    const custom = synthTemplate({
+      alarms: { executionsFailed: 3, executionsTimedOut: 2, lambdaErrors: 1, lambdaThrottles: 7, api5xx: 20, failedJobRatio: 0.5, failedJobRatioMinRuns: 10, webhookFailures: 1 },
+      telemetry: { metricsNamespace: 'Acme/Zips', serviceName: 'zips' },
+    });
     const customIds = functionIds(custom);
     expect(alarmOn(custom, 'ExecutionsFailed').Threshold).toBe(3);
     expect(alarmOn(custom, 'ExecutionsTimedOut').Threshold).toBe(2);
     expect(alarmOn(custom, '5XXError').Threshold).toBe(20);
+    expect(alarmOn(custom, 'WebhookDeliveries')).toMatchObject({ Threshold: 1, Namespace: 'Acme/Zips', Dimensions: [{ Name: 'outcome', Value: 'failed' }, { Name: 'service', Value: 'zips' }] });
     expect(alarmOn(custom, 'Errors', customIds.BuildZip).Threshold).toBe(1);
     expect(alarmOn(custom, 'Throttles', customIds.CreateJob).Threshold).toBe(7);
     const ratio = alarmsOf(custom).find((a) => a.Properties.Metrics)!.Properties;
@@ -68,6 +83,7 @@ describe('alarms and dashboard', () => {
     expect(JSON.stringify(ratio.Metrics)).toContain('IF(ended >= 10, failed / ended, 0)');
     expect(() => buildStack({ alarms: { failedJobRatio: 1.5 } })).toThrow(/alarms.failedJobRatio/);
     expect(() => buildStack({ alarms: { api5xx: -1 } })).toThrow(/alarms.api5xx/);
+    expect(() => buildStack({ alarms: { webhookFailures: Number.NaN } })).toThrow(/alarms.webhookFailures/);
   });
 
   it('subscribes an e-mail address only when one is given', () => {
@@ -86,6 +102,14 @@ describe('alarms and dashboard', () => {
       expect(body, metric).toContain(`"${metric}"`);
     }
     for (const name of ['Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed', 'Notify'] as const) expect(body).toContain(`{"Ref":"${ids[name]}"}`);
+    // The functions' embedded metrics: jobs by outcome, latency, throughput, error classes.
+    for (const metric of ['JobsCreated', 'JobsCompleted', 'JobLatency', 'BytesZipped', 'FilesFetched', 'StreamBytesSent', 'Checkpoints']) {
+      expect(body, metric).toContain(`["zipjobs","${metric}","service","zipjobs"`);
+    }
+    expect(body).toContain('"stat":"p95"');
+    for (const [metric, dimension] of [['JobsFailed', 'cause'], ['SourceErrors', 'error_class'], ['WebhookDeliveries', 'outcome']]) {
+      expect(body).toContain(`SEARCH('{zipjobs,service,${dimension}} MetricName=\\"${metric}\\" service=\\"zipjobs\\"', 'Sum', 300)`);
+    }
     // The API's metrics are keyed by its name, unique to this deployment.
     const apiName = Object.values(resourcesOf(template, 'AWS::ApiGateway::RestApi'))[0]!.Properties.Name as string;
     expect(apiName).toMatch(/^Zipjobs-.*Api/);

@@ -3,6 +3,8 @@
  * result means, and how long to wait before the next one. Pure; the clock and
  * the jitter are handed in.
  */
+import type { WebhookOutcome } from '../metrics';
+
 export type WebhookStatus = 'pending' | 'delivered' | 'failed' | 'gone';
 
 export interface WebhookDelivery {
@@ -74,3 +76,6 @@ export function afterAttempt(
 }
 
 export const isFinalDelivery = (delivery: WebhookDelivery) => delivery.status !== 'pending';
+
+/** An attempt's result as counted: a pending delivery is being retried. */
+export const deliveryOutcome = (delivery: WebhookDelivery): WebhookOutcome => (delivery.status === 'pending' ? 'retrying' : delivery.status);

@@ -10,6 +10,7 @@ import { dynamoUsageStore, type UsageStore } from '../../adapters/usage-store';
 import { loadEnv } from '../../env';
 import type { ApiKeyStore } from '../../adapters/api-key-store';
 import { log, logger } from '../../adapters/log';
+import { publishMetrics } from '../../adapters/metrics';
 import { admitRequest } from '../../usecases/admit-request';
 import { errorResponse } from './responses';
 
@@ -72,6 +73,12 @@ const errorEnvelope: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyRe
 /** The request id, cold start and a fresh debug-sampling draw on every line; keys never outlive the request. */
 const logContext = () => injectLambdaContext(logger, { resetKeys: true });
 
+/** What the request counted, written once it is answered (Powertools' logMetrics warns on every request that counted nothing). */
+const metricsFlush: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
+  after: async () => publishMetrics(),
+  onError: async () => publishMetrics(),
+};
+
 /** The job a route is about, from its path (`/jobs/{id}…`); routes that create one add it themselves. */
 const jobIdOf = (event: APIGatewayProxyEvent) => (event.resource?.startsWith('/jobs/{id}') ? event.pathParameters?.id : undefined);
 
@@ -82,6 +89,7 @@ const jobIdOf = (event: APIGatewayProxyEvent) => (event.resource?.startsWith('/j
 export function apiHandler(store: Pick<ApiKeyStore, 'getApiKey'>, route: Route) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(logContext())
+    .use(metricsFlush)
     .use(errorEnvelope)
     .handler(async (event) => {
       const headers = lowerCaseHeaders(event);
@@ -96,5 +104,5 @@ export function apiHandler(store: Pick<ApiKeyStore, 'getApiKey'>, route: Route) 
 
 /** A route without an API key (health, download). */
 export function publicHandler(route: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(logContext()).use(errorEnvelope).handler(route);
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(logContext()).use(metricsFlush).use(errorEnvelope).handler(route);
 }

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { ServiceError } from '../../core/errors';
 import { beginInvocationLog, log } from '../../adapters/log';
+import { publishMetrics } from '../../adapters/metrics';
 import { errorResponse } from './responses';
 
 export interface StreamedResponse {
@@ -69,6 +70,7 @@ export function streamingHandler(route: StreamedRoute) {
       log.warn('streamed response aborted', { error, route: routeOf(event), bytes });
     } finally {
       await count();
+      publishMetrics();
       endLog();
     }
   });

@@ -31,6 +31,12 @@ export interface EntryRun {
 }
 
 /** The short, user-facing reason a file was left out; undefined for faults that are not the file's. */
+/** The kind of fault that left a file out, for the metrics (`FetchError` kinds, else `other`). */
+function sourceErrorClass(error: unknown): string {
+  const cause = error instanceof EntryAbortedError ? error.cause : error;
+  return cause instanceof FetchError ? cause.kind : 'other';
+}
+
 export function fileError(error: unknown): string | undefined {
   if (error instanceof FetchError) return error.message;
   if (error instanceof EntryAbortedError) return error.cause instanceof FetchError ? error.cause.message : error.message;
@@ -73,7 +79,7 @@ export async function writeFreshEntry(
   const ended = <T extends object>(outcome: T) => ({ ...outcome, ...(claimed !== undefined && { claimed }) });
   // The most any name and method could leave room for, before the GET decides them.
   const openCap = Math.min(fetchCap(entry), run.room('store', 0, run.writer.committedBytes));
-  if (openCap < 0) return { kind: 'failed', message: FetchError.tooLarge().message };
+  if (openCap < 0) return { kind: 'failed', message: FetchError.tooLarge().message, errorClass: 'too-large' };
   for (;;) {
     let opened = false;
     try {
@@ -106,7 +112,7 @@ export async function writeFreshEntry(
         allowance.left--;
         continue;
       }
-      return ended({ kind: 'failed', message });
+      return ended({ kind: 'failed', message, errorClass: sourceErrorClass(error) });
     }
   }
 }
@@ -141,6 +147,6 @@ export async function writePausedEntry(run: EntryRun, p: PausedEntry): Promise<E
     if (message === undefined) throw error;
     const refused = error instanceof FetchError && error.kind === 'range-not-honoured';
     if ((opened || refused) && restartable(error)) return writeFreshEntry(run, p.entry, p.name, allowance, clock);
-    return { kind: 'failed', message };
+    return { kind: 'failed', message, errorClass: sourceErrorClass(error) };
   }
 }

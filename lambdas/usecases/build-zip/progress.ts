@@ -39,7 +39,7 @@ export interface BuildProgress {
 export type EntryOutcome = { readonly claimed?: string } & (
   | { readonly kind: 'written'; readonly size: number; readonly name: string }
   | { readonly kind: 'paused'; readonly paused: PausedEntry }
-  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'failed'; readonly message: string; readonly errorClass: string }
 );
 
 /** This run's starting point: the saved progress with one more run, or nothing done yet. */
