@@ -5,11 +5,13 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { traced } from './tracing';
 
 /**
  * SDK clients, created once per container on first use. Endpoints come from
  * the SDK's standard `AWS_ENDPOINT_URL_<SERVICE>` variables, which is all the
- * local stack needs to point them at its stand-ins.
+ * local stack needs to point them at its stand-ins. Each is traced (X-Ray
+ * subsegments per call) when the function runs with tracing on.
  */
 let s3: S3Client | undefined;
 let dynamo: DynamoDBDocumentClient | undefined;
@@ -21,33 +23,33 @@ let scheduler: SchedulerClient | undefined;
 export function s3Client(): S3Client {
   // Checksums only where required: multipart parts are patched and uploaded
   // out of order, and the local stand-in stores aws-chunked bodies verbatim.
-  s3 ??= new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  s3 ??= traced(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }));
   return s3;
 }
 
 export function dynamoClient(): DynamoDBDocumentClient {
-  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  dynamo ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return dynamo;
 }
 
 export function sfnClient(): SFNClient {
-  sfn ??= new SFNClient({});
+  sfn ??= traced(new SFNClient({}));
   return sfn;
 }
 
 export function secretsClient(): SecretsManagerClient {
-  secrets ??= new SecretsManagerClient({});
+  secrets ??= traced(new SecretsManagerClient({}));
   return secrets;
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  events ??= new EventBridgeClient({});
+  events ??= traced(new EventBridgeClient({}));
   return events;
 }
 
 export function schedulerClient(): SchedulerClient {
-  scheduler ??= new SchedulerClient({});
+  scheduler ??= traced(new SchedulerClient({}));
   return scheduler;
 }

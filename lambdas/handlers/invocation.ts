@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { beginInvocationLog, type LogKeys } from '../adapters/log';
 import { publishMetrics } from '../adapters/metrics';
+import { inTraceSegment } from '../adapters/tracing';
 
 /** The keys a workflow task's input names: `{job_id, zip: {zip_id}}`. */
 export function taskKeys(event: unknown): LogKeys {
@@ -21,9 +22,10 @@ export function invocation<E, C extends Partial<Context> | undefined, R>(
   keysOf: (event: E) => LogKeys = taskKeys,
 ): (event: E, context: C) => Promise<R> {
   return async (event, context) => {
-    const end = beginInvocationLog(context as Context | undefined, keysOf(event));
+    const keys = keysOf(event);
+    const end = beginInvocationLog(context as Context | undefined, keys);
     try {
-      return await run(event, context);
+      return await inTraceSegment(context?.functionName ?? 'handler', keys, () => run(event, context));
     } finally {
       publishMetrics();
       end();

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiKeyFromHeaders, hashApiKey } from '../../core/api-keys';
 import { MAX_BODY_BYTES } from '../../core/api/limits';
@@ -11,6 +12,7 @@ import { loadEnv } from '../../env';
 import type { ApiKeyStore } from '../../adapters/api-key-store';
 import { log, logger } from '../../adapters/log';
 import { publishMetrics } from '../../adapters/metrics';
+import { annotate, tracer } from '../../adapters/tracing';
 import { admitRequest } from '../../usecases/admit-request';
 import { errorResponse } from './responses';
 
@@ -73,6 +75,9 @@ const errorEnvelope: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyRe
 /** The request id, cold start and a fresh debug-sampling draw on every line; keys never outlive the request. */
 const logContext = () => injectLambdaContext(logger, { resetKeys: true });
 
+/** The request in an X-Ray subsegment (cold start, service); responses are not recorded (they hold links and tokens). */
+const traceSegment = () => captureLambdaHandler(tracer, { captureResponse: false });
+
 /** What the request counted, written once it is answered (Powertools' logMetrics warns on every request that counted nothing). */
 const metricsFlush: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
   after: async () => publishMetrics(),
@@ -89,13 +94,16 @@ const jobIdOf = (event: APIGatewayProxyEvent) => (event.resource?.startsWith('/j
 export function apiHandler(store: Pick<ApiKeyStore, 'getApiKey'>, route: Route) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(logContext())
+    .use(traceSegment())
     .use(metricsFlush)
     .use(errorEnvelope)
     .handler(async (event) => {
       const headers = lowerCaseHeaders(event);
       const body = parseBody(event);
       const tenant = await authenticate(store, headers);
-      log.appendKeys({ tenant: tenant.id, job_id: jobIdOf(event) });
+      const keys = { tenant: tenant.id, job_id: jobIdOf(event) };
+      log.appendKeys(keys);
+      annotate(keys);
       // The plan's requests per minute, per tenant (API Gateway's stage throttling guards the whole API).
       await admitRequest(usage(), tenant, Date.now());
       return route({ event, headers, body, tenant });
@@ -104,5 +112,5 @@ export function apiHandler(store: Pick<ApiKeyStore, 'getApiKey'>, route: Route) 
 
 /** A route without an API key (health, download). */
 export function publicHandler(route: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(logContext()).use(metricsFlush).use(errorEnvelope).handler(route);
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(logContext()).use(traceSegment()).use(metricsFlush).use(errorEnvelope).handler(route);
 }
