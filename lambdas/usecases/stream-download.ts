@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../adapters/blob-store';
-import { attachmentDisposition } from '../adapters/blob-store';
+import { attachmentDisposition } from '../core/content-disposition';
 import type { UsageStore } from '../adapters/usage-store';
 import type { ObjectPin } from '../core/objects';
 import type { SourceOpener, SourceRef } from '../core/sources';

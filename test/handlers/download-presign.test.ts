@@ -7,7 +7,8 @@
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { attachmentDisposition, s3BlobStore } from '../../lambdas/adapters/blob-store';
+import { s3BlobStore } from '../../lambdas/adapters/blob-store';
+import { attachmentDisposition } from '../../lambdas/core/content-disposition';
 
 const client = new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
 const input = { Bucket: 'zips', Key: 'zips/job/zip_1.zip', ResponseContentDisposition: attachmentDisposition('a.zip'), ResponseContentType: 'application/zip' };

@@ -61,7 +61,7 @@ describe('tracing', () => {
       let received = 0;
       await xray.getNamespace().runPromise(async () => {
         tracer.setSegment(facade);
-        const source = await openSource(`http://127.0.0.1:${port}/file.bin`, { allowPrivateAddresses: true, connectTimeoutMs: 5000, headersTimeoutMs: 5000, userAgent: 'test' });
+        const source = await openSource(`http://127.0.0.1:${port}/file.bin`, { allowPrivateAddresses: true, connectTimeoutMs: 5000, headersTimeoutMs: 5000, idleTimeoutMs: 5000, maxBytes: 1e9, userAgent: 'test' });
         for await (const chunk of source.body) received += (chunk as Buffer).length;
       });
       expect(received).toBe(body.length);

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseContentDisposition } from '../../lambdas/core/fetch/content-disposition';
+import { attachmentDisposition, parseContentDisposition } from '../../lambdas/core/content-disposition';
 
 const CASES: Array<[string | undefined, string | undefined]> = [
   ['attachment; filename="report.pdf"', 'report.pdf'],
@@ -33,5 +34,24 @@ const CASES: Array<[string | undefined, string | undefined]> = [
 describe('parseContentDisposition', () => {
   it.each(CASES)('%j → %j', (header, expected) => {
     expect(parseContentDisposition(header)).toBe(expected);
+  });
+});
+
+describe('attachmentDisposition', () => {
+  it('is plain ASCII, with the exact name in filename* when it is not ASCII', () => {
+    expect(attachmentDisposition('a.zip')).toBe('attachment; filename="a.zip"');
+    expect(attachmentDisposition('café "1".zip')).toBe(`attachment; filename="caf_ \\"1\\".zip"; filename*=UTF-8''caf%C3%A9%20%221%22.zip`);
+  });
+
+  it('property: any name a ZIP may have reads back exactly, and the header is ASCII', () => {
+    // No control characters, no "/" or "\\" (zip_filename refuses them; the library would keep only the last segment).
+    const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((s) => !/[\u0000-\u001f\u007f/\\]/.test(s));
+    fc.assert(
+      fc.property(name, (filename) => {
+        const header = attachmentDisposition(filename);
+        expect(header).toMatch(/^[\x20-\x7e]+$/);
+        expect(parseContentDisposition(header)).toBe(filename);
+      }),
+    );
   });
 });

@@ -1,6 +1,6 @@
 /** The SSRF-safe fetcher: streaming sources for BuildZip, size probes for Prepare. */
 export { isPublicAddress, isPublicIPv4, isPublicIPv6, ipFamily, parseIPv4, parseIPv6 } from './address';
-export { parseContentDisposition } from './content-disposition';
+export { parseContentDisposition } from '../content-disposition';
 export { FetchError, toFetchError, type FetchErrorKind } from './errors';
 export { openSource, type OpenOptions, type OpenedSource } from './open';
 export { openPinned, type PinnedBody, type PinnedOptions, type PinnedVersion } from './pinned';

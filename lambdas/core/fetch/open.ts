@@ -1,7 +1,7 @@
 /** openSource: a checked, limited, streaming GET of one source URL. */
 import type { Readable } from 'node:stream';
 import { SourceBody, type MinimumRate } from './body';
-import { parseContentDisposition } from './content-disposition';
+import { parseContentDisposition } from '../content-disposition';
 import { FetchError } from './errors';
 import { acceptsByteRanges, parseContentLength, parseContentRange, parseRetryAfter } from './headers';
 import { discard, followRedirects, type RequestOptions } from './redirects';

@@ -2,7 +2,7 @@
  * probe: learns a source's size for the packer. HEAD first; when HEAD is
  * refused or carries no length, a one-byte range GET whose body is dropped.
  */
-import { parseContentDisposition } from './content-disposition';
+import { parseContentDisposition } from '../content-disposition';
 import { FetchError } from './errors';
 import { acceptsByteRanges, parseContentLength, parseContentRange, parseRetryAfter } from './headers';
 import { discard, followRedirects, type FinalHop, type RequestOptions } from './redirects';

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { attachmentDisposition } from '../../adapters/blob-store';
+import { attachmentDisposition } from '../../core/content-disposition';
 import { MultipartSink, type MultipartSinkOptions } from '../../adapters/multipart-sink';
 import { objectKeys, type Bin, type Job } from '../../core/jobs/model';
 import type { ZipRef, ZipSinks } from '../../usecases/build-zip';
