@@ -8,6 +8,8 @@ import { startLocalStack } from '../lib/local/local-stack';
  *   ZIPJOBS_DATA_DIR                  where data persists across restarts (default ./.zipjobs)
  *   ZIPJOBS_ALLOW_PRIVATE_ADDRESSES   let sources be private/loopback addresses (default true)
  *   ZIPJOBS_PLANS                     plans as a JSON array (default: the standard plan)
+ *   ZIPJOBS_SWEEP_INTERVAL_SECONDS  how often unfinished jobs whose execution is gone are ended (default 900, as deployed)
+ *   ZIPJOBS_SWEEP_GRACE_SECONDS     how old a job's run must be before the sweeper looks at it (default 300)
  *   ZIPJOBS_LOG_FORMAT                compact (default): short JSON lines; json: the lines Lambda prints
  */
 const env = process.env;
@@ -22,6 +24,19 @@ if (allow !== 'true' && allow !== 'false') {
   console.error(`ZIPJOBS_ALLOW_PRIVATE_ADDRESSES must be true or false, got ${env.ZIPJOBS_ALLOW_PRIVATE_ADDRESSES}`);
   process.exit(2);
 }
+
+/** A whole number of seconds from `name`, or undefined when unset. */
+function seconds(name: string): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) {
+    console.error(`${name} must be a whole number of seconds, got ${value}`);
+    process.exit(2);
+  }
+  return Number(value);
+}
+const sweepInterval = seconds('ZIPJOBS_SWEEP_INTERVAL_SECONDS');
+const sweepGraceSeconds = seconds('ZIPJOBS_SWEEP_GRACE_SECONDS');
 
 let plans: Plan[] | undefined;
 try {
@@ -39,6 +54,8 @@ const stack = await (async () => {
       apiKey: env.ZIPJOBS_API_KEY || 'local-dev-key',
       dataDir: env.ZIPJOBS_DATA_DIR || '.zipjobs',
       allowPrivateAddresses: allow === 'true',
+      ...(sweepInterval !== undefined && { sweepIntervalMs: Math.max(1, sweepInterval) * 1000 }),
+      ...(sweepGraceSeconds !== undefined && { sweepGraceSeconds }),
     });
   } catch (error) {
     console.error(`zipjobs could not start: ${error instanceof Error ? error.message : String(error)}`);

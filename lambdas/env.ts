@@ -51,6 +51,8 @@ export const envSchema = z.object({
   SOURCE_MIN_BYTES_PER_SECOND: wholeNumber(1024),
   /** The window, in seconds, over which the minimum transfer rate is averaged. */
   SOURCE_RATE_WINDOW_SECONDS: wholeNumber(60),
+  /** The sweeper leaves a job alone until its run is this old, in seconds: a run just started may not show its execution yet. */
+  SWEEP_GRACE_SECONDS: wholeNumber(300),
   /** Most time one file may take to fetch, in seconds, across BuildZip runs: `timeout` after it. */
   SOURCE_MAX_FILE_SECONDS: wholeNumber(7200),
 });

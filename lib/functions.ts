@@ -155,6 +155,13 @@ export const functionSpecs = {
     memoryMb: 256,
     description: 'Rule on workflow executions that end without success: fails the unfinished job and restarts its webhook',
   },
+  SweepJobs: {
+    entry: 'lambdas/handlers/workflow/sweep-jobs.ts',
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'EVENT_BUS_NAME', 'STATE_MACHINE_ARN', 'SWEEP_GRACE_SECONDS'],
+    timeoutSeconds: 300,
+    memoryMb: 256,
+    description: 'Every 15 minutes: ends unfinished jobs whose workflow execution is no longer running (stopped, failed, timed out or missing), as WorkflowEnded would',
+  },
   ExpireJobs: {
     entry: 'lambdas/handlers/workflow/expire-jobs.ts',
     env: ['TABLE_NAME', 'BUCKET_NAME'],

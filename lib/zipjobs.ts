@@ -1,7 +1,7 @@
 import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import type { DomainName, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, type IEventBus, type IRuleTarget } from 'aws-cdk-lib/aws-events';
+import { Rule, Schedule as EventSchedule, type IEventBus, type IRuleTarget } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Grant, IGrantable, IRole } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -74,6 +74,13 @@ export interface ZipJobsProps {
    * @default { buildZip: 100, prepare: 10 }
    */
   readonly reservedConcurrency?: { readonly buildZip?: number; readonly prepare?: number };
+  /**
+   * The sweeper (every 15 minutes) ends unfinished jobs whose workflow
+   * execution no longer runs, once their run is this old: a run just started
+   * may not show its execution yet.
+   * @default 300
+   */
+  readonly sweepGraceSeconds?: number;
   /** Subscribed by e-mail to the alarm topic (the address must confirm). @default no subscription */
   readonly alarmEmail?: string;
   /** Alarm thresholds, per 5-minute period (see docs/RUNBOOK.md). @default DEFAULT_ALARM_THRESHOLDS */
@@ -85,6 +92,12 @@ export interface ZipJobsProps {
 /** An asynchronously invoked function's retries, explicit: two more attempts within 6 hours, then `failures`. */
 function asyncRetries(fn: HouseFunction, failures: IQueue): void {
   fn.fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(failures) });
+}
+
+/** A setting in whole seconds. */
+function wholeSeconds(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of seconds (got ${value})`);
+  return value;
 }
 
 /** A reserved concurrency setting: a whole number, 0 for none. */
@@ -212,6 +225,22 @@ export class ZipJobs extends Construct {
     });
     asyncRetries(workflowEnded, workflowEndedFailures);
     asyncRetries(runSchedule, failureQueue('RunScheduleFailures', 'schedule firings RunSchedule gave up on'));
+    // The safety net under the rule: every 15 minutes, unfinished jobs whose execution no longer
+    // runs (its end event lost, or never started) are ended as WorkflowEnded would.
+    const sweepFailures = failureQueue('SweepJobsFailures', 'sweeps for unfinished jobs that failed (the next sweep tries again)');
+    const sweepJobs = house('SweepJobs', {
+      ...data,
+      ...publishes,
+      STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+      SWEEP_GRACE_SECONDS: String(wholeSeconds('sweepGraceSeconds', props.sweepGraceSeconds ?? 300)),
+    });
+    new Rule(this, 'SweepJobsSchedule', {
+      description: 'zipjobs: end unfinished jobs whose workflow execution is no longer running',
+      schedule: EventSchedule.rate(Duration.minutes(15)),
+      // A missed sweep is worth retrying only until the next one.
+      targets: [new LambdaFunction(sweepJobs.fn, { retryAttempts: 3, maxEventAge: Duration.minutes(15), deadLetterQueue: sweepFailures })],
+    });
+    asyncRetries(sweepJobs, sweepFailures);
 
     // Typed as the full registry: a spec without a function is a compile error.
     const functions: { readonly [N in FunctionName]: HouseFunction<N> } = {
@@ -239,6 +268,7 @@ export class ZipJobs extends Construct {
       Objects: house('Objects', { TABLE_NAME: table.tableName, ALLOW_PRIVATE_ADDRESSES: 'false', ...tenantAccess }),
       RunSchedule: runSchedule,
       WorkflowEnded: workflowEnded,
+      SweepJobs: sweepJobs,
       Schedules: house('Schedules', {
         TABLE_NAME: table.tableName,
         SCHEDULE_GROUP_NAME: schedules.groupName,

@@ -7,6 +7,7 @@
  * pk JOB#<id> / sk ZIP#<seq>  its ZIPs
  * pk JOB#<id> / sk EXPIRY     its expiry marker, deleted by TTL at expires_at (the stream then deletes its objects)
  * pk JOB#<id> / sk LIST#<kind>#<scope>#<chunk>   a chunk of one of its long lists (job-lists.ts)
+ * pk JOB#<id> / sk UNFINISHED while it is unfinished; gsi2 = (UNFINISHED#<shard>, <since>#<id>) lists them for the sweeper (unfinished-jobs.ts)
  * pk KEY#<sha256> / sk KEY    an API key; gsi1 = (KEYS#<tenant>, <created_at>#<sha256>) lists a tenant's keys
  * pk TENANT#<id> / sk WEBHOOK | PAKET | BUCKET#<name>   a tenant's webhook settings, paket, configured buckets
  * pk SCHEDULE#<id> / sk SCHEDULE   a schedule; gsi1 = (SCHEDULES#<tenant>, <created_at>#<id>) lists a tenant's schedules
@@ -30,6 +31,9 @@ export const JOB_SORT_KEY = 'JOB';
 export const EXPIRY_SORT_KEY = 'EXPIRY';
 export const jobKey = (id: string): TableKey => ({ pk: jobPartition(id), sk: JOB_SORT_KEY });
 export const expiryKey = (jobId: string): TableKey => ({ pk: jobPartition(jobId), sk: EXPIRY_SORT_KEY });
+/** The marker of an unfinished job (unfinished-jobs.ts), and gsi2's partitions that list them. */
+export const unfinishedKey = (jobId: string): TableKey => ({ pk: jobPartition(jobId), sk: 'UNFINISHED' });
+export const unfinishedPartition = (shard: number) => `UNFINISHED#${shard}`;
 export const ZIP_PREFIX = 'ZIP#';
 export const zipKey = (jobId: string, sequence: number): TableKey => ({ pk: jobPartition(jobId), sk: `${ZIP_PREFIX}${pad(sequence)}` });
 

@@ -7,6 +7,8 @@ import { JOB_SORT_KEY, ZIP_PREFIX, expiryKey, jobKey, jobPartition, listSortKey,
 import { withClientMetadata, withStoredMetadata } from './client-maps';
 import { countJobItems, queryJobPage, type JobListQuery } from './job-listing';
 import type { StatusChangeListener } from './status-events';
+import { dynamoUnfinishedJobs } from './unfinished-jobs';
+import { isTerminal } from '../core/jobs/model';
 
 export type { JobListQuery };
 
@@ -68,6 +70,8 @@ function setExpression(changes: Record<string, unknown>, names: Record<string, s
  */
 export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, onStatusChange?: StatusChangeListener): JobStore {
   const tenants = new Map<string, string>();
+  // Marked before a job becomes unfinished, unmarked once it has ended: the sweeper never misses one.
+  const unfinished = dynamoUnfinishedJobs(client, table);
   const remember = (job: Pick<Job, 'id' | 'tenant_id'>) => {
     if (tenants.size >= TENANT_CACHE_SIZE) tenants.delete(tenants.keys().next().value!);
     tenants.set(job.id, job.tenant_id);
@@ -161,6 +165,7 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
 
     async createJob(job) {
       const ttl = Math.floor(Date.parse(job.expires_at) / 1000) + HISTORY_SECONDS;
+      await unfinished.mark(job.id, job.created_at);
       try {
         await client.send(
           new PutCommand({
@@ -222,8 +227,11 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
     async transitionJob(jobId, from, to, changes = {}) {
       const tenantId = await tenantOf(jobId);
       if (tenantId === undefined) return false;
+      // A retry makes an ended job unfinished again: its new run is marked first.
+      if (!isTerminal(to) && from.some(isTerminal)) await unfinished.mark(jobId, changes.updated_at ?? new Date().toISOString());
       const before = await conditionalUpdate(jobKey(jobId), from, { ...changes, status: to, gsi2pk: statusListKey(tenantId, to) }, tenantId);
       if (!before) return false;
+      if (isTerminal(to)) await unfinished.clear(jobId);
       const previous = before.status as JobStatus | undefined;
       // A repeated step (same status again) is not a change.
       if (onStatusChange && previous !== undefined && previous !== to) {

@@ -22,7 +22,7 @@ export interface AccessProps {
  * Who may touch what, in one place, granted by intent. The API functions can
  * never write a ZIP, only the download functions (and Notify, whose body
  * carries download links, and ListJobs, for its cursors) can read the signing
- * keys, only CreateJob, RetryJob and WorkflowEnded (and the state machine) start runs, only
+ * keys, only CreateJob, RetryJob, WorkflowEnded and SweepJobs (and the state machine) start runs, only
  * status-changing functions can put events, and Health touches no data at all.
  */
 export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, stateMachine, bus }: AccessProps): void {
@@ -113,8 +113,13 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
   table.grantReadWriteData(f.WorkflowEnded);
   stateMachine.grantStartExecution(f.WorkflowEnded);
 
+  // The sweeper asks whether a job's execution still runs, and then does what WorkflowEnded does.
+  table.grantReadWriteData(f.SweepJobs);
+  stateMachine.grantExecution(f.SweepJobs, 'states:DescribeExecution');
+  stateMachine.grantStartExecution(f.SweepJobs);
+
   // Job status events: only the functions that change a job's status publish.
-  for (const fn of [f.CreateJob, f.Prepare, f.Finalize, f.MarkFailed, f.WorkflowEnded]) bus.grantPutEventsTo(fn);
+  for (const fn of [f.CreateJob, f.Prepare, f.Finalize, f.MarkFailed, f.WorkflowEnded, f.SweepJobs]) bus.grantPutEventsTo(fn);
 
   // Notify reads the job (with its manifest, for the body) and the tenant's
   // secret, records the delivery, and signs the download links in the body.

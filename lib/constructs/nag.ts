@@ -111,6 +111,20 @@ function suppress(stack: Stack): void {
     const machineId = id(machine);
     const machineName = JSON.stringify({ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: machineId }] }] });
     const invoked = only(stack, HouseFunction).filter((h) => (workflowFunctionNames as readonly string[]).includes(h.name));
+    for (const sweeper of only(stack, HouseFunction).filter((h) => h.name === 'SweepJobs')) {
+      NagSuppressions.addResourceSuppressions(
+        sweeper,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason:
+              "The sweeper asks whether each unfinished job's execution still runs (states:DescribeExecution); executions are named per job run, so the grant is execution:<this machine>:*, no other state machine's.",
+            appliesTo: [`Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}:*`],
+          },
+        ],
+        true,
+      );
+    }
     const suppressions: NagPackSuppression[] = [
       {
         id: 'AwsSolutions-IAM5',

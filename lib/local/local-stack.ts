@@ -21,6 +21,7 @@ import { stateMachineDefinition } from './state-machine-definition';
 import { LocalStepFunctions, type LocalLambda } from './step-functions';
 import { LocalTtlStream, matchesPattern } from './ttl-stream';
 import { LocalScheduler } from './scheduler';
+import { LocalScheduledRules } from './scheduled-rules';
 import { installInvokeStore } from './invoke-store';
 import {
   functionsByLogicalId,
@@ -50,6 +51,10 @@ export interface LocalStackOptions {
   readonly waitTimeOverridesMs?: Readonly<Record<string, number>>;
   /** The state machine's time limit in seconds instead of its own (24 h): for tests. */
   readonly executionTimeoutSeconds?: number;
+  /** How often the stack's scheduled rules (the sweeper of unfinished jobs) fire; default 15 minutes, as deployed. */
+  readonly sweepIntervalMs?: number;
+  /** The sweeper's grace period in seconds (SWEEP_GRACE_SECONDS); default 300, as deployed. */
+  readonly sweepGraceSeconds?: number;
   /** Sees every response a route's handler gives (tests check them against the OpenAPI document). */
   readonly onApiResponse?: (exchange: ApiExchange) => void;
 }
@@ -64,6 +69,8 @@ export interface LocalStack {
   readonly events: readonly LocalBusEvent[];
   /** EventBridge Scheduler's stand-in: fires schedules on their expressions. */
   readonly scheduler: LocalScheduler;
+  /** The stack's scheduled rules (the sweeper), firing every `sweepIntervalMs`; `fireAll()` fires them now. */
+  readonly scheduledRules: LocalScheduledRules;
   /** Stops serving; running executions are journalled and resume on the next start. */
   close(): Promise<void>;
 }
@@ -156,6 +163,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Embedded metrics mean nothing without CloudWatch; they would only crowd the terminal.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     PLANS: JSON.stringify(options.plans ?? [DEFAULT_PLAN]),
+    ...(options.sweepGraceSeconds !== undefined && { SWEEP_GRACE_SECONDS: String(options.sweepGraceSeconds) }),
   });
 
   // Lets the CLI (`npm run zipjobs -- keys …`) reach this stack's stand-ins.
@@ -264,10 +272,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // The stack's rules on what AWS services emit (WorkflowEnded's, on executions that end early).
   const [stateMachineId] = onlyResource(template, 'AWS::StepFunctions::StateMachine');
-  const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, rule]) => {
-    const props = rule.Properties as { EventPattern: unknown; Targets: { Arn: unknown }[] };
+  // Scheduled rules (the sweeper's) fire on the local interval instead.
+  const allRules = resourcesOfType(template, 'AWS::Events::Rule').map(([id, rule]) => {
+    const props = rule.Properties as { EventPattern?: unknown; ScheduleExpression?: string; Targets: { Arn: unknown }[] };
     return {
-      pattern: resolveIntrinsicsDeep(props.EventPattern, template, { [stateMachineId]: STATE_MACHINE_ARN }),
+      id,
+      pattern: props.EventPattern === undefined ? undefined : resolveIntrinsicsDeep(props.EventPattern, template, { [stateMachineId]: STATE_MACHINE_ARN }),
       targets: props.Targets.map((t) => {
         const arn = resolveIntrinsics(t.Arn, template, {});
         const target = lambdas.get(arn);
@@ -276,9 +286,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }),
     };
   });
+  const rules = allRules.filter((r) => r.pattern !== undefined);
   const emit = async (event: LocalBusEvent) => {
     for (const rule of rules) if (matchesPattern(rule.pattern, event)) for (const target of rule.targets) await target(event);
   };
+  const scheduledRules = new LocalScheduledRules(allRules.filter((r) => r.pattern === undefined));
 
   const definition = stateMachineDefinition(template, { [bucketId]: BUCKET_NAME, [tableId]: TABLE_NAME });
   stepFunctions = new LocalStepFunctions(definition, {
@@ -294,6 +306,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   // Saved schedules fire only now that their runs can start executions.
   scheduler.start();
+  scheduledRules.start(options.sweepIntervalMs ?? 15 * 60_000);
 
   return {
     url: `http://127.0.0.1:${apiPort}`,
@@ -302,8 +315,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ttl,
     events: bus.events,
     scheduler,
+    scheduledRules,
     async close() {
       rmSync(join(dataDir, 'endpoints.json'), { force: true });
+      await scheduledRules.stop();
       await scheduler.close();
       await ttl.stop();
       await new Promise<void>((ok) => api.close(() => ok()));

@@ -73,6 +73,7 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, Execution>();
   private readonly running = new Set<Promise<void>>();
   private readonly aborts = new Map<string, () => void>();
+  private readonly lost = new WeakSet<Execution>();
 
   constructor(
     definition: StatesDefinition,
@@ -143,6 +144,19 @@ export class LocalStepFunctions {
     return { stopDate: (e.stopDate ?? Date.now()) / 1000 };
   }
 
+  /**
+   * Loses an execution behind its job's back, as if it had never been
+   * started: it stops without reporting its end (no status-change event) and
+   * is no longer found. For tests of the sweeper.
+   */
+  deleteExecution(arn: string): void {
+    const e = this.executionOf(arn);
+    this.lost.add(e);
+    this.executions.delete(e.name);
+    this.aborts.get(e.name)?.();
+    this.saveJournal();
+  }
+
   describeExecution(arn: string) {
     const e = this.executionOf(arn);
     return {
@@ -183,6 +197,7 @@ export class LocalStepFunctions {
         execution.stopDate = Date.now();
         this.saveJournal();
       }
+      if (this.lost.has(execution)) return;
       // As EventBridge would deliver it; a failed delivery is only logged here (EventBridge retries it).
       await this.options.onExecutionEnded?.(this.statusChange(execution)).catch((error: unknown) => console.error(`execution ${execution.name}: handling its end failed:`, error));
     })();

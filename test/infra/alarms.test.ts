@@ -30,8 +30,8 @@ describe('alarms and dashboard', () => {
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
     });
     const alarms = alarmsOf(template);
-    // 4 on the workflow and the API, 1 on webhook failures, 2 per function, 1 per failure queue (WorkflowEnded, RunSchedule, Scheduler's targets, ExpireJobs).
-    expect(alarms).toHaveLength(5 + 2 * Object.keys(functionSpecs).length + 4);
+    // 4 on the workflow and the API, 1 on webhook failures, 2 per function, 1 per failure queue (WorkflowEnded, RunSchedule, Scheduler's targets, SweepJobs, ExpireJobs).
+    expect(alarms).toHaveLength(5 + 2 * Object.keys(functionSpecs).length + 5);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId(template) }]);
       expect(alarm.Properties.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');

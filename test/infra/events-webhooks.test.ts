@@ -20,7 +20,7 @@ beforeAll(() => {
 const names = Object.keys(functionSpecs) as FunctionName[];
 const allows = (statements: Statement[], action: string) =>
   statements.filter((s) => s.effect === 'Allow' && s.actions.some((a) => globMatches(a, action)));
-const publishers = ['CreateJob', 'Finalize', 'MarkFailed', 'Prepare', 'RetryJob', 'RunSchedule', 'WorkflowEnded'];
+const publishers = ['CreateJob', 'Finalize', 'MarkFailed', 'Prepare', 'RetryJob', 'RunSchedule', 'SweepJobs', 'WorkflowEnded'];
 
 describe('events', () => {
   it('lets only the functions that change a job status put events, and only on the stack’s bus', () => {

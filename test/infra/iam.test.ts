@@ -43,14 +43,14 @@ const reaches = (patterns: string[], prefix: string) => patterns.some((p) => glo
 const apiFunctions = ['CreateJob', 'CreateUpload', 'GetJob', 'ListJobs', 'RetryJob', 'Download', 'Health'] as const;
 
 describe('IAM, least privilege per function', () => {
-  it('lets only CreateJob, RetryJob, RunSchedule (a scheduled create) and WorkflowEnded (a restarted webhook) start the workflow (besides the state machine, for its map children)', () => {
+  it('lets only CreateJob, RetryJob, RunSchedule (a scheduled create), WorkflowEnded and SweepJobs (a restarted webhook) start the workflow (besides the state machine, for its map children)', () => {
     const [machineId] = Object.keys(resourcesOf(template, 'AWS::StepFunctions::StateMachine'));
     const machineRole = resourcesOf(template, 'AWS::StepFunctions::StateMachine')[machineId!]!.Properties.RoleArn['Fn::GetAtt'][0];
     const starters = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('states:StartExecution'))
       .flatMap((p) => p.Properties.Roles.map((r: { Ref: string }) => r.Ref));
-    expect(starters.sort()).toEqual([roleOf('CreateJob'), roleOf('RetryJob'), roleOf('RunSchedule'), roleOf('WorkflowEnded'), machineRole].sort());
-    for (const name of ['CreateJob', 'RetryJob', 'RunSchedule', 'WorkflowEnded'] as const) {
+    expect(starters.sort()).toEqual([roleOf('CreateJob'), roleOf('RetryJob'), roleOf('RunSchedule'), roleOf('WorkflowEnded'), roleOf('SweepJobs'), machineRole].sort());
+    for (const name of ['CreateJob', 'RetryJob', 'RunSchedule', 'WorkflowEnded', 'SweepJobs'] as const) {
       expect(granted(statementsOf(name), 'states:StartExecution'), name).toEqual([`\${${machineId}}`]);
     }
   });

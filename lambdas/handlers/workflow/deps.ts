@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { sourceRequestOptions, storageDeps } from '../deps';
+import { dynamoClient } from '../../adapters/aws-clients';
+import { dynamoUsageStore } from '../../adapters/usage-store';
+import { dynamoWebhookStore } from '../../adapters/webhook-store';
+import { loadEnv } from '../../env';
+import type { WorkflowEndedDeps } from '../../usecases/workflow-ended';
+import { sourceRequestOptions, storageDeps, workflowStarter } from '../deps';
 
 export { sourceRequestOptions, storageDeps };
 
@@ -7,3 +12,9 @@ export { sourceRequestOptions, storageDeps };
 export const jobInput = z.object({ job_id: z.string().min(1) });
 export const zipRef = z.object({ zip_id: z.string().min(1), sequence: z.number().int().min(1), bin_key: z.string().min(1) });
 export const stepError = z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional();
+
+/** What ends a job whose run is over (WorkflowEnded, the sweeper): the stores, the webhook deliveries, usage, and starting the notification. */
+export function workflowEndedDeps(): WorkflowEndedDeps {
+  const table = loadEnv(['TABLE_NAME']).TABLE_NAME;
+  return { ...storageDeps(), workflow: workflowStarter(), webhooks: dynamoWebhookStore(dynamoClient(), table), usage: dynamoUsageStore(dynamoClient(), table) };
+}

@@ -1,15 +1,10 @@
 import { z } from 'zod';
-import { dynamoClient } from '../../adapters/aws-clients';
 import { log } from '../../adapters/log';
-import { dynamoWebhookStore } from '../../adapters/webhook-store';
-import { loadEnv } from '../../env';
 import { workflowEnded } from '../../usecases/workflow-ended';
-import { storageDeps, workflowStarter } from '../deps';
-import { jobInput } from './deps';
+import { jobInput, workflowEndedDeps } from './deps';
 import { invocation } from '../invocation';
 
-const env = loadEnv(['TABLE_NAME']);
-const deps = { ...storageDeps(), workflow: workflowStarter(), webhooks: dynamoWebhookStore(dynamoClient(), env.TABLE_NAME) };
+const deps = workflowEndedDeps();
 
 /** EventBridge's "Step Functions Execution Status Change", as the stack's rule lets it through. */
 const event = z.object({
