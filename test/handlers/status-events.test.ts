@@ -53,7 +53,8 @@ describe('status changes from the job store', () => {
     const { store, heard } = recordingStore();
     dynamo.on(PutCommand).resolvesOnce({});
     expect(await store.createJob({ ...job, status: 'pending', zip_count: 0 })).toBe(true);
-    dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    // The job's own put is the conditional one (its unfinished marker is written first, unconditionally).
+    dynamo.on(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' }).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
     expect(await store.createJob({ ...job, status: 'pending' })).toBe(false);
     expect(heard).toEqual([['pending', null, 0, null]]);
   });
