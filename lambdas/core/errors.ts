@@ -87,6 +87,12 @@ export class NotReadyError extends RetryLaterError {
   readonly status = 503;
 }
 
+/** A request that ran out of time (the service is overloaded): nothing was done, ask again after `Retry-After`. */
+export class ServiceUnavailableError extends RetryLaterError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  readonly status = 503;
+}
+
 export class PayloadTooLargeError extends ServiceError {
   readonly code = 'PAYLOAD_TOO_LARGE';
   readonly status = 413;

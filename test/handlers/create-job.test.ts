@@ -75,6 +75,18 @@ describe('POST /jobs handler', () => {
     expect(failed?.Key).toEqual({ pk: expect.stringMatching(/^JOB#/), sk: 'JOB' });
   });
 
+  it('answers 503 with Retry-After and the envelope, never a 500, when the request runs out of time', async () => {
+    // The key lookup outlasts the function's time: the wrapper answers 1 s before the limit.
+    dynamo.on(GetCommand, { Key: { pk: `KEY#${hashApiKey('good-key')}`, sk: 'KEY' } }).callsFake(() => new Promise((ok) => setTimeout(() => ok({}), 1_500)));
+    const started = Date.now() + 1_400;
+    const context = { getRemainingTimeInMillis: () => started - Date.now() } as unknown as Context;
+    const res = (await handler(post({ urls: ['https://example.com/a.pdf'] }), context)) as { statusCode: number; headers: Record<string, string>; body: string };
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['Retry-After']).toBe('5');
+    expect(JSON.parse(res.body)).toEqual({ success: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'the service is busy: the request ran out of time; try again' } });
+    await new Promise((r) => setTimeout(r, 1_200));
+  });
+
   it('refuses an unknown key before touching storage', async () => {
     const res = await call(post({ urls: ['https://example.com/a.pdf'] }, { 'X-API-Key': 'bad-key' }));
     expect(res.status).toBe(401);

@@ -4,7 +4,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiKeyFromHeaders, hashApiKey } from '../../core/api-keys';
 import { MAX_BODY_BYTES } from '../../core/api/limits';
-import { InvalidRequestError, PayloadTooLargeError, ServiceError, UnauthorizedError } from '../../core/errors';
+import { InvalidRequestError, PayloadTooLargeError, ServiceError, ServiceUnavailableError, UnauthorizedError } from '../../core/errors';
 import { parsePlans, planNamed, type Plan } from '../../core/plans';
 import { dynamoClient } from '../../adapters/aws-clients';
 import { dynamoUsageStore, type UsageStore } from '../../adapters/usage-store';
@@ -72,6 +72,20 @@ const errorEnvelope: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyRe
   },
 };
 
+/**
+ * A request still running this long before its function's time limit is
+ * answered 503 with Retry-After (the envelope, never middy's timeout as a 500):
+ * under overload a client should come back, not take it for a fault.
+ */
+const ANSWER_MARGIN_MS = 1_000;
+const RETRY_AFTER_SECONDS = 5;
+const timeouts = {
+  timeoutEarlyInMillis: ANSWER_MARGIN_MS,
+  timeoutEarlyResponse: () => {
+    throw new ServiceUnavailableError('the service is busy: the request ran out of time; try again', RETRY_AFTER_SECONDS);
+  },
+};
+
 /** The request id, cold start and a fresh debug-sampling draw on every line; keys never outlive the request. */
 const logContext = () => injectLambdaContext(logger, { resetKeys: true });
 
@@ -92,7 +106,7 @@ const jobIdOf = (event: APIGatewayProxyEvent) => (event.resource?.startsWith('/j
  * every error to the envelope in one place.
  */
 export function apiHandler(store: Pick<ApiKeyStore, 'getApiKey'>, route: Route) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>(timeouts)
     .use(logContext())
     .use(traceSegment())
     .use(metricsFlush)
@@ -112,5 +126,5 @@ export function apiHandler(store: Pick<ApiKeyStore, 'getApiKey'>, route: Route) 
 
 /** A route without an API key (health, download). */
 export function publicHandler(route: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(logContext()).use(traceSegment()).use(metricsFlush).use(errorEnvelope).handler(route);
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>(timeouts).use(logContext()).use(traceSegment()).use(metricsFlush).use(errorEnvelope).handler(route);
 }
