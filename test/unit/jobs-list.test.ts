@@ -4,27 +4,11 @@ import { listJobsQuerySchema } from '../../lambdas/core/jobs/list-request';
 import type { Job, JobStatus, ZipRecord, ZipStatus } from '../../lambdas/core/jobs/model';
 import { jobListEntry, jobSummary } from '../../lambdas/core/jobs/view';
 import { jobZipNames } from '../../lambdas/core/jobs/zip-filenames';
+import { exampleJob } from '../support/job-fixture';
 
 function job(overrides: Partial<Job> & { zip_filename?: string | null; max_zip_size_bytes?: number | null } = {}): Job {
   const { zip_filename = null, max_zip_size_bytes = null, ...rest } = overrides;
-  return {
-    id: '6f1c0c2e-1111-4a4a-8b8b-000000000001',
-    tenant_id: 'acme',
-    status: 'completed',
-    options: { zip_filename, max_zip_size_bytes, fail_on_url_error: true } as Job['options'],
-    url_count: 3,
-    file_count: 3,
-    zip_count: 1,
-    total_size: 1000,
-    errors: [],
-    created_at: '2026-04-23T10:00:00.000Z',
-    updated_at: '2026-04-23T10:00:00.000Z',
-    completed_at: '2026-04-23T10:01:00.000Z',
-    expires_at: '2026-04-24T10:00:00.000Z',
-    manifest_key: 'manifests/x.json',
-    run: 1,
-    ...rest,
-  };
+  return exampleJob({ options: { zip_filename, max_zip_size_bytes, fail_on_url_error: true } as Job['options'], ...rest });
 }
 
 /** The ZIP records Prepare and the builds would have left for this job. */

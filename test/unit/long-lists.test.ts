@@ -12,6 +12,7 @@ import type { Job, JobError, ZipRecord } from '../../lambdas/core/jobs/model';
 import { jobDetail } from '../../lambdas/core/jobs/view';
 import { createCursor, verifyCursor } from '../../lambdas/core/list-cursor';
 import type { SigningKeys } from '../../lambdas/core/tokens';
+import { exampleJob } from '../support/job-fixture';
 import { memoryJobLists } from '../support/memory-lists';
 
 const entry = fc.record({ url: fc.string({ maxLength: 300 }), error: fc.string({ maxLength: 40 }) });
@@ -93,24 +94,14 @@ describe('chunked lists', () => {
 });
 
 const job = (overrides: Partial<Job> = {}): Job =>
-  ({
-    id: '6f1c0c2e-1111-4a4a-8b8b-000000000001',
-    tenant_id: 'acme',
+  exampleJob({
     status: 'failed',
-    options: { zip_filename: null, max_zip_size_bytes: null, fail_on_url_error: false },
+    options: { zip_filename: null, max_zip_size_bytes: null, fail_on_url_error: false } as Job['options'],
     url_count: 0,
     file_count: 0,
-    zip_count: 1,
     total_size: 0,
-    errors: [],
-    created_at: '2026-04-23T10:00:00.000Z',
-    updated_at: '2026-04-23T10:00:00.000Z',
-    completed_at: '2026-04-23T10:01:00.000Z',
-    expires_at: '2026-04-24T10:00:00.000Z',
-    manifest_key: 'manifests/x.json',
-    run: 1,
     ...overrides,
-  }) as Job;
+  });
 
 const zip = (overrides: Partial<ZipRecord> = {}): ZipRecord => ({
   job_id: 'j',
