@@ -321,8 +321,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await scheduledRules.stop();
       await scheduler.close();
       await ttl.stop();
-      await new Promise<void>((ok) => api.close(() => ok()));
+      // close() waits for every connection to end: cut the open ones (a client
+      // still sending a body, a stalled download) instead of waiting on them.
+      const apiClosed = new Promise<void>((ok) => api.close(() => ok()));
       api.closeAllConnections();
+      await apiClosed;
       await new Promise<void>((ok) => services.server.close(() => ok()));
       await s3rver.close();
       await new Promise<void>((ok) => dynamo.close(() => ok()));
