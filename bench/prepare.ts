@@ -3,10 +3,10 @@
  *
  *   npx tsx bench/prepare.ts [files] [runs]
  *
- * Mirrors the split path of `prepare` (lambdas/usecases/workflow.ts,
+ * Mirrors the split path of `prepare` (lambdas/usecases/workflow/prepare.ts,
  * packSplitJob): `probe` from the fetcher with the Prepare handler's options,
  * over `mapConcurrent` at Prepare's PROBE_CONCURRENCY (read from
- * workflow.ts, so the two cannot drift apart), one retry of a retryable
+ * workflow/prepare-probes.ts, so the two cannot drift apart), one retry of a retryable
  * failure, then packItemFor + packFiles. The URLs point at the benchmark's
  * source server (its own process), which answers HEAD with a Content-Length.
  * Packing alone is timed separately on the probed sizes, for both strategies.
@@ -45,13 +45,13 @@ const probeOptions: ProbeOptions = {
 };
 
 function prepareConcurrency(): number {
-  const source = readFileSync(`${repoRoot}/lambdas/usecases/workflow.ts`, 'utf8');
+  const source = readFileSync(`${repoRoot}/lambdas/usecases/workflow/prepare-probes.ts`, 'utf8');
   const found = /const PROBE_CONCURRENCY = (\d+)/.exec(source);
-  if (!found) throw new Error('PROBE_CONCURRENCY not found in lambdas/usecases/workflow.ts');
+  if (!found) throw new Error('PROBE_CONCURRENCY not found in lambdas/usecases/workflow/prepare-probes.ts');
   return Number(found[1]);
 }
 
-/** workflow.ts's probeOnce: one retry of a failure that may pass. */
+/** prepare-probes.ts's probeOnce: one retry of a failure that may pass. */
 async function probeOnce(url: string): Promise<ProbeOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {

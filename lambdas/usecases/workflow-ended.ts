@@ -5,7 +5,9 @@ import { executionNames, isTerminal, type Job } from '../core/jobs/model';
 import { ENDED_MESSAGES, type EndedStatus } from '../core/jobs/sweep';
 import { webhookMessageId } from '../core/webhooks/delivery';
 import { log } from '../adapters/log';
-import { failUnfinishedJob, finalize, type WorkflowDeps } from './workflow';
+import type { WorkflowDeps } from './workflow';
+import { finalize } from './workflow/finalize';
+import { failUnfinishedJob } from './workflow/mark-job-failed';
 
 export type { EndedStatus };
 

@@ -14,7 +14,8 @@ import { createJob, type CreateJobDeps } from '../../lambdas/usecases/create-job
 import { DEFAULT_PLAN } from '../../lambdas/core/plans';
 import { notify, type NotifyDeps } from '../../lambdas/usecases/notify';
 import { workflowEnded } from '../../lambdas/usecases/workflow-ended';
-import { finalize, markJobFailed } from '../../lambdas/usecases/workflow';
+import { finalize } from '../../lambdas/usecases/workflow/finalize';
+import { markJobFailed } from '../../lambdas/usecases/workflow/mark-job-failed';
 import { FaultServer } from '../e2e/support/fault-server';
 import { buildZipSetup } from '../support/build-zip-harness';
 import { FakeS3 } from '../support/fake-s3';

@@ -10,7 +10,7 @@ import type { JobStore } from '../../lambdas/adapters/job-store';
 import { FetchError, type ProbeResult } from '../../lambdas/core/fetch';
 import { objectKeys, type Bin, type Job, type ZipRecord } from '../../lambdas/core/jobs/model';
 import type { RunBudget } from '../../lambdas/usecases/budget';
-import { prepare, type PrepareDeps, type Prepared } from '../../lambdas/usecases/workflow';
+import { prepare, type PrepareDeps, type Prepared } from '../../lambdas/usecases/workflow/prepare';
 import { memoryJobLists } from '../support/memory-lists';
 import { memoryBlobStore } from '../support/memory-blobs';
 

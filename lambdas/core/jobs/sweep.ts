@@ -1,3 +1,4 @@
+import { JOB_FAILURES } from './failure-messages';
 import { isTerminal, type JobStatus } from './model';
 
 /**
@@ -10,10 +11,10 @@ export type EndedStatus = 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'MISSING';
 
 /** The error an unfinished job is failed with, by how its run ended. */
 export const ENDED_MESSAGES: Readonly<Record<EndedStatus, string>> = {
-  FAILED: 'the job failed because of an internal error',
-  TIMED_OUT: 'the job timed out',
-  ABORTED: 'the job was stopped',
-  MISSING: "the job's workflow execution was lost",
+  FAILED: JOB_FAILURES.internal,
+  TIMED_OUT: JOB_FAILURES.timeout,
+  ABORTED: JOB_FAILURES.stopped,
+  MISSING: JOB_FAILURES.lost,
 };
 
 /** What DescribeExecution says of a run's execution; `MISSING` when there is none. */

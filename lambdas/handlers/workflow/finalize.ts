@@ -1,7 +1,7 @@
 import { dynamoClient } from '../../adapters/aws-clients';
 import { dynamoUsageStore } from '../../adapters/usage-store';
 import { loadEnv } from '../../env';
-import { finalize } from '../../usecases/workflow';
+import { finalize } from '../../usecases/workflow/finalize';
 import { jobInput, storageDeps } from './deps';
 import { invocation } from '../invocation';
 

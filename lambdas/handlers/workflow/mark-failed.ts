@@ -1,4 +1,4 @@
-import { markJobFailed } from '../../usecases/workflow';
+import { markJobFailed } from '../../usecases/workflow/mark-job-failed';
 import { jobInput, stepError, storageDeps } from './deps';
 import { invocation } from '../invocation';
 

@@ -2,7 +2,7 @@ import { s3Client } from '../../adapters/aws-clients';
 import { log } from '../../adapters/log';
 import { loadEnv } from '../../env';
 import { abandonTenantUpload } from '../../usecases/build-zip/abandon';
-import { markZipFailed } from '../../usecases/workflow';
+import { markZipFailed } from '../../usecases/workflow/mark-zip-failed';
 import { tenantBucketDeps } from '../tenant-buckets';
 import { jobInput, stepError, storageDeps, zipRef } from './deps';
 import { multipartZipSinks } from './zip-sinks';

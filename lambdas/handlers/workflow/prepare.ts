@@ -4,7 +4,7 @@ import type { Job } from '../../core/jobs/model';
 import { parsePlans, planNamed } from '../../core/plans';
 import { loadEnv } from '../../env';
 import { budgetFromRemaining } from '../../usecases/budget';
-import { PREPARE_MARGIN_MS, prepare } from '../../usecases/workflow';
+import { PREPARE_MARGIN_MS, prepare } from '../../usecases/workflow/prepare';
 import { dynamoClient } from '../../adapters/aws-clients';
 import { s3ObjectCatalog } from '../../adapters/object-catalog';
 import { dynamoObjectIdStore } from '../../adapters/object-id-store';

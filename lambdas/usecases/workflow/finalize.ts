@@ -1,0 +1,40 @@
+import type { JobStore } from '../../adapters/job-store';
+import type { UsageStore } from '../../adapters/usage-store';
+import type { Job, ZipRecord } from '../../core/jobs/model';
+import { aggregateJob } from '../../core/jobs/status';
+import { storedGbDays, usageMonth } from '../../core/plans';
+import { countJobEnded, loadJob, type WorkflowDeps } from '../workflow';
+
+/** Finalize: the job's end state from its ZIPs (conditional, so a repeat changes nothing). */
+export async function finalize(deps: WorkflowDeps & { usage?: UsageStore }, jobId: string): Promise<{ status: string }> {
+  const job = await loadJob(deps.store, jobId);
+  const zips = await deps.store.listZips(jobId);
+  const outcome = aggregateJob(zips, job.options.fail_on_zip_error);
+  const at = deps.now();
+  const now = at.toISOString();
+  if (deps.usage) await countStoredUsage(deps.store, deps.usage, job, zips, deps.now());
+  const ended = await deps.store.transitionJob(jobId, ['pending', 'processing'], outcome.status, {
+    file_count: outcome.file_count,
+    total_size: outcome.total_size,
+    zip_count: zips.length,
+    completed_at: now,
+    updated_at: now,
+  });
+  if (ended && (outcome.status === 'completed' || outcome.status === 'failed')) countJobEnded(deps, job, outcome.status, 'zips', at);
+  return { status: outcome.status };
+}
+
+/**
+ * Adds each newly completed ZIP to the tenant's stored GB-days for the month
+ * (size × days kept). A flag on the ZIP, set conditionally first, makes a
+ * repeated Finalize or a retry count nothing twice (a crash in between
+ * undercounts, which is the harmless side).
+ */
+async function countStoredUsage(store: JobStore, usage: UsageStore, job: Job, zips: readonly ZipRecord[], now: Date): Promise<void> {
+  for (const zip of zips) {
+    // A stream ZIP is stored nowhere: its downloads count against the stream quota instead.
+    if (job.options.mode === 'stream') return;
+    if (zip.status !== 'completed' || zip.size === null || !(await store.markUsageCounted(job.id, zip.sequence))) continue;
+    await usage.addStored(job.tenant_id, usageMonth(now), storedGbDays(zip.size, job.options.expires_in));
+  }
+}
