@@ -7,6 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { StorageWriteError } from '../core/buckets/storage-errors';
+import { MAX_PARTS, MiB, uniformPartSize } from '../core/zip/parts';
 import type { ResumableSinkState, ResumableZipSink } from '../core/zip/sink';
 
 export interface MultipartSinkOptions {
@@ -32,26 +33,12 @@ export interface MultipartSinkOptions {
 /** A sink's state between Lambda runs: the upload, its parts, and the bytes not yet uploaded. */
 export type MultipartSinkState = ResumableSinkState;
 
-const MiB = 1024 * 1024;
-
 /** Part n's size: 10, 20, … 100 MiB per thousand parts, so 10,000 parts hold 550 GiB. */
 export function partSizeFor(partNumber: number, base = 10 * MiB): number {
   return base * (Math.floor((partNumber - 1) / 1000) + 1);
 }
 
-const MAX_PARTS = 10_000;
-const MAX_PART_SIZE = 5 * 1024 * MiB;
-
-/**
- * One part size for a whole upload (R2's rule: all parts but the last the
- * same size) that still fits `maxBytes` into 10,000 parts: `base`, or the
- * next whole MiB above maxBytes / 10,000.
- */
-export function uniformPartSize(maxBytes: number, base = 10 * MiB): number {
-  const needed = Math.ceil(maxBytes / MAX_PARTS / MiB) * MiB;
-  return Math.min(MAX_PART_SIZE, Math.max(base, needed));
-}
-
+export { uniformPartSize };
 
 interface Part {
   readonly number: number;

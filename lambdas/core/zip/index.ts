@@ -6,5 +6,7 @@ export { deflateBound, maxCompressedSize, nameLength, type ZipMethod } from './l
 export { assertCheckpoint, type CentralRecord, type EntryInProgress, type ZipCheckpoint } from './records';
 export type { ByteSource } from './deflate';
 export type { ResumableSinkState, ResumableZipSink, ZipSink } from './sink';
-export { centralEntriesIn, crcsNeeded, piecesIn, renderPiece, streamLayout, type CrcOf, type Piece, type StreamEntry, type StreamLayout } from './stream-layout';
+export { centralEntriesIn, crcsNeeded, pieceStart, piecesIn, renderPiece, streamLayout, type CrcOf, type Piece, type LayoutOptions, type StreamEntry, type StreamLayout } from './stream-layout';
 export { dosDateTime } from './format';
+export { crc32Combine, crc32CombineAll } from './crc32-combine';
+export { combineEntryCrcs, partBounds, planSegments, segmentCount, segmentWork, type EntryRange, type RangeCrc, type Segment, type SegmentLimits, type SegmentPlan, type SegmentWork } from './segments';

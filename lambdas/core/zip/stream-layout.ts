@@ -1,11 +1,13 @@
 /**
  * The fixed layout of an archive of STORE entries whose sizes are known
- * before a byte is fetched: each entry is a local header (CRC and sizes left
- * zero), its data and a data descriptor, then the central directory. This is
- * exactly what ZipWriter writes to a sink that cannot patch, so every offset,
+ * before a byte is fetched, exactly as ZipWriter writes it, so every offset,
  * the total length, and any byte range can be computed without writing the
  * archive (the idea of client-zip's predictLength, on our own layout rules).
- * Only descriptors and central records need an entry's CRC-32.
+ * Two forms: to a sink that cannot patch (stream downloads) each entry is a
+ * local header (CRC and sizes left zero), its data and a data descriptor;
+ * to a patching sink (a multipart upload) the local header carries the real
+ * CRC and sizes and there is no descriptor. Then the central directory.
+ * Only descriptors, patched headers and central records need a CRC-32.
  */
 import { encodeCentralRecord, encodeDescriptor, encodeEndRecords, encodeLocalHeader } from './format';
 import { centralRecordSize, descriptorSize, endRecordsSize, localHeaderSize, localUsesZip64, nameLength } from './layout';
@@ -29,6 +31,13 @@ export interface StreamLayout {
   readonly cdOffset: number;
   readonly cdSize: number;
   readonly total: number;
+  /** The patching sink's form: real CRC and sizes in local headers, no descriptors. */
+  readonly patched: boolean;
+}
+
+export interface LayoutOptions {
+  /** Lay out what ZipWriter writes to a patching sink (default: to a sink that cannot patch). */
+  readonly patched?: boolean;
 }
 
 /** One part of the archive a byte range overlaps, clipped: `[from, to)` are offsets inside the part. */
@@ -39,10 +48,10 @@ export type Piece =
   | { readonly kind: 'central'; readonly from: number; readonly to: number }
   | { readonly kind: 'end'; readonly from: number; readonly to: number };
 
-const flagsOf = (size: number): number => (localUsesZip64('store', size) ? FLAG_LOCAL_ZIP64 : 0) | FLAG_DESCRIPTOR;
-const isZip64 = (size: number): boolean => (flagsOf(size) & FLAG_LOCAL_ZIP64) !== 0;
+const isZip64 = (size: number): boolean => localUsesZip64('store', size);
+const flagsOf = (layout: Pick<StreamLayout, 'patched'>, size: number): number => (isZip64(size) ? FLAG_LOCAL_ZIP64 : 0) | (layout.patched ? 0 : FLAG_DESCRIPTOR);
 
-export function streamLayout(entries: readonly StreamEntry[]): StreamLayout {
+export function streamLayout(entries: readonly StreamEntry[], { patched = false }: LayoutOptions = {}): StreamLayout {
   const n = entries.length;
   const headerOffsets = new Float64Array(n);
   const dataOffsets = new Float64Array(n);
@@ -54,7 +63,7 @@ export function streamLayout(entries: readonly StreamEntry[]): StreamLayout {
     headerOffsets[i] = offset;
     dataOffsets[i] = offset + localHeaderSize(nameLength(e.name), zip64);
     descriptorOffsets[i] = dataOffsets[i]! + e.size;
-    offset = descriptorOffsets[i]! + descriptorSize(true, zip64);
+    offset = descriptorOffsets[i]! + descriptorSize(!patched, zip64);
   });
   const cdOffset = offset;
   entries.forEach((e, i) => {
@@ -63,7 +72,7 @@ export function streamLayout(entries: readonly StreamEntry[]): StreamLayout {
   });
   centralOffsets[n] = offset;
   const cdSize = offset - cdOffset;
-  return { entries, headerOffsets, dataOffsets, descriptorOffsets, centralOffsets, cdOffset, cdSize, total: offset + endRecordsSize(n, cdOffset, cdSize) };
+  return { entries, headerOffsets, dataOffsets, descriptorOffsets, centralOffsets, cdOffset, cdSize, total: offset + endRecordsSize(n, cdOffset, cdSize), patched };
 }
 
 /** Index of the last element of `offsets` (first `count`) that is ≤ `at`; -1 if none. */
@@ -106,6 +115,22 @@ export function piecesIn(layout: StreamLayout, start: number, end: number): Piec
   return out;
 }
 
+/** Where a piece's first byte is in the archive. */
+export function pieceStart(layout: StreamLayout, piece: Piece): number {
+  switch (piece.kind) {
+    case 'header':
+      return layout.headerOffsets[piece.entry]! + piece.from;
+    case 'data':
+      return layout.dataOffsets[piece.entry]! + piece.from;
+    case 'descriptor':
+      return layout.descriptorOffsets[piece.entry]! + piece.from;
+    case 'central':
+      return layout.cdOffset + piece.from;
+    default:
+      return layout.cdOffset + layout.cdSize + piece.from;
+  }
+}
+
 /** Entries whose central records bytes `[from, to)` of the central directory overlap. */
 export function centralEntriesIn(layout: StreamLayout, from: number, to: number): { first: number; last: number } | undefined {
   const n = layout.entries.length;
@@ -124,6 +149,7 @@ export function crcsNeeded(layout: StreamLayout, pieces: readonly Piece[]): numb
   const streamed = new Set<number>();
   const needed = new Set<number>();
   for (const p of pieces) {
+    if (p.kind === 'header' && layout.patched) needed.add(p.entry);
     if (p.kind === 'data' && p.from === 0 && p.to === layout.entries[p.entry]!.size) streamed.add(p.entry);
     if (p.kind === 'descriptor' && !streamed.has(p.entry)) needed.add(p.entry);
     if (p.kind === 'central') {
@@ -140,7 +166,7 @@ export type CrcOf = (entry: number) => number;
 
 function centralRecord(layout: StreamLayout, i: number, crc: number): CentralRecord {
   const e = layout.entries[i]!;
-  return [e.name, METHOD_STORE, crc, e.size, e.size, layout.headerOffsets[i]!, e.dosDateTime, flagsOf(e.size)];
+  return [e.name, METHOD_STORE, crc, e.size, e.size, layout.headerOffsets[i]!, e.dosDateTime, flagsOf(layout, e.size)];
 }
 
 /** The bytes of a piece that is not entry data. */
@@ -153,11 +179,11 @@ export function renderPiece(layout: StreamLayout, piece: Exclude<Piece, { kind: 
         nameLength: nameLength(e.name),
         method: METHOD_STORE,
         dosDateTime: e.dosDateTime,
-        flags: flagsOf(e.size),
+        flags: flagsOf(layout, e.size),
         headerOffset: layout.headerOffsets[piece.entry]!,
-        crc32: 0,
-        compressedSize: 0,
-        size: 0,
+        crc32: layout.patched ? crcOf(piece.entry) : 0,
+        compressedSize: layout.patched ? e.size : 0,
+        size: layout.patched ? e.size : 0,
       });
       return header.subarray(piece.from, piece.to);
     }
