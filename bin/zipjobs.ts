@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ApiClient, CliError, EXIT } from './cli/client';
+import { costCommand } from './cli/cost';
 import { jobsCommand } from './cli/jobs';
 import { keysCommand } from './cli/keys';
 import { schedulesCommand } from './cli/schedules';
@@ -16,6 +17,8 @@ schedules list | get ID | pause ID | resume ID | delete ID
 schedules create --expression EXPR [--name N] [--timezone TZ] [--paused] [URL…] [--urls-file FILE] [--job JSON] [--body JSON]
 keys create [--tenant ID] [--plan NAME] [--name TEXT] | keys list | keys revoke KEY_ID
      keys act on a table: --table NAME (a deployed stack's TableName) or the local stack (--data-dir, default ./.zipjobs)
+cost --gb N --files N [--zips N] [--build-mbps MB/s] [--stored-days D] [--downloads N]
+     what one job of that shape costs on AWS (us-east-1 prices), item by item, and per GB; no API call
 
 API target (jobs, schedules): --api-url URL --api-key KEY, or ZIPJOBS_API_URL / ZIPJOBS_API_KEY
   (default URL http://127.0.0.1:3000, the local stack)
@@ -50,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
     return help ? EXIT.ok : EXIT.usage;
   }
   if (group === 'keys') return keysCommand(command, args, json);
+  if (group === 'cost') return costCommand(rest.slice(1), json);
   const api = new ApiClient({
     url: apiUrl ?? process.env.ZIPJOBS_API_URL ?? 'http://127.0.0.1:3000',
     key: apiKey ?? process.env.ZIPJOBS_API_KEY ?? '',
