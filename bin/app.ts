@@ -43,6 +43,7 @@ new ZipjobsStack(app, 'Zipjobs', {
     maxFileSeconds: numberFlag('sourceMaxFileSeconds'),
   },
   reservedConcurrency: { buildZip: numberFlag('buildZipConcurrency'), prepare: numberFlag('prepareConcurrency') },
+  downloadRequestsPerMinute: numberFlag('downloadRequestsPerMinute'),
   publicBaseUrl: typeof publicBaseUrl === 'string' && publicBaseUrl !== '' ? publicBaseUrl : undefined,
   alarmEmail: typeof alarmEmail === 'string' && alarmEmail !== '' ? alarmEmail : undefined,
   // `-c domains=zip.example.com,files.example.com -c certificateArn=arn:aws:acm:…`: custom domains (checked by the construct).

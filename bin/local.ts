@@ -10,6 +10,7 @@ import { startLocalStack } from '../lib/local/local-stack';
  *   ZIPJOBS_PLANS                     plans as a JSON array (default: the standard plan)
  *   ZIPJOBS_SWEEP_INTERVAL_SECONDS  how often unfinished jobs whose execution is gone are ended (default 900, as deployed)
  *   ZIPJOBS_SWEEP_GRACE_SECONDS     how old a job's run must be before the sweeper looks at it (default 300)
+ *   ZIPJOBS_DOWNLOAD_REQUESTS_PER_MINUTE  requests one download link may start a minute (default 120; 0: no limit)
  *   ZIPJOBS_LOG_FORMAT                compact (default): short JSON lines; json: the lines Lambda prints
  */
 const env = process.env;
@@ -25,18 +26,20 @@ if (allow !== 'true' && allow !== 'false') {
   process.exit(2);
 }
 
-/** A whole number of seconds from `name`, or undefined when unset. */
-function seconds(name: string): number | undefined {
+/** A whole number from `name`, or undefined when unset. */
+function wholeNumber(name: string, what: string): number | undefined {
   const value = env[name];
   if (value === undefined || value === '') return undefined;
   if (!/^\d+$/.test(value)) {
-    console.error(`${name} must be a whole number of seconds, got ${value}`);
+    console.error(`${name} must be ${what}, got ${value}`);
     process.exit(2);
   }
   return Number(value);
 }
+const seconds = (name: string) => wholeNumber(name, 'a whole number of seconds');
 const sweepInterval = seconds('ZIPJOBS_SWEEP_INTERVAL_SECONDS');
 const sweepGraceSeconds = seconds('ZIPJOBS_SWEEP_GRACE_SECONDS');
+const downloadRequestsPerMinute = wholeNumber('ZIPJOBS_DOWNLOAD_REQUESTS_PER_MINUTE', 'a whole number');
 
 let plans: Plan[] | undefined;
 try {
@@ -56,6 +59,7 @@ const stack = await (async () => {
       allowPrivateAddresses: allow === 'true',
       ...(sweepInterval !== undefined && { sweepIntervalMs: Math.max(1, sweepInterval) * 1000 }),
       ...(sweepGraceSeconds !== undefined && { sweepGraceSeconds }),
+      ...(downloadRequestsPerMinute !== undefined && { downloadRequestsPerMinute }),
     });
   } catch (error) {
     console.error(`zipjobs could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -53,6 +53,11 @@ export const envSchema = z.object({
   SOURCE_RATE_WINDOW_SECONDS: wholeNumber(60),
   /** The sweeper leaves a job alone until its run is this old, in seconds: a run just started may not show its execution yet. */
   SWEEP_GRACE_SECONDS: wholeNumber(300),
+  /**
+   * Requests one download link (a token or a ZipBall's id) may start a minute, then 429 until the minute
+   * turns: room for a download manager's parallel Range requests and their retries. 0 turns the limit off.
+   */
+  DOWNLOAD_REQUESTS_PER_MINUTE: wholeNumber(120),
   /** Most time one file may take to fetch, in seconds, across BuildZip runs: `timeout` after it. */
   SOURCE_MAX_FILE_SECONDS: wholeNumber(7200),
 });

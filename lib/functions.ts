@@ -62,6 +62,7 @@ export const functionSpecs = {
   Download: {
     entry: 'lambdas/handlers/api/download.ts',
     // PLANS: stream downloads count against the plan's quota; ALLOW_PRIVATE_ADDRESSES and SOURCE_*: stored ZIPs in tenant buckets, and stream downloads fetch sources.
+    // DOWNLOAD_REQUESTS_PER_MINUTE: each download link's rate.
     env: [
       'TABLE_NAME',
       'BUCKET_NAME',
@@ -72,6 +73,7 @@ export const functionSpecs = {
       'PLANS',
       'SOURCE_MIN_BYTES_PER_SECOND',
       'SOURCE_RATE_WINDOW_SECONDS',
+      'DOWNLOAD_REQUESTS_PER_MINUTE',
     ],
     // A streamed response may last 15 minutes (API Gateway's limit too).
     timeoutSeconds: 900,

@@ -81,6 +81,14 @@ export interface ZipJobsProps {
    * @default 300
    */
   readonly sweepGraceSeconds?: number;
+  /**
+   * Requests one download link (a token or a ZipBall's id) may start a
+   * minute; more are answered 429 with Retry-After until the minute turns.
+   * Leave room for download managers, which fetch one ZIP as many parallel
+   * Range requests. 0: no limit.
+   * @default 120
+   */
+  readonly downloadRequestsPerMinute?: number;
   /** Subscribed by e-mail to the alarm topic (the address must confirm). @default no subscription */
   readonly alarmEmail?: string;
   /** Alarm thresholds, per 5-minute period (see docs/RUNBOOK.md). @default DEFAULT_ALARM_THRESHOLDS */
@@ -97,6 +105,12 @@ function asyncRetries(fn: HouseFunction, failures: IQueue): void {
 /** A setting in whole seconds. */
 function wholeSeconds(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of seconds (got ${value})`);
+  return value;
+}
+
+/** A count setting: a whole number, 0 or more. */
+function wholeNumber(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (got ${value})`);
   return value;
 }
 
@@ -153,6 +167,9 @@ export class ZipJobs extends Construct {
     const settings: Record<string, string> = {
       ...(props.plans && { PLANS: JSON.stringify(plansSchema.parse(props.plans)) }),
       ...sourceLimitsEnv(props.sourceLimits),
+      ...(props.downloadRequestsPerMinute !== undefined && {
+        DOWNLOAD_REQUESTS_PER_MINUTE: String(wholeNumber('downloadRequestsPerMinute', props.downloadRequestsPerMinute)),
+      }),
     };
     const reserved: Partial<Record<FunctionName, number | undefined>> = {
       BuildZip: reservation('buildZip', props.reservedConcurrency?.buildZip ?? 100),

@@ -15,6 +15,7 @@
  * pk OBJKEY#<tenant>#<bucket_name>#<key> / sk OBJKEY   a stored object's id; pk OBJID#<tenant>#<id> / sk OBJID   the object an id names
  * pk USAGE#<tenant> / sk MONTH#<yyyy-mm>   usage counters for the month
  * pk RATE#<tenant> / sk <window start>     requests in a rate window; expires by TTL
+ * pk DLRATE#<sha256(link)> / sk <window start>   requests for one download link (token or ZipBall id) in a rate window; expires by TTL
  */
 import type { Job, JobStatus } from '../core/jobs/model';
 
@@ -87,6 +88,8 @@ export const objectKeyItemKey = (tenantId: string, bucketName: string, key: stri
 export const objectIdItemKey = (tenantId: string, id: string): TableKey => ({ pk: `OBJID#${tenantId}#${id}`, sk: 'OBJID' });
 export const usageKey = (tenantId: string, month: string): TableKey => ({ pk: `USAGE#${tenantId}`, sk: `MONTH#${month}` });
 export const rateKey = (tenantId: string, windowStart: number): TableKey => ({ pk: `RATE#${tenantId}`, sk: String(windowStart) });
+/** A download link's hash, never the link: a token is a credential. */
+export const downloadRateKey = (linkHash: string, windowStart: number): TableKey => ({ pk: `DLRATE#${linkHash}`, sk: String(windowStart) });
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'ttl', 'type'];
 

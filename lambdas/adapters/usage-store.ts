@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { isConditionFailed } from './dynamo-conditions';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { rateKey, usageKey } from './job-keys';
+import { downloadRateKey, rateKey, usageKey } from './job-keys';
 
 export interface MonthlyUsage {
   readonly stored_gb_days: number;
@@ -15,9 +16,31 @@ export interface UsageStore {
   addStream(tenantId: string, month: string, gb: number): Promise<void>;
   /** Counts a request in the tenant's window; false when the window is already full. */
   admit(tenantId: string, windowStartSeconds: number, windowSeconds: number, limit: number): Promise<boolean>;
+  /** Counts a request for a download link (a token or a ZipBall's id) in its window; false when the window is already full. */
+  admitDownload(link: string, windowStartSeconds: number, windowSeconds: number, limit: number): Promise<boolean>;
 }
 
 export function dynamoUsageStore(client: DynamoDBDocumentClient, table: string): UsageStore {
+  /** One atomic conditional update: the count goes up only while it is under the limit; the item expires (TTL) after its window. */
+  async function countInWindow(key: { pk: string; sk: string }, expiresAt: number, limit: number): Promise<boolean> {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: key,
+          UpdateExpression: 'ADD requests :one SET #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(requests) OR requests < :limit',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': expiresAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
   return {
     async monthly(tenantId, month) {
       const out = await client.send(new GetCommand({ TableName: table, Key: usageKey(tenantId, month) }));
@@ -46,23 +69,9 @@ export function dynamoUsageStore(client: DynamoDBDocumentClient, table: string):
       );
     },
 
-    async admit(tenantId, windowStart, windowSeconds, limit) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: rateKey(tenantId, windowStart),
-            UpdateExpression: 'ADD requests :one SET #ttl = :ttl',
-            ConditionExpression: 'attribute_not_exists(requests) OR requests < :limit',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': windowStart + windowSeconds * 2 },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
-    },
+    admit: (tenantId, windowStart, windowSeconds, limit) => countInWindow(rateKey(tenantId, windowStart), windowStart + windowSeconds * 2, limit),
+
+    admitDownload: (link, windowStart, windowSeconds, limit) =>
+      countInWindow(downloadRateKey(createHash('sha256').update(link).digest('hex'), windowStart), windowStart + windowSeconds * 2, limit),
   };
 }

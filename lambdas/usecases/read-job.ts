@@ -75,10 +75,18 @@ export async function getJob(deps: ReadJobDeps, tenantId: string, jobId: string,
   return jobDetail(job, zips, { files, entryNames, fileErrors: fileErrors.items }, jobZipNames(job, 1)[0]!, link);
 }
 
-/** The job and completed ZIP a download token names. */
-export async function resolveToken(deps: Pick<ReadJobDeps, 'store' | 'signingKeys' | 'now'>, token: string): Promise<{ job: Job; zip: ZipRecord }> {
+/** Counts one request for a download link, refusing it (429) over the link's rate. */
+export type AdmitDownload = (link: string) => Promise<void>;
+
+/**
+ * The job and completed ZIP a download token names. The request counts
+ * against the token's rate once its signature holds: a forged token costs
+ * no write, and a refused one no read.
+ */
+export async function resolveToken(deps: Pick<ReadJobDeps, 'store' | 'signingKeys' | 'now'> & { readonly admit: AdmitDownload }, token: string): Promise<{ job: Job; zip: ZipRecord }> {
   const now = deps.now();
   const claims = verifyToken(token, await deps.signingKeys(), now.getTime());
+  await deps.admit(token);
   const found = await deps.store.getJobWithZips(claims.j);
   const zip = found?.zips.find((z) => z.id === claims.z);
   if (!found || !zip || zip.status !== 'completed') throw new InvalidTokenError('token: no such archive');
@@ -92,14 +100,8 @@ export async function resolveToken(deps: Pick<ReadJobDeps, 'store' | 'signingKey
  */
 export function presignZip(deps: ReadJobDeps, job: Job, zip: ZipRecord, method: 'GET' | 'HEAD' = 'GET'): Promise<string> {
   if (zip.location) {
-    if (!deps.presignInTenantBucket) throw new Error('resolveDownload: a ZIP in a tenant bucket needs presignInTenantBucket');
+    if (!deps.presignInTenantBucket) throw new Error('presignZip: a ZIP in a tenant bucket needs presignInTenantBucket');
     return deps.presignInTenantBucket(job.tenant_id, zip.location, zip.filename, PRESIGN_SECONDS, method);
   }
   return deps.blobs.presignDownload(zip.key, zip.filename, PRESIGN_SECONDS, method);
-}
-
-/** `GET` / `HEAD /download/:token` of a stored ZIP: a short-lived storage URL for the ZIP the token names. */
-export async function resolveDownload(deps: ReadJobDeps, token: string, method: 'GET' | 'HEAD' = 'GET'): Promise<string> {
-  const { job, zip } = await resolveToken(deps, token);
-  return presignZip(deps, job, zip, method);
 }

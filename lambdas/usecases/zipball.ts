@@ -13,6 +13,7 @@ import { zipballRequestSchema } from '../core/objects/zipball-request';
 import { invalidField, parseOrThrow } from '../core/validation';
 import { createJob, type CreateJobDeps } from './create-job';
 import type { Plan } from '../core/plans';
+import type { AdmitDownload } from './read-job';
 
 export interface ZipballLinks {
   /** Where the API is reached (the request's own base URL, or the configured public one). */
@@ -51,6 +52,8 @@ const BALL_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 export interface FindZipballDeps {
   readonly store: Pick<JobStore, 'getJobWithZips'>;
+  /** Counts the request against the ball's link (its id is its credential). */
+  readonly admit: AdmitDownload;
   readonly now: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -66,6 +69,7 @@ const POLL_MS = 250;
 export async function findZipball(deps: FindZipballDeps, file: string, waitMs = ZIPBALL_WAIT_MS): Promise<{ job: Job; zip: ZipRecord }> {
   const id = BALL_FILE.exec(file)?.[1];
   if (!id) throw new NotFoundError('no such ZipBall');
+  await deps.admit(id);
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const until = deps.now().getTime() + waitMs;
   for (;;) {

@@ -52,7 +52,8 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
   }
   bucket.grantRead(f.GetJob, objectsUnder('manifests/'));
   // A stream ZIP's download reads its bin and keeps the CRC-32s it learns,
-  // and counts the bytes it sent against the tenant's month (USAGE#<tenant> items).
+  // and counts the bytes it sent against the tenant's month (USAGE#<tenant> items);
+  // every download counts against its link's rate (DLRATE#<link hash> items).
   bucket.grantRead(f.Download, objectsUnder('bins/'));
   bucket.grantRead(f.Download, objectsUnder('crcs/'));
   bucket.grantPut(f.Download, objectsUnder('crcs/'));
@@ -60,7 +61,7 @@ export function grantLeastPrivilege({ functions: f, table, bucket, tokenSecret, 
     new PolicyStatement({
       actions: ['dynamodb:UpdateItem'],
       resources: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USAGE#*'] } },
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USAGE#*', 'DLRATE#*'] } },
     }),
   );
 

@@ -55,6 +55,8 @@ export interface LocalStackOptions {
   readonly sweepIntervalMs?: number;
   /** The sweeper's grace period in seconds (SWEEP_GRACE_SECONDS); default 300, as deployed. */
   readonly sweepGraceSeconds?: number;
+  /** Requests a download link may start a minute (DOWNLOAD_REQUESTS_PER_MINUTE); default 120, as deployed. */
+  readonly downloadRequestsPerMinute?: number;
   /** Sees every response a route's handler gives (tests check them against the OpenAPI document). */
   readonly onApiResponse?: (exchange: ApiExchange) => void;
 }
@@ -164,6 +166,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     PLANS: JSON.stringify(options.plans ?? [DEFAULT_PLAN]),
     ...(options.sweepGraceSeconds !== undefined && { SWEEP_GRACE_SECONDS: String(options.sweepGraceSeconds) }),
+    ...(options.downloadRequestsPerMinute !== undefined && { DOWNLOAD_REQUESTS_PER_MINUTE: String(options.downloadRequestsPerMinute) }),
   });
 
   // Lets the CLI (`npm run zipjobs -- keys …`) reach this stack's stand-ins.

@@ -41,8 +41,9 @@ describe('Lambda functions', () => {
 
   it.each(names)('%s gets exactly the variables its spec lists, plus source maps and Powertools\' settings', (name) => {
     const variables = fnProps(name).Environment.Variables as Record<string, unknown>;
-    // Optional settings the stack is given only when configured (-c publicBaseUrl, -c plans, -c source…, -c domains).
-    const expected = functionSpecs[name].env.filter((v) => v !== 'PUBLIC_BASE_URL' && v !== 'PLANS' && v !== 'CUSTOM_DOMAINS' && !v.startsWith('SOURCE_'));
+    // Optional settings the stack is given only when configured (-c publicBaseUrl, -c plans, -c source…, -c domains, -c downloadRequestsPerMinute).
+    const optional = ['PUBLIC_BASE_URL', 'PLANS', 'CUSTOM_DOMAINS', 'DOWNLOAD_REQUESTS_PER_MINUTE'];
+    const expected = functionSpecs[name].env.filter((v) => !optional.includes(v) && !v.startsWith('SOURCE_'));
     const powertools = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOGGER_SAMPLE_RATE'];
     expect(Object.keys(variables).sort()).toEqual([...expected, 'NODE_OPTIONS', ...powertools].sort());
     expect(variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'zipjobs', POWERTOOLS_METRICS_NAMESPACE: 'zipjobs', POWERTOOLS_LOGGER_SAMPLE_RATE: '0' });

@@ -5,6 +5,7 @@ import type { ZipLocation } from '../../core/buckets/model';
 import { InvalidTokenError } from '../../core/errors';
 import { parsePlans, planNamed } from '../../core/plans';
 import { loadEnv } from '../../env';
+import { admitDownload } from '../../usecases/admit-request';
 import { presignZip, resolveToken } from '../../usecases/read-job';
 import { streamDownload } from '../../usecases/stream-download';
 import { findZipball } from '../../usecases/zipball';
@@ -13,9 +14,10 @@ import { objectSourceChecker, objectSourceOpener } from '../../adapters/object-s
 import { tenantBucketDeps, tenantBucketResolver } from '../tenant-buckets';
 import { signingKeys, sourceFetchOptions, storageDeps } from './deps';
 
-const env = loadEnv(['TABLE_NAME', 'PLANS']);
+const env = loadEnv(['TABLE_NAME', 'PLANS', 'DOWNLOAD_REQUESTS_PER_MINUTE']);
 const plans = parsePlans(env.PLANS);
 const tenant = tenantBucketDeps();
+const usage = dynamoUsageStore(dynamoClient(), env.TABLE_NAME);
 const deps = {
   ...storageDeps(),
   signingKeys: signingKeys(),
@@ -24,7 +26,9 @@ const deps = {
     if (!bucket) throw new InvalidTokenError(`token: the bucket "${location.bucket_name}" is no longer configured`);
     return presignZipDownload(await tenant.clients.open(bucket), location.bucket, location.key, filename, expiresInSeconds, method);
   },
-  usage: dynamoUsageStore(dynamoClient(), env.TABLE_NAME),
+  usage,
+  // No API key, so no tenant's rate: each link has a rate of its own.
+  admit: (link: string) => admitDownload(usage, link, env.DOWNLOAD_REQUESTS_PER_MINUTE, Date.now()),
   planOf: (job: { plan?: string }) => planNamed(job.plan ?? '', plans),
   fetch: sourceFetchOptions(),
   objects: { open: objectSourceOpener(tenantBucketResolver(tenant)), check: objectSourceChecker(tenantBucketResolver(tenant)) },
