@@ -1,14 +1,7 @@
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { StorageWriteError } from '../core/buckets/storage-errors';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { MAX_PARTS, MiB, uniformPartSize } from '../core/zip/parts';
 import type { ResumableSinkState, ResumableZipSink } from '../core/zip/sink';
+import { S3PartUploads } from './part-uploads';
 
 export interface MultipartSinkOptions {
   readonly bucket: string;
@@ -28,6 +21,8 @@ export interface MultipartSinkOptions {
   readonly uploadId?: string;
   /** Called (and awaited before any part uploads) once a new multipart upload exists: record its id for recovery. */
   readonly onUploadCreated?: (uploadId: string) => Promise<void>;
+  /** Where the first byte written goes when the sink starts empty: part `number` at archive offset `start` (one segment of an archive others write too). */
+  readonly firstPart?: { readonly number: number; readonly start: number };
 }
 
 /** A sink's state between Lambda runs: the upload, its parts, and the bytes not yet uploaded. */
@@ -67,11 +62,13 @@ export class MultipartSink implements ResumableZipSink {
   private failure: unknown;
   private readonly queueSize: number;
   private readonly basePartSize: number;
+  private readonly uploads: S3PartUploads;
 
   constructor(
-    private readonly s3: S3Client,
+    s3: S3Client,
     private readonly options: MultipartSinkOptions,
   ) {
+    this.uploads = new S3PartUploads(s3, options);
     this.queueSize = options.queueSize ?? 4;
     this.basePartSize = options.basePartSize ?? 10 * MiB;
     this.uploadId = options.uploadId;
@@ -129,7 +126,7 @@ export class MultipartSink implements ResumableZipSink {
 
   get size(): number {
     const last = this.parts.at(-1);
-    return last ? last.start + last.filled : 0;
+    return last ? last.start + last.filled : (this.options.firstPart?.start ?? 0);
   }
 
   async write(chunk: Uint8Array): Promise<void> {
@@ -155,22 +152,13 @@ export class MultipartSink implements ResumableZipSink {
       // Small archive: one PutObject instead of a multipart upload.
       const part = this.parts[0];
       const body = part?.buf ? part.buf.subarray(0, part.filled) : Buffer.alloc(0);
-      await this.guard(this.s3.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: this.options.key, Body: body, ...this.headers() })));
+      await this.uploads.put(body);
       return size;
     }
     for (const part of this.parts) if (!part.etag && !part.uploading) this.startUpload(part);
     await Promise.all(this.parts.map((p) => p.uploading));
     this.throwIfFailed();
-    await this.guard(
-      this.s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: this.options.bucket,
-          Key: this.options.key,
-          UploadId: this.uploadId,
-          MultipartUpload: { Parts: this.parts.map((p) => ({ PartNumber: p.number, ETag: p.etag })) },
-        }),
-      ),
-    );
+    await this.uploads.complete(this.uploadId!, this.parts.map((p) => ({ number: p.number, etag: p.etag! })));
     return size;
   }
 
@@ -183,25 +171,17 @@ export class MultipartSink implements ResumableZipSink {
   async abort(): Promise<void> {
     await this.settle();
     if (!this.uploadId) return;
-    await this.s3
-      .send(new AbortMultipartUploadCommand({ Bucket: this.options.bucket, Key: this.options.key, UploadId: this.uploadId }))
-      .catch(() => undefined);
-  }
-
-  private headers() {
-    return {
-      ContentType: this.options.contentType ?? 'application/zip',
-      ...(this.options.contentDisposition ? { ContentDisposition: this.options.contentDisposition } : {}),
-    };
+    await this.uploads.abort(this.uploadId);
   }
 
   private openPart(): Part {
     const last = this.parts.at(-1);
     if (last && last.filled < last.size) return last;
-    const number = (last?.number ?? 0) + 1;
+    const first = this.options.firstPart ?? { number: 1, start: 0 };
+    const number = last ? last.number + 1 : first.number;
     if (number > MAX_PARTS) throw new Error('archive exceeds the 10,000 parts of an S3 multipart upload');
     const size = this.options.uniformPartSize ?? partSizeFor(number, this.basePartSize);
-    const part: Part = { number, start: last ? last.start + last.size : 0, size, buf: Buffer.allocUnsafe(size), filled: 0 };
+    const part: Part = { number, start: last ? last.start + last.size : first.start, size, buf: Buffer.allocUnsafe(size), filled: 0 };
     this.parts.push(part);
     return part;
   }
@@ -231,10 +211,7 @@ export class MultipartSink implements ResumableZipSink {
     part.uploading = (async () => {
       try {
         this.uploadId ??= await this.createUpload();
-        const out = await this.guard(
-          this.s3.send(new UploadPartCommand({ Bucket: this.options.bucket, Key: this.options.key, UploadId: this.uploadId, PartNumber: part.number, Body: body })),
-        );
-        part.etag = out.ETag;
+        part.etag = await this.uploads.upload(this.uploadId, part.number, body);
         part.buf = undefined;
       } catch (error) {
         this.failure ??= error;
@@ -247,21 +224,11 @@ export class MultipartSink implements ResumableZipSink {
 
   private creating?: Promise<string>;
   private createUpload(): Promise<string> {
-    this.creating ??= this.guard(this.s3.send(new CreateMultipartUploadCommand({ Bucket: this.options.bucket, Key: this.options.key, ...this.headers() })))
-      .then(async (out) => {
-        await this.options.onUploadCreated?.(out.UploadId!);
-        return out.UploadId!;
-      });
+    this.creating ??= this.uploads.create().then(async (id) => {
+      await this.options.onUploadCreated?.(id);
+      return id;
+    });
     return this.creating;
-  }
-
-  /** Every call that writes the object: its failures say which object, and keep the storage's error as the cause. */
-  private async guard<T>(call: Promise<T>): Promise<T> {
-    try {
-      return await call;
-    } catch (error) {
-      throw new StorageWriteError(`s3://${this.options.bucket}/${this.options.key}`, { cause: error });
-    }
   }
 
   private async oneUploadSettles(): Promise<void> {

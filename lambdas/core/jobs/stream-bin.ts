@@ -7,7 +7,7 @@
 import { chooseMethod, type Method } from '../compression';
 import { EntryNameDeduper, entryBaseName } from '../naming';
 import type { ProbeOutcome } from '../packing';
-import { dosDateTime, streamLayout, type StreamLayout } from '../zip';
+import { dosDateTime, streamLayout, type LayoutOptions, type StreamLayout } from '../zip';
 import type { Bin, BinEntry, Job, PinnedSource, RequestedFileLike } from './model';
 
 type ProbedOk = Extract<ProbeOutcome, { ok: true }>;
@@ -42,11 +42,11 @@ export function pinEntries(job: Pick<Job, 'options' | 'created_at'>, files: read
 }
 
 /** The exact layout when every entry is stored with a known size; otherwise undefined (the archive streams without a length). */
-export function exactLayout(bin: Pick<Bin, 'entries'>): StreamLayout | undefined {
+export function exactLayout(bin: Pick<Bin, 'entries'>, options?: LayoutOptions): StreamLayout | undefined {
   const entries = [];
   for (const e of bin.entries) {
     if (!e.stream || e.stream.method !== 'store' || e.size === undefined) return undefined;
     entries.push({ name: e.stream.name, size: e.size, dosDateTime: dosDateTime(new Date(e.stream.mtime)) });
   }
-  return streamLayout(entries);
+  return streamLayout(entries, options);
 }

@@ -5,7 +5,7 @@ export { predictZipSize, type PlannedEntry, type PredictOptions } from './predic
 export { deflateBound, maxCompressedSize, nameLength, type ZipMethod } from './layout';
 export { assertCheckpoint, type CentralRecord, type EntryInProgress, type ZipCheckpoint } from './records';
 export type { ByteSource } from './deflate';
-export type { ResumableSinkState, ResumableZipSink, ZipSink } from './sink';
+export type { PartUploads, ResumableSinkState, ResumableZipSink, ZipSink } from './sink';
 export { centralEntriesIn, crcsNeeded, pieceStart, piecesIn, renderPiece, streamLayout, type CrcOf, type Piece, type LayoutOptions, type StreamEntry, type StreamLayout } from './stream-layout';
 export { dosDateTime } from './format';
 export { crc32Combine, crc32CombineAll } from './crc32-combine';

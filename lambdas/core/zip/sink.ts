@@ -44,3 +44,12 @@ export interface ResumableZipSink extends ZipSink {
   /** Gives up: nothing is left to bill. */
   abort(): Promise<void>;
 }
+
+/** One object's multipart upload, call by call: what the builds of one archive's segments share. */
+export interface PartUploads {
+  create(): Promise<string>;
+  /** Stores part `number`; returns its ETag. */
+  upload(uploadId: string, number: number, body: Uint8Array): Promise<string>;
+  complete(uploadId: string, parts: readonly { readonly number: number; readonly etag: string }[]): Promise<void>;
+  abort(uploadId: string): Promise<void>;
+}

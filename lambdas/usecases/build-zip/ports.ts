@@ -5,7 +5,9 @@
  * wired to them by the handler; a new sink is a new `ZipSinks`.
  */
 import type { Bin, Job } from '../../core/jobs/model';
-import type { ResumableSinkState, ResumableZipSink } from '../../core/zip';
+import type { PartUploads, ResumableSinkState, ResumableZipSink } from '../../core/zip';
+
+export type { PartUploads };
 
 export interface ZipRef {
   readonly zip_id: string;
@@ -18,7 +20,10 @@ export interface SinkOpening {
   readonly resume?: { readonly uploadId?: string; readonly saved?: { readonly state: ResumableSinkState; readonly data: Uint8Array } };
   /** Called (and awaited before any bytes are stored) once a new upload exists: recorded at once for recovery. */
   readonly onUploadCreated: (uploadId: string) => Promise<void>;
+  /** One segment of an archive built in segments: parts of `partSize` into the shared upload, the first one numbered `firstPart` at archive offset `start`. */
+  readonly segment?: { readonly uploadId: string; readonly partSize: number; readonly firstPart: number; readonly start: number };
 }
+
 
 /** Where ZIPs go: the service's bucket, a tenant's bucket… */
 export interface ZipSinks {
@@ -27,6 +32,8 @@ export interface ZipSinks {
    * says. Throws `BucketUnavailableError` when its destination is gone for good.
    */
   open(job: Job, ref: ZipRef, bin: Bin, opening: SinkOpening): Promise<ResumableZipSink>;
+  /** The upload of ZIP `ref` call by call, for a build in segments; absent where the storage cannot take one. */
+  parts?(job: Job, ref: ZipRef, bin: Bin): Promise<PartUploads>;
   /** Aborts an upload a build left behind when it failed outside its own handling; a no-op where lifecycle rules clean up. */
   abandon(job: Job, ref: ZipRef, bin: Bin, uploadId: string): Promise<void>;
 }
