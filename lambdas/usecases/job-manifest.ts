@@ -1,7 +1,7 @@
 /** Prepare's first step: the job's list of files, from its manifest or its uploaded list. */
 import type { BlobStore } from '../adapters/blob-store';
 import type { JobStore } from '../adapters/job-store';
-import { LIMITS } from '../core/jobs/create-request';
+import { LIMITS } from '../core/jobs/limits';
 import { parseFileList } from '../core/jobs/file-list';
 import type { Job, JobError, Manifest } from '../core/jobs/model';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BlobStore } from '../adapters/blob-store';
-import { LIMITS } from '../core/jobs/create-request';
+import { LIMITS } from '../core/jobs/limits';
 import { objectKeys } from '../core/jobs/model';
 
 export interface UploadDeps {

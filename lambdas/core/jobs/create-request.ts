@@ -1,21 +1,7 @@
 import { z } from 'zod';
 import { objectRefSchema, toObjectRef, type ObjectRef } from '../objects/request';
 import { parseObjectUrl } from '../objects/paket';
-
-/** Absolute bounds of docs/API.md; a tenant's plan may be stricter (checked in the use case). */
-export const LIMITS = {
-  minExpiresIn: 300,
-  minZipSize: 104_857_600,
-  maxZipSize: 536_870_912_000,
-  maxMetadataKeys: 10,
-  maxMetadataKeyLength: 128,
-  maxMetadataValueLength: 1024,
-  maxZipFilenameLength: 255,
-  maxUrlLength: 8192,
-  maxObjectKeyLength: 1024,
-  /** A file list uploaded through `POST /uploads` (`files_from`). */
-  maxUploadBytes: 100 * 1024 * 1024,
-} as const;
+import { LIMITS } from './limits';
 
 /** An http(s) URL, or `s3://<bucket_name>/<key>`: an object in one of the tenant's configured buckets. */
 const sourceUrl = z.string({ error: 'must be a string' }).max(LIMITS.maxUrlLength, { error: `must be at most ${LIMITS.maxUrlLength} characters` }).refine(

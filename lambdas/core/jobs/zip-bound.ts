@@ -1,4 +1,4 @@
-import { LIMITS } from './create-request';
+import { LIMITS } from './limits';
 import type { Bin } from './model';
 
 const MiB = 1024 * 1024;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from '../jobs/create-request';
+import { LIMITS } from '../jobs/limits';
 import { objectRefSchema } from './request';
 
 /** The body of `POST /v2/zipball`: the objects, and (extension) how long the ball lives. */

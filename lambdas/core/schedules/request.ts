@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createJobRequestSchema, LIMITS } from '../jobs/create-request';
+import { createJobRequestSchema } from '../jobs/create-request';
+import { LIMITS } from '../jobs/limits';
 import { isValidTimeZone, parseScheduleExpression } from './expression';
 
 /** The metadata key every run's job gains (docs/API.md, "Schedules"). */

@@ -3,7 +3,7 @@
  * size a split job packed it at) and time (the per-file clock, across runs).
  */
 import { FetchError } from '../../core/fetch';
-import { LIMITS } from '../../core/jobs/create-request';
+import { LIMITS } from '../../core/jobs/limits';
 import type { BinEntry, Job } from '../../core/jobs/model';
 import { archiveLimit } from '../../core/plans';
 import { lonePayloadLimit, payloadLimit } from '../../core/packing';

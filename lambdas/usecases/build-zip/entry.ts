@@ -10,7 +10,7 @@ import type { EntryNameDeduper } from '../../core/naming';
 import { entryBaseName } from '../../core/naming';
 import type { SourceRef } from '../../core/sources';
 import { EntryAbortedError, nameLength, type ZipWriter } from '../../core/zip';
-import { LIMITS } from '../../core/jobs/create-request';
+import { LIMITS } from '../../core/jobs/limits';
 import { EntryClock, archiveRoom, entryMaxBytes, fetchCap } from './entry-limits';
 import type { EntryOutcome, PausedEntry } from './progress';
 import type { RunControl } from './run-control';
