@@ -3,8 +3,9 @@ import { z } from 'zod';
 /**
  * Every environment variable a handler may read, in one schema. The CDK house
  * Lambda construct types its `environment` prop from this schema, and each
- * handler parses `process.env` with the subset it needs at cold start, so a
- * missing variable fails at synth time or at start-up, never mid-request.
+ * handler parses `process.env` once at cold start with its function's list
+ * (lambdas/function-env.ts), so a missing variable fails at synth time or at
+ * start-up, never mid-request.
  */
 /** A whole number of units in a variable, with its default when unset. */
 const wholeNumber = (fallback: number) =>
@@ -60,14 +61,27 @@ export const envSchema = z.object({
   DOWNLOAD_REQUESTS_PER_MINUTE: wholeNumber(120),
   /** Most time one file may take to fetch, in seconds, across BuildZip runs: `timeout` after it. */
   SOURCE_MAX_FILE_SECONDS: wholeNumber(7200),
+  /** How long a source may send nothing, in milliseconds, before its fetch fails; a deployed stack keeps the default (tests and the local stack shorten it). */
+  SOURCE_IDLE_TIMEOUT_MS: z
+    .string()
+    .regex(/^[1-9]\d*$/, { error: 'must be a whole number above 0' })
+    .default('30000')
+    .transform(Number),
 });
 
 export type Env = z.infer<typeof envSchema>;
 export type EnvName = keyof Env;
 export type EnvInput = z.input<typeof envSchema>;
 
-/** Parses the variables a handler needs; throws at cold start naming what is missing. */
-export function loadEnv<K extends EnvName>(names: readonly K[], source: NodeJS.ProcessEnv = process.env): Pick<Env, K> {
+/**
+ * Variables as loaded: every name listed is a key, an optional one too (its
+ * value may be undefined), so code that needs a variable compiles only with
+ * an environment whose list names it.
+ */
+export type LoadedEnv<K extends EnvName> = { readonly [P in K as P]: Env[P] };
+
+/** Parses the variables a function's spec lists (lambdas/function-env.ts); throws at cold start naming what is missing. */
+export function loadEnv<K extends EnvName>(names: readonly K[], source: NodeJS.ProcessEnv = process.env): LoadedEnv<K> {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const name of names) {
@@ -76,5 +90,5 @@ export function loadEnv<K extends EnvName>(names: readonly K[], source: NodeJS.P
     else problems.push(`${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }
   if (problems.length > 0) throw new Error(`invalid environment: ${problems.join('; ')}`);
-  return out as Pick<Env, K>;
+  return out as LoadedEnv<K>;
 }

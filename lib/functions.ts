@@ -1,5 +1,6 @@
 import { apiOperations } from '../lambdas/core/api/operations';
 import type { EnvName } from '../lambdas/env';
+import { functionEnv, type FunctionEnvName } from '../lambdas/function-env';
 
 /**
  * The one list of zipjobs' Lambda functions and API routes. The CDK stack
@@ -10,7 +11,7 @@ import type { EnvName } from '../lambdas/env';
 export interface FunctionSpec {
   /** Handler module, relative to the repository root. */
   readonly entry: string;
-  /** Environment variables the handler reads (see lambdas/env.ts). */
+  /** Environment variables the handler reads: its list in lambdas/function-env.ts (the schema: lambdas/env.ts). */
   readonly env: readonly EnvName[];
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
@@ -24,57 +25,42 @@ export interface FunctionSpec {
 export const functionSpecs = {
   CreateJob: {
     entry: 'lambdas/handlers/api/create-job.ts',
-    // PUBLIC_BASE_URL, CUSTOM_DOMAINS: a ZipBall's links.
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'STATE_MACHINE_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME', 'PLANS', 'PUBLIC_BASE_URL', 'CUSTOM_DOMAINS'],
+    env: functionEnv.CreateJob,
     timeoutSeconds: 29,
     memoryMb: 512,
     description: 'POST /jobs and POST /v2/zipball: validate, store the manifest and the job, start the workflow',
   },
   CreateUpload: {
     entry: 'lambdas/handlers/api/create-upload.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'PLANS'],
+    env: functionEnv.CreateUpload,
     timeoutSeconds: 29,
     memoryMb: 256,
     description: 'POST /uploads: a presigned PUT (1 h) for a file list too big for a request body, named in POST /jobs as files_from',
   },
   GetJob: {
     entry: 'lambdas/handlers/api/get-job.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN', 'PUBLIC_BASE_URL', 'PLANS'],
+    env: functionEnv.GetJob,
     timeoutSeconds: 29,
     memoryMb: 512,
     description: 'GET /jobs/{id}: the job with its ZIPs and signed download links; GET /jobs/{id}/errors and /files: pages of its long lists',
   },
   ListJobs: {
     entry: 'lambdas/handlers/api/list-jobs.ts',
-    // TOKEN_SECRET_ARN: cursors are signed with a key derived from the token keys.
-    env: ['TABLE_NAME', 'TOKEN_SECRET_ARN', 'PLANS'],
+    env: functionEnv.ListJobs,
     timeoutSeconds: 29,
     memoryMb: 512,
     description: "GET /jobs: a page of the tenant's jobs, newest first, with a signed cursor to the next",
   },
   RetryJob: {
     entry: 'lambdas/handlers/api/retry-job.ts',
-    env: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'EVENT_BUS_NAME', 'PLANS'],
+    env: functionEnv.RetryJob,
     timeoutSeconds: 29,
     memoryMb: 256,
     description: 'POST /jobs/{id}/retry: move a failed job back to pending and start its next run',
   },
   Download: {
     entry: 'lambdas/handlers/api/download.ts',
-    // PLANS: stream downloads count against the plan's quota; ALLOW_PRIVATE_ADDRESSES and SOURCE_*: stored ZIPs in tenant buckets, and stream downloads fetch sources.
-    // DOWNLOAD_REQUESTS_PER_MINUTE: each download link's rate.
-    env: [
-      'TABLE_NAME',
-      'BUCKET_NAME',
-      'TOKEN_SECRET_ARN',
-      'ALLOW_PRIVATE_ADDRESSES',
-      'BUCKET_SECRET_PREFIX',
-      'TENANT_BUCKET_ROLE_ARN',
-      'PLANS',
-      'SOURCE_MIN_BYTES_PER_SECOND',
-      'SOURCE_RATE_WINDOW_SECONDS',
-      'DOWNLOAD_REQUESTS_PER_MINUTE',
-    ],
+    env: functionEnv.Download,
     // A streamed response may last 15 minutes (API Gateway's limit too).
     timeoutSeconds: 900,
     memoryMb: 1024,
@@ -83,14 +69,14 @@ export const functionSpecs = {
   },
   Health: {
     entry: 'lambdas/handlers/api/health.ts',
-    env: [],
+    env: functionEnv.Health,
     timeoutSeconds: 5,
     memoryMb: 128,
     description: 'GET /health',
   },
   Site: {
     entry: 'lambdas/handlers/api/site.ts',
-    env: ['PUBLIC_BASE_URL'],
+    env: functionEnv.Site,
     assets: 'lambdas/dashboard',
     timeoutSeconds: 10,
     memoryMb: 256,
@@ -98,53 +84,42 @@ export const functionSpecs = {
   },
   Prepare: {
     entry: 'lambdas/handlers/workflow/prepare.ts',
-    // PLANS: a stream archive may be no larger than its plan allows; BUCKET_SECRET_PREFIX, TENANT_BUCKET_ROLE_ARN: stored objects are resolved in tenants' buckets.
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME', 'PLANS', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],
+    env: functionEnv.Prepare,
     timeoutSeconds: 900,
     memoryMb: 1024,
     description: "Workflow: read the manifest, resolve stored objects (folders, versions), pack files into bins, write the bins list, create the ZIP records",
   },
   BuildZip: {
     entry: 'lambdas/handlers/workflow/build-zip.ts',
-    env: [
-      'TABLE_NAME',
-      'BUCKET_NAME',
-      'ALLOW_PRIVATE_ADDRESSES',
-      'BUCKET_SECRET_PREFIX',
-      'TENANT_BUCKET_ROLE_ARN',
-      'SOURCE_MIN_BYTES_PER_SECOND',
-      'SOURCE_RATE_WINDOW_SECONDS',
-      'SOURCE_MAX_FILE_SECONDS',
-    ],
+    env: functionEnv.BuildZip,
     timeoutSeconds: 900,
     memoryMb: 1769,
     description: "Workflow: stream one bin of sources (URLs, stored objects) into a ZIP in S3 (the service's bucket or a tenant's)",
   },
   MarkZipFailed: {
     entry: 'lambdas/handlers/workflow/mark-zip-failed.ts',
-    // BUCKET_NAME: the checkpoint, naming the upload of a ZIP bound for a tenant's bucket, which it aborts.
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],
+    env: functionEnv.MarkZipFailed,
     timeoutSeconds: 30,
     memoryMb: 256,
     description: "Workflow: record a ZIP that could not be built, aborting its upload in a tenant's bucket",
   },
   Finalize: {
     entry: 'lambdas/handlers/workflow/finalize.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'EVENT_BUS_NAME'],
+    env: functionEnv.Finalize,
     timeoutSeconds: 60,
     memoryMb: 512,
     description: 'Workflow: aggregate the ZIPs into the job status, totals and errors',
   },
   MarkFailed: {
     entry: 'lambdas/handlers/workflow/mark-failed.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'EVENT_BUS_NAME'],
+    env: functionEnv.MarkFailed,
     timeoutSeconds: 30,
     memoryMb: 256,
     description: 'Workflow: record a job-level fault so that no job stays unfinished',
   },
   Notify: {
     entry: 'lambdas/handlers/workflow/notify.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN', 'API_BASE_URL', 'ALLOW_PRIVATE_ADDRESSES'],
+    env: functionEnv.Notify,
     // One POST of at most 15 s, plus reading the job.
     timeoutSeconds: 60,
     memoryMb: 256,
@@ -152,62 +127,61 @@ export const functionSpecs = {
   },
   WorkflowEnded: {
     entry: 'lambdas/handlers/workflow/workflow-ended.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'EVENT_BUS_NAME', 'STATE_MACHINE_ARN'],
+    env: functionEnv.WorkflowEnded,
     timeoutSeconds: 60,
     memoryMb: 256,
     description: 'Rule on workflow executions that end without success: fails the unfinished job and restarts its webhook',
   },
   SweepJobs: {
     entry: 'lambdas/handlers/workflow/sweep-jobs.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'EVENT_BUS_NAME', 'STATE_MACHINE_ARN', 'SWEEP_GRACE_SECONDS'],
+    env: functionEnv.SweepJobs,
     timeoutSeconds: 300,
     memoryMb: 256,
     description: 'Every 15 minutes: ends unfinished jobs whose workflow execution is no longer running (stopped, failed, timed out or missing), as WorkflowEnded would',
   },
   ExpireJobs: {
     entry: 'lambdas/handlers/workflow/expire-jobs.ts',
-    env: ['TABLE_NAME', 'BUCKET_NAME'],
+    env: functionEnv.ExpireJobs,
     timeoutSeconds: 120,
     memoryMb: 256,
     description: "Table stream: deletes an expired job's objects, and its ZIP records when the job record itself expires",
   },
   WebhookSettings: {
     entry: 'lambdas/handlers/api/webhook-settings.ts',
-    env: ['TABLE_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'PLANS'],
+    env: functionEnv.WebhookSettings,
     timeoutSeconds: 29,
     memoryMb: 256,
     description: "GET/PUT /settings/webhook, POST /settings/webhook/rotate: the tenant's default webhook URL and signing secret",
   },
   BucketSettings: {
     entry: 'lambdas/handlers/api/bucket-settings.ts',
-    env: ['TABLE_NAME', 'PLANS', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],
+    env: functionEnv.BucketSettings,
     timeoutSeconds: 29,
     memoryMb: 256,
     description: "GET/PUT/DELETE /settings/buckets/{name}, GET /settings/buckets: the tenant's own buckets, each verified by a probe write",
   },
   Objects: {
     entry: 'lambdas/handlers/api/objects.ts',
-    env: ['TABLE_NAME', 'PLANS', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],
+    env: functionEnv.Objects,
     timeoutSeconds: 29,
     memoryMb: 512,
     description: "GET /objects, GET/PUT /settings/paket: the tenant's paket and its objects, with their ids and versions",
   },
   Schedules: {
     entry: 'lambdas/handlers/api/schedules.ts',
-    env: ['TABLE_NAME', 'PLANS', 'SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DEAD_LETTER_ARN', 'RUN_SCHEDULE_FUNCTION_ARN'],
+    env: functionEnv.Schedules,
     timeoutSeconds: 29,
     memoryMb: 256,
     description: "POST/GET /schedules, GET/PATCH/DELETE /schedules/{id}: the tenant's schedules and their EventBridge Scheduler triggers",
   },
   RunSchedule: {
     entry: 'lambdas/handlers/workflow/run-schedule.ts',
-    // CreateJob's environment: a run is a normal job creation.
-    env: ['TABLE_NAME', 'BUCKET_NAME', 'STATE_MACHINE_ARN', 'ALLOW_PRIVATE_ADDRESSES', 'EVENT_BUS_NAME', 'PLANS'],
+    env: functionEnv.RunSchedule,
     timeoutSeconds: 60,
     memoryMb: 512,
     description: "EventBridge Scheduler target: one run of a schedule, creating a job from its template for the schedule's tenant",
   },
-} as const satisfies Record<string, FunctionSpec>;
+} as const satisfies Record<FunctionEnvName, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionSpecs;
 

@@ -3,11 +3,10 @@ import { secretsCredentialStore } from '../adapters/bucket-credentials';
 import { dynamoBucketStore } from '../adapters/bucket-store';
 import { tenantBucketClients } from '../adapters/tenant-s3';
 import type { BucketAccess } from '../adapters/object-source';
-import { loadEnv } from '../env';
+import type { LoadedEnv } from '../env';
 
 /** Tenants' configured buckets: their records, their keys and S3 clients for them, built once per container. */
-export function tenantBucketDeps() {
-  const env = loadEnv(['TABLE_NAME', 'BUCKET_SECRET_PREFIX', 'ALLOW_PRIVATE_ADDRESSES', 'TENANT_BUCKET_ROLE_ARN']);
+export function tenantBucketDeps(env: LoadedEnv<'TABLE_NAME' | 'BUCKET_SECRET_PREFIX' | 'ALLOW_PRIVATE_ADDRESSES' | 'TENANT_BUCKET_ROLE_ARN'>) {
   const options = {
     allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES === 'true',
     ...(env.TENANT_BUCKET_ROLE_ARN !== undefined && { roleArn: env.TENANT_BUCKET_ROLE_ARN }),

@@ -14,14 +14,14 @@ import { FaultServer } from './support/fault-server';
 import { useLocalApi } from './support/use-local-api';
 
 // Read by the BuildZip handler at its first load: a stalled source fails in 1 s.
-process.env.ZIPJOBS_SOURCE_IDLE_TIMEOUT_MS = '1000';
+process.env.SOURCE_IDLE_TIMEOUT_MS = '1000';
 
 const sources = new FaultServer();
 const api = useLocalApi(sources);
 const scratch = mkdtempSync(join(tmpdir(), 'zipjobs-faults-'));
 
 afterAll(() => {
-  delete process.env.ZIPJOBS_SOURCE_IDLE_TIMEOUT_MS;
+  delete process.env.SOURCE_IDLE_TIMEOUT_MS;
 });
 
 async function run(body: Record<string, unknown>) {

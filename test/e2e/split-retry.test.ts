@@ -4,6 +4,7 @@
  * sources not fetched again); `from_checkpoint: false` probes and packs again.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEnv } from '../../lambdas/env';
 import { storageDeps } from '../../lambdas/handlers/deps';
 import { objectKeys, type BinRef } from '../../lambdas/core/jobs/model';
 import { useLocalApi } from './support/use-local-api';
@@ -15,7 +16,7 @@ const api = useLocalApi(sources);
 let deps: ReturnType<typeof storageDeps>;
 
 // The stack's stand-ins, reached the way the handlers reach them.
-beforeAll(() => void (deps = storageDeps()));
+beforeAll(() => void (deps = storageDeps(loadEnv(['TABLE_NAME', 'BUCKET_NAME', 'EVENT_BUS_NAME']))));
 
 /**
  * A split job of three ZIPs whose middle one fails: its file is missing, so

@@ -115,8 +115,10 @@ describe('log lines of an API request', () => {
     const dynamo = mockClient(DynamoDBDocumentClient);
     dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
     const { apiHandler } = await import('../../lambdas/handlers/http/api-handler');
+    const { apiAccess } = await import('../../lambdas/handlers/api/deps');
+    const { loadEnv } = await import('../../lambdas/env');
     const store = memoryApiKeyStore([{ key_hash: hashApiKey('good-key'), tenant_id: 'acme', plan: 'standard', name: 'k', created_at: '2026-01-01T00:00:00.000Z' }]);
-    const handler = apiHandler(store, async () => {
+    const handler = apiHandler({ ...apiAccess(loadEnv(['TABLE_NAME', 'PLANS'])), keys: store }, async () => {
       throw new Error('a fault of ours');
     });
     const event = { httpMethod: 'GET', resource: '/jobs/{id}', path: '/jobs/j-7', pathParameters: { id: 'j-7' }, headers: { 'X-API-Key': 'good-key' } } as unknown as APIGatewayProxyEvent;

@@ -1,6 +1,10 @@
 /** How BuildZip and stream downloads read sources: the minimum rate comes from SOURCE_* (on by default, 0 turns it off). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { sourceFetchOptions } from '../../lambdas/handlers/deps';
+import { loadEnv } from '../../lambdas/env';
+import { SOURCE_FETCH_ENV, sourceFetchOptions as fetchOptionsOf } from '../../lambdas/handlers/deps';
+
+/** The options as a handler gets them: its environment loaded, then passed in. */
+const sourceFetchOptions = () => fetchOptionsOf(loadEnv(SOURCE_FETCH_ENV));
 
 const saved = { ...process.env };
 afterEach(() => {

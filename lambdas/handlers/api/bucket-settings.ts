@@ -1,16 +1,16 @@
-import { dynamoClient } from '../../adapters/aws-clients';
 import { probeWrite, tenantS3Client } from '../../adapters/tenant-s3';
 import type { BucketCredentials, TenantBucket } from '../../core/buckets/model';
 import { NotFoundError } from '../../core/errors';
 import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import { deleteBucket, getBucket, listBuckets, putBucket } from '../../usecases/bucket-settings';
 import { apiHandler } from '../http/api-handler';
 import { success } from '../http/responses';
 import { tenantBucketDeps } from '../tenant-buckets';
-import { apiKeys } from './deps';
+import { apiAccess } from './deps';
 
-const env = loadEnv(['TABLE_NAME']);
-const tenantBuckets = tenantBucketDeps();
+const env = loadEnv(functionEnv.BucketSettings);
+const tenantBuckets = tenantBucketDeps(env);
 const deps = {
   ...tenantBuckets,
   allowPrivateAddresses: tenantBuckets.s3Options.allowPrivateAddresses,
@@ -26,7 +26,7 @@ const deps = {
 };
 
 /** `/settings/buckets` and `/settings/buckets/{name}`: one small function for the four routes. */
-export const handler = apiHandler(apiKeys(), async ({ event, body, tenant }) => {
+export const handler = apiHandler(apiAccess(env), async ({ event, body, tenant }) => {
   const name = event.pathParameters?.name ?? '';
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'GET /settings/buckets':

@@ -5,6 +5,7 @@ import type { ZipLocation } from '../../core/buckets/model';
 import { InvalidTokenError } from '../../core/errors';
 import { parsePlans, planNamed } from '../../core/plans';
 import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import { admitDownload } from '../../usecases/admit-request';
 import { presignZip, resolveToken } from '../../usecases/read-job';
 import { streamDownload } from '../../usecases/stream-download';
@@ -14,13 +15,13 @@ import { objectSourceChecker, objectSourceOpener } from '../../adapters/object-s
 import { tenantBucketDeps, tenantBucketResolver } from '../tenant-buckets';
 import { signingKeys, sourceFetchOptions, storageDeps } from './deps';
 
-const env = loadEnv(['TABLE_NAME', 'PLANS', 'DOWNLOAD_REQUESTS_PER_MINUTE']);
+const env = loadEnv(functionEnv.Download);
 const plans = parsePlans(env.PLANS);
-const tenant = tenantBucketDeps();
+const tenant = tenantBucketDeps(env);
 const usage = dynamoUsageStore(dynamoClient(), env.TABLE_NAME);
 const deps = {
-  ...storageDeps(),
-  signingKeys: signingKeys(),
+  ...storageDeps(env),
+  signingKeys: signingKeys(env),
   presignInTenantBucket: async (tenantId: string, location: ZipLocation, filename: string, expiresInSeconds: number, method: 'GET' | 'HEAD') => {
     const bucket = await tenant.buckets.get(tenantId, location.bucket_name);
     if (!bucket) throw new InvalidTokenError(`token: the bucket "${location.bucket_name}" is no longer configured`);
@@ -30,7 +31,7 @@ const deps = {
   // No API key, so no tenant's rate: each link has a rate of its own.
   admit: (link: string) => admitDownload(usage, link, env.DOWNLOAD_REQUESTS_PER_MINUTE, Date.now()),
   planOf: (job: { plan?: string }) => planNamed(job.plan ?? '', plans),
-  fetch: sourceFetchOptions(),
+  fetch: sourceFetchOptions(env),
   objects: { open: objectSourceOpener(tenantBucketResolver(tenant)), check: objectSourceChecker(tenantBucketResolver(tenant)) },
 };
 

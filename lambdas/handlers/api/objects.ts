@@ -4,14 +4,15 @@ import { dynamoObjectIdStore } from '../../adapters/object-id-store';
 import { dynamoPaketStore } from '../../adapters/paket-store';
 import { NotFoundError } from '../../core/errors';
 import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import { getPaket, listObjects, putPaket } from '../../usecases/objects';
 import { apiHandler } from '../http/api-handler';
 import { success } from '../http/responses';
 import { tenantBucketDeps, tenantBucketResolver } from '../tenant-buckets';
-import { apiKeys } from './deps';
+import { apiAccess } from './deps';
 
-const env = loadEnv(['TABLE_NAME']);
-const tenantBuckets = tenantBucketDeps();
+const env = loadEnv(functionEnv.Objects);
+const tenantBuckets = tenantBucketDeps(env);
 const deps = {
   pakets: dynamoPaketStore(dynamoClient(), env.TABLE_NAME),
   buckets: tenantBuckets.buckets,
@@ -22,7 +23,7 @@ const deps = {
 };
 
 /** `GET /objects`, `GET /settings/paket`, `PUT /settings/paket`. */
-export const handler = apiHandler(apiKeys(), async ({ event, body, tenant }) => {
+export const handler = apiHandler(apiAccess(env), async ({ event, body, tenant }) => {
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'GET /objects':
       return success(200, await listObjects(deps, tenant.id, event.queryStringParameters ?? {}));

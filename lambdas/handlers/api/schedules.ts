@@ -4,12 +4,13 @@ import { dynamoScheduleStore } from '../../adapters/schedule-store';
 import { eventBridgeScheduleTrigger } from '../../adapters/scheduler';
 import { NotFoundError } from '../../core/errors';
 import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import { createSchedule, deleteSchedule, getSchedule, listSchedules, updateSchedule } from '../../usecases/schedules';
 import { apiHandler } from '../http/api-handler';
 import { success } from '../http/responses';
-import { apiKeys } from './deps';
+import { apiAccess } from './deps';
 
-const env = loadEnv(['TABLE_NAME', 'SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DEAD_LETTER_ARN', 'RUN_SCHEDULE_FUNCTION_ARN']);
+const env = loadEnv(functionEnv.Schedules);
 const store = dynamoJobStore(dynamoClient(), env.TABLE_NAME);
 const deps = {
   schedules: dynamoScheduleStore(dynamoClient(), env.TABLE_NAME),
@@ -24,7 +25,7 @@ const deps = {
 };
 
 /** `/schedules` and `/schedules/{id}`: one small function for the five routes. */
-export const handler = apiHandler(apiKeys(), async ({ event, body, tenant }) => {
+export const handler = apiHandler(apiAccess(env), async ({ event, body, tenant }) => {
   const id = event.pathParameters?.id ?? '';
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'POST /schedules':

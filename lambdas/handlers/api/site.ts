@@ -6,12 +6,13 @@ import { apiOperations } from '../../core/api/operations';
 import { openApiDocument } from '../../core/api/openapi';
 import { NotFoundError } from '../../core/errors';
 import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { publicHandler } from '../http/api-handler';
 import { json } from '../http/responses';
 import { baseUrl } from './base-url';
 
-const { PUBLIC_BASE_URL } = loadEnv(['PUBLIC_BASE_URL']);
+const { PUBLIC_BASE_URL } = loadEnv(functionEnv.Site);
 
 /**
  * The dashboard's files: next to the bundle when deployed (the function's

@@ -5,10 +5,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiKeyFromHeaders, hashApiKey } from '../../core/api-keys';
 import { MAX_BODY_BYTES } from '../../core/api/limits';
 import { InvalidRequestError, PayloadTooLargeError, ServiceError, ServiceUnavailableError, UnauthorizedError } from '../../core/errors';
-import { parsePlans, planNamed, type Plan } from '../../core/plans';
-import { dynamoClient } from '../../adapters/aws-clients';
-import { dynamoUsageStore, type UsageStore } from '../../adapters/usage-store';
-import { loadEnv } from '../../env';
+import { planNamed, type Plan } from '../../core/plans';
+import type { UsageStore } from '../../adapters/usage-store';
 import type { ApiKeyStore } from '../../adapters/api-key-store';
 import { log, logger } from '../../adapters/log';
 import { publishMetrics } from '../../adapters/metrics';
@@ -32,6 +30,13 @@ export interface ApiRequest {
 
 type Route = (request: ApiRequest) => Promise<APIGatewayProxyResult>;
 
+/** What every keyed route checks before its own work: the caller's key, its tenant's plan, the plan's request rate. */
+export interface ApiAccess {
+  readonly keys: Pick<ApiKeyStore, 'getApiKey'>;
+  readonly plans: readonly Plan[];
+  readonly usage: UsageStore;
+}
+
 function lowerCaseHeaders(event: APIGatewayProxyEvent): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? undefined]));
 }
@@ -49,18 +54,13 @@ function parseBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-async function authenticate(store: Pick<ApiKeyStore, 'getApiKey'>, headers: Record<string, string | undefined>): Promise<Tenant> {
+async function authenticate(access: ApiAccess, headers: Record<string, string | undefined>): Promise<Tenant> {
   const key = apiKeyFromHeaders(headers);
   if (!key) throw new UnauthorizedError('missing API key: send X-API-Key or Authorization: Bearer');
-  const record = await store.getApiKey(hashApiKey(key));
+  const record = await access.keys.getApiKey(hashApiKey(key));
   if (!record || record.revoked_at) throw new UnauthorizedError('unknown API key');
-  return { id: record.tenant_id, plan: planNamed(record.plan, plans()) };
+  return { id: record.tenant_id, plan: planNamed(record.plan, access.plans) };
 }
-
-let planList: Plan[] | undefined;
-const plans = () => (planList ??= parsePlans(loadEnv(['PLANS']).PLANS));
-let usageStore: UsageStore | undefined;
-const usage = () => (usageStore ??= dynamoUsageStore(dynamoClient(), loadEnv(['TABLE_NAME']).TABLE_NAME));
 
 const errorEnvelope: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
   onError: async (request) => {
@@ -105,7 +105,7 @@ const jobIdOf = (event: APIGatewayProxyEvent) => (event.resource?.startsWith('/j
  * Wraps a route: parses the body, resolves the API key to a tenant, and maps
  * every error to the envelope in one place.
  */
-export function apiHandler(store: Pick<ApiKeyStore, 'getApiKey'>, route: Route) {
+export function apiHandler(access: ApiAccess, route: Route) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>(timeouts)
     .use(logContext())
     .use(traceSegment())
@@ -114,12 +114,12 @@ export function apiHandler(store: Pick<ApiKeyStore, 'getApiKey'>, route: Route) 
     .handler(async (event) => {
       const headers = lowerCaseHeaders(event);
       const body = parseBody(event);
-      const tenant = await authenticate(store, headers);
+      const tenant = await authenticate(access, headers);
       const keys = { tenant: tenant.id, job_id: jobIdOf(event) };
       log.appendKeys(keys);
       annotate(keys);
       // The plan's requests per minute, per tenant (API Gateway's stage throttling guards the whole API).
-      await admitRequest(usage(), tenant, Date.now());
+      await admitRequest(access.usage, tenant, Date.now());
       return route({ event, headers, body, tenant });
     });
 }

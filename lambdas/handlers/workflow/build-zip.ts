@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { s3Client } from '../../adapters/aws-clients';
 import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import { budgetFromRemaining } from '../../usecases/budget';
 import { BUILD_ZIP_MARGIN_MS, buildZip, type BuildZipDeps } from '../../usecases/build-zip';
 import { sourceFetchOptions, storageDeps } from '../deps';
@@ -12,14 +13,14 @@ import { multipartZipSinks } from './zip-sinks';
 import { tenantZipTargets } from './zip-targets';
 import { invocation } from '../invocation';
 
-const env = loadEnv(['BUCKET_NAME', 'SOURCE_MAX_FILE_SECONDS']);
-const storage = storageDeps();
-const tenantBuckets = tenantBucketDeps();
+const env = loadEnv(functionEnv.BuildZip);
+const storage = storageDeps(env);
+const tenantBuckets = tenantBucketDeps(env);
 const deps: BuildZipDeps = {
   ...storage,
   sinks: multipartZipSinks({ s3: s3Client(), bucket: env.BUCKET_NAME }, tenantZipTargets(storage.store, tenantBuckets)),
   // Stored objects (`s3://` entries) are read from the tenant's own buckets.
-  sources: entrySources(sourceFetchOptions(), objectSourceOpener(tenantBucketResolver(tenantBuckets))),
+  sources: entrySources(sourceFetchOptions(env), objectSourceOpener(tenantBucketResolver(tenantBuckets))),
   maxFileMs: env.SOURCE_MAX_FILE_SECONDS * 1000,
 };
 const input = jobInput.extend({ zip: zipRef });

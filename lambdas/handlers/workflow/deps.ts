@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { dynamoClient } from '../../adapters/aws-clients';
 import { dynamoUsageStore } from '../../adapters/usage-store';
 import { dynamoWebhookStore } from '../../adapters/webhook-store';
-import { loadEnv } from '../../env';
+import type { LoadedEnv } from '../../env';
 import type { WorkflowEndedDeps } from '../../usecases/workflow-ended';
 import { sourceRequestOptions, storageDeps, workflowStarter } from '../deps';
 
@@ -14,7 +14,7 @@ export const zipRef = z.object({ zip_id: z.string().min(1), sequence: z.number()
 export const stepError = z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional();
 
 /** What ends a job whose run is over (WorkflowEnded, the sweeper): the stores, the webhook deliveries, usage, and starting the notification. */
-export function workflowEndedDeps(): WorkflowEndedDeps {
-  const table = loadEnv(['TABLE_NAME']).TABLE_NAME;
-  return { ...storageDeps(), workflow: workflowStarter(), webhooks: dynamoWebhookStore(dynamoClient(), table), usage: dynamoUsageStore(dynamoClient(), table) };
+export function workflowEndedDeps(env: LoadedEnv<'TABLE_NAME' | 'BUCKET_NAME' | 'EVENT_BUS_NAME' | 'STATE_MACHINE_ARN'>): WorkflowEndedDeps {
+  const table = env.TABLE_NAME;
+  return { ...storageDeps(env), workflow: workflowStarter(env), webhooks: dynamoWebhookStore(dynamoClient(), table), usage: dynamoUsageStore(dynamoClient(), table) };
 }

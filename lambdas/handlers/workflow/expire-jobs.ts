@@ -2,10 +2,12 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { EXPIRY_SORT_KEY, JOB_SORT_KEY, jobIdOfPartition } from '../../adapters/job-keys';
 import { log } from '../../adapters/log';
 import { deleteExpiredJobObjects } from '../../usecases/expire-job';
+import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import { storageDeps } from '../deps';
 import { invocation } from '../invocation';
 
-const deps = storageDeps();
+const deps = storageDeps(loadEnv(functionEnv.ExpireJobs));
 const store = { ...deps, objects: deps.blobs };
 
 /**

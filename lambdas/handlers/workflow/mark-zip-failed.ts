@@ -1,6 +1,7 @@
 import { s3Client } from '../../adapters/aws-clients';
 import { log } from '../../adapters/log';
 import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import { abandonTenantUpload } from '../../usecases/build-zip/abandon';
 import { markZipFailed } from '../../usecases/workflow/mark-zip-failed';
 import { tenantBucketDeps } from '../tenant-buckets';
@@ -9,10 +10,11 @@ import { multipartZipSinks } from './zip-sinks';
 import { tenantZipTargets } from './zip-targets';
 import { invocation } from '../invocation';
 
-const storage = storageDeps();
+const env = loadEnv(functionEnv.MarkZipFailed);
+const storage = storageDeps(env);
 const deps = {
   ...storage,
-  sinks: multipartZipSinks({ s3: s3Client(), bucket: loadEnv(['BUCKET_NAME']).BUCKET_NAME }, tenantZipTargets(storage.store, tenantBucketDeps())),
+  sinks: multipartZipSinks({ s3: s3Client(), bucket: env.BUCKET_NAME }, tenantZipTargets(storage.store, tenantBucketDeps(env))),
 };
 const input = jobInput.extend({ zip: zipRef, error: stepError });
 

@@ -4,14 +4,15 @@ import { secretSigningKeys } from '../../adapters/signing-keys';
 import { dynamoWebhookStore } from '../../adapters/webhook-store';
 import { postOnce } from '../../core/fetch';
 import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import { notify } from '../../usecases/notify';
 import { jobInput, storageDeps } from './deps';
 import { invocation } from '../invocation';
 
-const env = loadEnv(['TABLE_NAME', 'TOKEN_SECRET_ARN', 'API_BASE_URL', 'ALLOW_PRIVATE_ADDRESSES']);
+const env = loadEnv(functionEnv.Notify);
 const allowPrivateAddresses = env.ALLOW_PRIVATE_ADDRESSES === 'true';
 const deps = {
-  ...storageDeps(),
+  ...storageDeps(env),
   signingKeys: secretSigningKeys(secretsClient(), env.TOKEN_SECRET_ARN),
   webhooks: dynamoWebhookStore(dynamoClient(), env.TABLE_NAME),
   baseUrl: env.API_BASE_URL.replace(/\/+$/, ''),

@@ -3,6 +3,7 @@ import { probe, type ProbeOptions } from '../../core/fetch';
 import type { Job } from '../../core/jobs/model';
 import { parsePlans, planNamed } from '../../core/plans';
 import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import { budgetFromRemaining } from '../../usecases/budget';
 import { PREPARE_MARGIN_MS, prepare } from '../../usecases/workflow/prepare';
 import { dynamoClient } from '../../adapters/aws-clients';
@@ -12,13 +13,13 @@ import { tenantBucketDeps, tenantBucketResolver } from '../tenant-buckets';
 import { jobInput, sourceRequestOptions, storageDeps } from './deps';
 import { invocation } from '../invocation';
 
-const probeOptions: ProbeOptions = sourceRequestOptions();
-const env = loadEnv(['PLANS', 'TABLE_NAME']);
+const env = loadEnv(functionEnv.Prepare);
+const probeOptions: ProbeOptions = sourceRequestOptions(env);
 const plans = parsePlans(env.PLANS);
-const openBucket = tenantBucketResolver(tenantBucketDeps());
+const openBucket = tenantBucketResolver(tenantBucketDeps(env));
 const ids = dynamoObjectIdStore(dynamoClient(), env.TABLE_NAME);
 const deps = {
-  ...storageDeps(),
+  ...storageDeps(env),
   probe: (url: string) => probe(url, probeOptions),
   planOf: (job: Job) => planNamed(job.plan ?? '', plans),
   // Stored objects a job names are resolved in the tenant's own buckets (folders listed, versions looked up).

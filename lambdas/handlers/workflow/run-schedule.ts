@@ -1,33 +1,19 @@
 import { z } from 'zod';
 import { dynamoClient } from '../../adapters/aws-clients';
-import { dynamoPaketStore } from '../../adapters/paket-store';
-import { dynamoObjectIdStore } from '../../adapters/object-id-store';
-import { dynamoBucketStore } from '../../adapters/bucket-store';
-import { dynamoIdempotencyStore } from '../../adapters/idempotency-store';
 import { dynamoScheduleStore } from '../../adapters/schedule-store';
-import { dynamoUsageStore } from '../../adapters/usage-store';
 import { parsePlans } from '../../core/plans';
 import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import { runSchedule } from '../../usecases/schedules';
-import { storageDeps, workflowStarter } from '../api/deps';
+import { createJobDeps } from '../api/deps';
 import { invocation } from '../invocation';
 import { dynamoApiKeyStore } from '../../adapters/api-key-store';
 
-const env = loadEnv(['TABLE_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'PLANS']);
-const storage = storageDeps();
+const env = loadEnv(functionEnv.RunSchedule);
 const deps = {
   schedules: dynamoScheduleStore(dynamoClient(), env.TABLE_NAME),
   // The very deps POST /jobs uses: a run is a normal job creation.
-  createJob: {
-    ...storage,
-    workflow: workflowStarter(),
-    usage: dynamoUsageStore(dynamoClient(), env.TABLE_NAME),
-    idempotency: dynamoIdempotencyStore(dynamoClient(), env.TABLE_NAME),
-    allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES === 'true',
-    buckets: dynamoBucketStore(dynamoClient(), env.TABLE_NAME),
-    pakets: dynamoPaketStore(dynamoClient(), env.TABLE_NAME),
-    ids: dynamoObjectIdStore(dynamoClient(), env.TABLE_NAME),
-  },
+  createJob: createJobDeps(env),
   keys: dynamoApiKeyStore(dynamoClient(), env.TABLE_NAME),
   plans: parsePlans(env.PLANS),
   now: () => new Date(),

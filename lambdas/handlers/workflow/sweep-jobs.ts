@@ -4,14 +4,15 @@ import { sfnExecutionLookup } from '../../adapters/executions';
 import { log } from '../../adapters/log';
 import { dynamoUnfinishedJobs } from '../../adapters/unfinished-jobs';
 import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import { budgetFromRemaining } from '../../usecases/budget';
 import { sweepJobs } from '../../usecases/sweep-jobs';
 import { invocation } from '../invocation';
 import { workflowEndedDeps } from './deps';
 
-const env = loadEnv(['TABLE_NAME', 'STATE_MACHINE_ARN', 'SWEEP_GRACE_SECONDS']);
+const env = loadEnv(functionEnv.SweepJobs);
 const deps = {
-  ...workflowEndedDeps(),
+  ...workflowEndedDeps(env),
   unfinished: dynamoUnfinishedJobs(dynamoClient(), env.TABLE_NAME),
   executions: sfnExecutionLookup(sfnClient(), env.STATE_MACHINE_ARN),
   graceMs: env.SWEEP_GRACE_SECONDS * 1000,

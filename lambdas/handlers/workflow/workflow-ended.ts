@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { log } from '../../adapters/log';
+import { loadEnv } from '../../env';
+import { functionEnv } from '../../function-env';
 import { workflowEnded } from '../../usecases/workflow-ended';
 import { jobInput, workflowEndedDeps } from './deps';
 import { invocation } from '../invocation';
 
-const deps = workflowEndedDeps();
+const deps = workflowEndedDeps(loadEnv(functionEnv.WorkflowEnded));
 
 /** EventBridge's "Step Functions Execution Status Change", as the stack's rule lets it through. */
 const event = z.object({
