@@ -59,6 +59,8 @@ export const PART_BYTES = 10 * MiB;
 export const BUILD_RUN_SECONDS = 840;
 /** BuildZip checks every 5 s that it still owns its ZIP (one GetItem). */
 const OWNER_CHECK_SECONDS = 5;
+/** BuildZip writes its ZIP's progress at most once a second (one UpdateItem). */
+const PROGRESS_SECONDS = 1;
 /** An entry-name record (`[index, "name"]`) in the ZIP's name list, bytes; the list is written in 256 KiB items. */
 const NAME_RECORD_BYTES = 40;
 const NAME_CHUNK_BYTES = 256 * 1024;
@@ -162,10 +164,11 @@ export function jobUsage(shape: JobShape, a: CostAssumptions): JobUsage {
   read('Query', 2);
   write('BatchWriteItem', Math.ceil(zips / BATCH), zips);
   write('UpdateItem', 2);
-  // BuildZip, per ZIP: the job and an owner check every 5 s; the ZIP processing (its upload id), done; its names.
+  // BuildZip, per ZIP: the job and an owner check every 5 s; its ZIP's progress (after an entry, at most once a
+  // second; once more at the end of each run), the ZIP done; its entry names.
   read('GetItem', zips * runsPerZip + zips * Math.floor(buildSeconds / OWNER_CHECK_SECONDS));
   read('Query', zips * 2);
-  write('UpdateItem', zips * (multipart ? 3 : 2));
+  write('UpdateItem', zips * (runsPerZip + 1 + Math.min(Math.ceil(filesPerZip), Math.floor(buildSeconds / PROGRESS_SECONDS))));
   write('BatchWriteItem', zips * Math.ceil(nameChunks / BATCH), zips * Math.ceil((filesPerZip * NAME_RECORD_BYTES) / 1024));
   // Finalize: the job and its ZIPs; the status and totals, each ZIP's link and expiry, the marker removed.
   read('GetItem', 1);
@@ -191,8 +194,8 @@ export function jobUsage(shape: JobShape, a: CostAssumptions): JobUsage {
     dynamoReadUnits: readUnits,
     dynamoWriteUnits: writeUnits,
     apiRequests: 1 + a.statusReads + downloads,
-    // job.created, job.completed
-    busEvents: 2,
+    // A "Job Status Changed" event per status the job takes: (preparing, for a split job,) pending, processing, completed.
+    busEvents: split ? 4 : 3,
     storageGbMonths: (gb * a.storedDays) / 30,
     egressGb: gb * a.downloadsPerZip,
   };

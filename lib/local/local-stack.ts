@@ -23,6 +23,7 @@ import { LocalTtlStream, matchesPattern } from './ttl-stream';
 import { LocalScheduler } from './scheduler';
 import { LocalScheduledRules } from './scheduled-rules';
 import { installInvokeStore } from './invoke-store';
+import { LocalUsage } from './usage';
 import {
   functionsByLogicalId,
   localFunctionArn,
@@ -73,6 +74,8 @@ export interface LocalStack {
   readonly scheduler: LocalScheduler;
   /** The stack's scheduled rules (the sweeper), firing every `sweepIntervalMs`; `fireAll()` fires them now. */
   readonly scheduledRules: LocalScheduledRules;
+  /** Lambda invocations, state transitions, S3 and DynamoDB requests since start (or `reset()`): what AWS would bill. */
+  readonly usage: LocalUsage;
   /** Stops serving; running executions are journalled and resume on the next start. */
   close(): Promise<void>;
 }
@@ -133,6 +136,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const dynamoPort = await listen(dynamo, 0);
   const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dataDir, 's3') });
   const { port: s3Port } = await s3rver.run();
+  const usage = new LocalUsage();
+  usage.watchDynamoDb(dynamo);
+  usage.watchS3(s3rver.httpServer);
 
   const secret = tokenSecret(dataDir);
   let stepFunctions: LocalStepFunctions | undefined;
@@ -216,7 +222,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const timeoutMs = options.lambdaTimeoutsMs?.[name] ?? functionSpecs[name].timeoutSeconds * 1000;
     const { handler } = await load(name);
     const context = lambdaContext(name, timeoutMs);
-    return inInvocation(context.awsRequestId, () => handler(payload, context));
+    return usage.invocation(name, () => inInvocation(context.awsRequestId, () => handler(payload, context)));
   };
 
   const lambdas = new Map<string, LocalLambda>();
@@ -264,7 +270,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         streaming: true,
         handle: (event, responseStream) => {
           const context = lambdaContext(route.fn, timeoutMs);
-          return inInvocation(context.awsRequestId, () => handler(event, responseStream, context));
+          return usage.invocation(route.fn, () => inInvocation(context.awsRequestId, () => handler(event, responseStream, context)));
         },
       };
     }
@@ -304,6 +310,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     onExecutionError: (name, error) => console.error(`execution ${name} failed:`, error),
     waitTimeOverrides: options.waitTimeOverridesMs,
     timeoutSeconds: options.executionTimeoutSeconds,
+    usage,
     onExecutionEnded: (detail) =>
       emit(busEvent('aws.states', 'Step Functions Execution Status Change', { ...detail }, [detail.executionArn])),
   });
@@ -319,6 +326,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     events: bus.events,
     scheduler,
     scheduledRules,
+    usage,
     async close() {
       rmSync(join(dataDir, 'endpoints.json'), { force: true });
       await scheduledRules.stop();

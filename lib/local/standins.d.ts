@@ -11,6 +11,7 @@ declare module 'dynalite' {
 }
 
 declare module 's3rver' {
+  import type { Server } from 'node:http';
   interface S3rverOptions {
     port?: number;
     address?: string;
@@ -22,5 +23,7 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
+    /** The HTTP server, once `run()` has resolved. */
+    readonly httpServer: Server;
   }
 }

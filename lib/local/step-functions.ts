@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import { AwsServiceError } from './aws-json-services';
-import { rewriteDistributedMaps, taskStates, type StatesDefinition } from './state-machine-definition';
+import { ITEM_READER_SUFFIX, rewriteDistributedMaps, taskStates, type StatesDefinition } from './state-machine-definition';
+import { distributedMapNames, type LocalUsage } from './usage';
 
 // aws-local-stepfunctions uses Promise.withResolvers (Node 22+).
 const promiseCtor = Promise as unknown as { withResolvers?: () => unknown };
@@ -33,6 +34,8 @@ export interface LocalStepFunctionsOptions {
   readonly timeoutSeconds?: number;
   /** Told of every execution that ends, with the detail EventBridge's "Step Functions Execution Status Change" carries. */
   readonly onExecutionEnded?: (detail: ExecutionStatusChange) => Promise<void>;
+  /** Counts every execution's state transitions. */
+  readonly usage?: LocalUsage;
 }
 
 type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -74,11 +77,13 @@ export class LocalStepFunctions {
   private readonly running = new Set<Promise<void>>();
   private readonly aborts = new Map<string, () => void>();
   private readonly lost = new WeakSet<Execution>();
+  private readonly distributedMaps: ReadonlySet<string>;
 
   constructor(
     definition: StatesDefinition,
     private readonly options: LocalStepFunctionsOptions,
   ) {
+    this.distributedMaps = distributedMapNames(definition);
     const local = rewriteDistributedMaps(definition);
     if (options.timeoutSeconds !== undefined) local.TimeoutSeconds = options.timeoutSeconds;
     for (const [name, state] of taskStates(local)) {
@@ -181,6 +186,7 @@ export class LocalStepFunctions {
           overrides: { taskResourceLocalHandlers: this.overrides, waitTimeOverrides: { ...this.options.waitTimeOverrides } },
         });
         this.aborts.set(execution.name, run.abort);
+        void this.options.usage?.transitions(run.eventLogs, this.distributedMaps, (state) => state.endsWith(ITEM_READER_SUFFIX));
         execution.output = JSON.stringify(await run.result);
         execution.status = 'SUCCEEDED';
       } catch (error) {

@@ -1,0 +1,139 @@
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+
+/**
+ * What the local stack did, counted the way AWS bills it: Lambda invocations
+ * per function, Step Functions state transitions, S3 and DynamoDB requests by
+ * operation. Counted where the work is received (the invoker, the state
+ * machine runner, the stand-ins' HTTP servers), so it holds whichever process
+ * runs a handler. `docs/COSTS.md` compares these counts with the cost model.
+ */
+export interface LocalUsageCounts {
+  readonly invocations: Readonly<Record<string, number>>;
+  /** Wall time of those invocations, per function, ms (Lambda bills duration × memory). */
+  readonly durationMs: Readonly<Record<string, number>>;
+  /** Billed state transitions: states entered and retried, plus one per Distributed Map child execution. */
+  readonly transitions: number;
+  readonly s3: Readonly<Record<string, number>>;
+  readonly dynamodb: Readonly<Record<string, number>>;
+}
+
+/** The state-machine runner's events this counter reads (aws-local-stepfunctions' event log). */
+export interface StateEvent {
+  readonly type: string;
+  readonly state?: { readonly name: string };
+  readonly parentState?: { readonly name: string };
+}
+
+const bump = (counts: Record<string, number>, key: string) => {
+  counts[key] = (counts[key] ?? 0) + 1;
+};
+
+export class LocalUsage {
+  private invocations: Record<string, number> = {};
+  private durationMs: Record<string, number> = {};
+  private transitionCount = 0;
+  private s3: Record<string, number> = {};
+  private dynamodb: Record<string, number> = {};
+
+  /** Counts one invocation of `fn` and adds its duration. */
+  async invocation<T>(fn: string, run: () => Promise<T>): Promise<T> {
+    bump(this.invocations, fn);
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.durationMs[fn] = (this.durationMs[fn] ?? 0) + (performance.now() - started);
+    }
+  }
+
+  /**
+   * Counts an execution's transitions from its event log. `distributedMaps`:
+   * the Maps that run child executions on AWS (each child start is a
+   * transition there); `synthetic`: states the local runner adds, which AWS has not.
+   */
+  async transitions(events: AsyncIterable<StateEvent>, distributedMaps: ReadonlySet<string>, synthetic: (state: string) => boolean): Promise<void> {
+    for await (const event of events) {
+      if ((event.type === 'StateEntered' || event.type === 'StateRetried') && !synthetic(event.state!.name)) this.transitionCount++;
+      else if (event.type === 'MapIterationStarted' && distributedMaps.has(event.parentState!.name)) this.transitionCount++;
+    }
+  }
+
+  /** Counts every request the stand-in S3 server receives, by operation. */
+  watchS3(server: Server): void {
+    server.on('request', (req: IncomingMessage) => bump(this.s3, s3Operation(req.method ?? 'GET', req.url ?? '/', req.headers)));
+  }
+
+  /** Counts every request the stand-in DynamoDB server receives, by operation. */
+  watchDynamoDb(server: Server): void {
+    server.on('request', (req: IncomingMessage) => bump(this.dynamodb, dynamoDbOperation(req.headers)));
+  }
+
+  counts(): LocalUsageCounts {
+    return { invocations: { ...this.invocations }, durationMs: { ...this.durationMs }, transitions: this.transitionCount, s3: { ...this.s3 }, dynamodb: { ...this.dynamodb } };
+  }
+
+  reset(): void {
+    this.invocations = {};
+    this.durationMs = {};
+    this.transitionCount = 0;
+    this.s3 = {};
+    this.dynamodb = {};
+  }
+}
+
+/** DynamoDB's operation: the JSON protocol names it in `X-Amz-Target` (`DynamoDB_20120810.PutItem`). */
+export function dynamoDbOperation(headers: IncomingHttpHeaders): string {
+  const target = String(headers['x-amz-target'] ?? '');
+  return target.slice(target.indexOf('.') + 1) || 'Unknown';
+}
+
+/**
+ * S3's operation from a path-style request (`/bucket/key?query`), as the SDK
+ * sends it to a local endpoint: the method, whether a key is named, and the
+ * sub-resource in the query.
+ */
+export function s3Operation(method: string, url: string, headers: IncomingHttpHeaders): string {
+  const parsed = new URL(url, 'http://s3.local');
+  const query = parsed.searchParams;
+  const [, , ...key] = parsed.pathname.split('/');
+  const hasKey = key.join('/') !== '';
+  const copy = headers['x-amz-copy-source'] !== undefined;
+  switch (method.toUpperCase()) {
+    case 'PUT':
+      if (!hasKey) return 'CreateBucket';
+      if (query.has('partNumber') && query.has('uploadId')) return copy ? 'UploadPartCopy' : 'UploadPart';
+      if (query.has('tagging')) return 'PutObjectTagging';
+      return copy ? 'CopyObject' : 'PutObject';
+    case 'POST':
+      if (query.has('uploads')) return 'CreateMultipartUpload';
+      if (query.has('uploadId')) return 'CompleteMultipartUpload';
+      if (query.has('delete')) return 'DeleteObjects';
+      return 'PostObject';
+    case 'DELETE':
+      if (query.has('uploadId')) return 'AbortMultipartUpload';
+      return hasKey ? 'DeleteObject' : 'DeleteBucket';
+    case 'HEAD':
+      return hasKey ? 'HeadObject' : 'HeadBucket';
+    default:
+      if (hasKey) {
+        if (query.has('uploadId')) return 'ListParts';
+        if (query.has('tagging')) return 'GetObjectTagging';
+        return 'GetObject';
+      }
+      if (query.has('uploads')) return 'ListMultipartUploads';
+      if (query.has('versions')) return 'ListObjectVersions';
+      return query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
+  }
+}
+
+/** The Maps of a definition that read their items with an ItemReader: Distributed Maps, whose children are executions on AWS. */
+export function distributedMapNames(machine: { States: Record<string, Record<string, unknown>> }): Set<string> {
+  const names = new Set<string>();
+  for (const [name, state] of Object.entries(machine.States)) {
+    if (state.Type !== 'Map') continue;
+    if (state.ItemReader) names.add(name);
+    const inner = (state.ItemProcessor ?? state.Iterator) as { States: Record<string, Record<string, unknown>> } | undefined;
+    if (inner) for (const nested of distributedMapNames(inner)) names.add(nested);
+  }
+  return names;
+}
