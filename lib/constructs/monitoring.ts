@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import type { FunctionName } from '../functions';
 import type { HouseFunction } from './house-function';
 import { workflowFunctionNames } from './workflow';
+import { costWidgets } from './cost-widgets';
 import { METRIC_NAMES } from '../../lambdas/core/metrics';
 
 /** Alarm thresholds, each counted over one 5-minute period; an alarm fires at or above its threshold. */
@@ -237,6 +238,7 @@ export class Monitoring extends Construct {
         height: 6,
       }),
     );
+    for (const row of costWidgets({ stateMachine, api, functions, metrics })) dashboard.addWidgets(...row);
     return dashboard;
   }
 }

@@ -116,4 +116,20 @@ describe('alarms and dashboard', () => {
     expect(body).toContain(`"ApiName","${apiName}"`);
     expect(alarmOn(template, '5XXError').Dimensions).toEqual([{ Name: 'ApiName', Value: apiName }]);
   });
+
+  it('has the cost drivers as totals over the time range: GB zipped, files, ZIPs, jobs, GB-seconds at each function\'s memory', () => {
+    const parts = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody['Fn::Join'][1] as unknown[];
+    const body = parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
+    const widgets = (JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'ref')).join('')) as { widgets: { type: string; properties: Record<string, any> }[] }).widgets;
+    const totals = widgets.filter((w) => w.properties.setPeriodToTimeRange === true).map((w) => w.properties.title);
+    expect(totals).toEqual(['GB zipped', 'Files fetched', 'ZIPs built', 'Jobs completed', 'Stream GB sent', 'Jobs created', 'Lambda GB-seconds', 'BuildZip GB-seconds', 'Workflow executions', 'API requests']);
+    expect(body).toContain('{"label":"GB zipped","expression":"bytes / 1073741824"');
+    expect(body).toContain('["zipjobs","ZipsBuilt","service","zipjobs"');
+    const names = Object.keys(functionSpecs) as (keyof typeof functionSpecs)[];
+    const all = names.map((name, i) => `FILL(d${i}, 0) * ${functionSpecs[name].memoryMb / 1024} / 1000`).join(' + ');
+    expect(body).toContain(`{"label":"GB-s, all functions","expression":"${all}"`);
+    const build = names.indexOf('BuildZip');
+    expect(body).toContain(`{"label":"GB-s, BuildZip","expression":"FILL(d${build}, 0) * ${1769 / 1024} / 1000"`);
+    for (const name of names) expect(body).toContain(`"Duration","FunctionName","{"Ref":"${ids[name]}"}",{"id":"d${names.indexOf(name)}"`);
+  });
 });
