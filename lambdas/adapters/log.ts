@@ -8,6 +8,7 @@
 import { Logger, LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import type { Context } from 'aws-lambda';
+import { annotateInvocation } from './tracing';
 
 type Fields = Record<string, unknown>;
 
@@ -57,8 +58,12 @@ export const log = {
   info: (message: string, fields: Fields = {}) => !quiet() && logger.info(message, fields),
   warn: (message: string, fields: Fields = {}) => !quiet() && logger.warn(message, fields),
   error: (message: string, fields: Fields = {}) => logger.error(message, fields),
-  /** Adds keys to every further line of this invocation. */
-  appendKeys: (keys: LogKeys) => logger.appendKeys(definedOnly(keys)),
+  /** Adds keys to every further line of this invocation, and to its trace (X-Ray annotations, searchable). */
+  appendKeys: (keys: LogKeys) => {
+    const defined = definedOnly(keys);
+    logger.appendKeys(defined);
+    annotateInvocation(defined);
+  },
 };
 
 function definedOnly(keys: LogKeys): Fields {

@@ -6,7 +6,9 @@
  * off: no daemon is needed and nothing is sent.
  */
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import type { LogKeys } from './log';
+
+/** What ties a trace to what it is about (the log keys: job, ZIP, tenant). */
+type TraceKeys = object;
 
 export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'zipjobs' });
 
@@ -14,8 +16,19 @@ export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_N
 export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client);
 
 /** Annotations are indexed by X-Ray: traces can be found by job or tenant. */
-export function annotate(keys: LogKeys): void {
+export function annotate(keys: TraceKeys): void {
   for (const [key, value] of Object.entries(keys)) if (typeof value === 'string' && value !== '') tracer.putAnnotation(key, value);
+}
+
+/**
+ * Annotates the invocation's own subsegment (`## name`: a workflow task's, or
+ * the one Powertools opens for an HTTP handler) with keys learnt during the
+ * invocation (the tenant, once the job is read). Lambda's own segment cannot
+ * carry annotations, so outside such a subsegment this does nothing.
+ */
+export function annotateInvocation(keys: TraceKeys): void {
+  if (!tracer.isTracingEnabled() || !tracer.getSegment()?.name.startsWith('## ')) return;
+  annotate(keys);
 }
 
 /**
@@ -23,7 +36,7 @@ export function annotate(keys: LogKeys): void {
  * subsegment of its own (`## name`), annotated with cold start, service and
  * `keys`, as Powertools' captureLambdaHandler does for middy handlers.
  */
-export async function inTraceSegment<R>(name: string, keys: LogKeys, fn: () => Promise<R>): Promise<R> {
+export async function inTraceSegment<R>(name: string, keys: TraceKeys, fn: () => Promise<R>): Promise<R> {
   const parent = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
   if (!parent) return fn();
   const segment = parent.addNewSubsegment(`## ${name}`);

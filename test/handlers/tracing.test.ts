@@ -1,7 +1,7 @@
 /**
  * Tracing: off outside Lambda (the local stack, tests) with nothing to
  * connect to; on Lambda, SDK clients are captured and each workflow task runs
- * in a subsegment annotated with its job.
+ * in a subsegment annotated with its job, ZIP and tenant.
  */
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -24,12 +24,13 @@ describe('tracing', () => {
     expect(await invocation(async () => 'ran')({ job_id: 'j' }, undefined)).toBe('ran');
   });
 
-  it('on Lambda: SDK clients are captured, and a task’s subsegment carries its job and ZIP as annotations', async () => {
+  it('on Lambda: SDK clients are captured, and a task’s subsegment carries its job, ZIP and tenant as annotations', async () => {
     vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs22.x');
     vi.stubEnv('ZIPJOBS_QUIET', 'true');
     const { tracer } = await import('../../lambdas/adapters/tracing');
     const { s3Client, dynamoClient } = await import('../../lambdas/adapters/aws-clients');
     const { invocation } = await import('../../lambdas/handlers/invocation');
+    const { log } = await import('../../lambdas/adapters/log');
     expect(tracer.isTracingEnabled()).toBe(true);
     expect(middlewareNames(s3Client())).toMatch(/XRay/i);
     expect(middlewareNames(dynamoClient())).toMatch(/XRay/i);
@@ -39,11 +40,14 @@ describe('tracing', () => {
     const facade = new xray.Segment('facade');
     await xray.getNamespace().runPromise(async () => {
       tracer.setSegment(facade);
-      await invocation(async () => undefined)({ job_id: 'job-7', zip: { zip_id: 'zip-2' } }, { functionName: 'BuildZip', awsRequestId: 'r' } as Context);
+      // The tenant is learnt in the use case, once it reads the job: it reaches the log lines and the trace alike.
+      await invocation(async () => log.appendKeys({ tenant: 'tenant-3' }))({ job_id: 'job-7', zip: { zip_id: 'zip-2' } }, { functionName: 'BuildZip', awsRequestId: 'r' } as Context);
     });
     const [sub] = facade.subsegments ?? [];
     expect(sub?.name).toBe('## BuildZip');
-    expect((sub as unknown as { annotations: Record<string, unknown> }).annotations).toMatchObject({ job_id: 'job-7', zip_id: 'zip-2', Service: 'zipjobs' });
+    expect((sub as unknown as { annotations: Record<string, unknown> }).annotations).toMatchObject({ job_id: 'job-7', zip_id: 'zip-2', tenant: 'tenant-3', Service: 'zipjobs' });
+    // Lambda's own segment takes no annotations: keys appended outside a task's subsegment stay off it.
+    expect((facade as unknown as { annotations?: Record<string, unknown> }).annotations?.tenant).toBeUndefined();
   });
 
   it('on Lambda: a source fetch through the SSRF-safe client is a subsegment, and its body arrives whole', async () => {
