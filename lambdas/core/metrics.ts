@@ -9,7 +9,8 @@ export type JobFailureCause =
   | 'zips' // its ZIPs failed (sources, storage), as Finalize judged them
   | 'timeout' // the execution's time ran out
   | 'internal' // a job-level fault the workflow caught
-  | 'execution-ended'; // the execution failed, timed out or was stopped outside the job's own steps
+  | 'execution-ended' // the execution failed, timed out or was stopped outside the job's own steps
+  | 'start-failed'; // its workflow execution could not be started
 
 /** Where a webhook delivery stands after an attempt. */
 export type WebhookOutcome = 'delivered' | 'retrying' | 'failed' | 'gone';

@@ -21,6 +21,7 @@ import { invalidField, parseOrThrow } from '../core/validation';
 import { webhookUrlProblem } from '../core/webhooks/url';
 import { namedBucket } from './bucket-settings';
 import type { OperationalMetrics } from '../core/metrics';
+import { countJobEnded } from './workflow';
 
 export interface CreateJobDeps {
   readonly store: JobStore;
@@ -274,15 +275,18 @@ async function createNew(
  * the job and run, so a repeated start is harmless; a start that keeps failing
  * fails the job visibly instead of leaving it pending.
  */
-export async function startRun(deps: Pick<CreateJobDeps, 'store' | 'workflow' | 'now'>, job: Job): Promise<void> {
+export async function startRun(deps: Pick<CreateJobDeps, 'store' | 'workflow' | 'now' | 'metrics'>, job: Job): Promise<void> {
   try {
     await deps.workflow.start(executionNames.run(job), { job_id: job.id });
   } catch (error) {
-    await deps.store.transitionJob(job.id, ['preparing', 'pending'], 'failed', {
+    const at = deps.now();
+    const failed = await deps.store.transitionJob(job.id, ['preparing', 'pending'], 'failed', {
       errors: [{ error: 'the workflow could not be started' }],
-      updated_at: deps.now().toISOString(),
-      completed_at: deps.now().toISOString(),
+      updated_at: at.toISOString(),
+      completed_at: at.toISOString(),
     });
+    // Counted by the call whose transition ended the job, as the workflow's steps count theirs.
+    if (failed) countJobEnded(deps, job, 'failed', 'start-failed', at);
     throw error;
   }
 }

@@ -67,6 +67,31 @@ describe('jobs counted as they are created and end', () => {
     expect(calls).toEqual([['jobCreated']]);
   });
 
+  it('CreateJob counts a job whose workflow could not be started as failed (start-failed), once', async () => {
+    const { metrics, calls } = recorder();
+    let status = 'pending';
+    const deps = {
+      store: {
+        putExpiryMarker: async () => undefined,
+        createJob: async () => true,
+        getJob: async (id: string) => ({ id, status }),
+        transitionJob: async (_id: string, from: readonly string[], to: string) => from.includes(status) && Boolean((status = to)),
+      },
+      blobs: { putJson: async () => undefined },
+      workflow: {
+        start: async () => {
+          throw new Error('StartExecution refused');
+        },
+      },
+      now: () => NOW,
+      newId: () => 'fixed-id',
+      metrics,
+    } as unknown as CreateJobDeps;
+    await expect(createJob(deps, { id: 't1', plan: DEFAULT_PLAN }, { urls: ['https://example.com/a.pdf'] })).rejects.toThrow('StartExecution refused');
+    expect(status).toBe('failed');
+    expect(calls).toEqual([['jobCreated'], ['jobEnded', 'failed', 'start-failed', expect.any(Number)]]);
+  });
+
   it('Finalize counts a completed job with its latency from creation, once', async () => {
     const t = workflowSetup('processing', ['completed']);
     await finalize(t.deps, 'j1');
