@@ -181,7 +181,8 @@ export function jobUsage(shape: JobShape, a: CostAssumptions): JobUsage {
   read('GetItem', 2 * a.statusReads);
   read('Query', 3 * a.statusReads);
   write('UpdateItem', a.statusReads);
-  // Download: the job and its ZIP.
+  // Download: the link's request-rate window; the job and its ZIP.
+  write('UpdateItem', downloads);
   read('GetItem', downloads);
   read('Query', downloads);
 
