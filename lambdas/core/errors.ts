@@ -89,6 +89,9 @@ export class NotReadyError extends RetryLaterError {
 
 /** A request that ran out of time (the service is overloaded): nothing was done, ask again after `Retry-After`. */
 export class ServiceUnavailableError extends RetryLaterError {
+  /** The `Retry-After` of a request refused for want of time. */
+  static readonly RETRY_AFTER_SECONDS = 5;
+
   readonly code = 'SERVICE_UNAVAILABLE';
   readonly status = 503;
 }

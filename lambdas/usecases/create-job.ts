@@ -9,7 +9,7 @@ import type { UsageStore } from '../adapters/usage-store';
 import type { PaketStore } from '../adapters/paket-store';
 import type { ObjectIdStore } from '../adapters/object-id-store';
 import { parseObjectUrl } from '../core/objects/paket';
-import { ConflictError, QuotaExceededError } from '../core/errors';
+import { ConflictError, QuotaExceededError, ServiceUnavailableError } from '../core/errors';
 import { bodyFingerprint, checkIdempotencyKey, hashIdempotencyKey, IDEMPOTENCY_SECONDS } from '../core/idempotency';
 import { createJobRequestSchema, fileListField, isLegacyUrlList, requestedFiles, type CreateJobRequest, type RequestedFile } from '../core/jobs/create-request';
 import { LIMITS } from '../core/jobs/limits';
@@ -51,7 +51,19 @@ export interface CreateJobOptions {
   readonly kind?: Job['kind'];
   /** How messages name the `i`th file's object. @default `files[i].object` */
   readonly objectField?: (index: number) => string;
+  /** Milliseconds left before the request is answered 503 on its own; unbounded when absent. */
+  readonly timeLeftMs?: () => number;
 }
+
+/**
+ * Time a create must have left when it starts writing: the manifest, the
+ * expiry marker, the unfinished marker and the job, and the run's start,
+ * each some milliseconds (under a second with the SDK's retries). With less,
+ * the create is refused with 503 before its first write, so a 503 answer
+ * means no job was made; this also stops a create whose request was already
+ * answered (its Lambda environment thawed later) from writing anything.
+ */
+export const COMMIT_TIME_MS = 5_000;
 
 /**
  * A tenant whose monthly stored GB-days are used up starts no more stored
@@ -183,7 +195,7 @@ export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan:
   const manifest: Manifest = { files, ...(paket && { paket }) };
   if (body.files_from !== undefined) await checkUpload(deps.blobs, tenant.id, body.files_from);
   const newId = (deps.newId ?? randomUUID)();
-  if (idempotencyKey === undefined) return createNew(deps, tenant, body, manifest, newId, destination, opts.kind);
+  if (idempotencyKey === undefined) return createNew(deps, tenant, body, manifest, newId, destination, opts);
 
   if (!deps.idempotency) throw new Error('createJob: an Idempotency-Key needs an idempotency store');
   const keyHash = hashIdempotencyKey(idempotencyKey);
@@ -199,7 +211,7 @@ export async function createJob(deps: CreateJobDeps, tenant: { id: string; plan:
     if (existing) return repeated(deps, existing);
   }
   try {
-    return await createNew(deps, tenant, body, manifest, claim.job_id, destination, opts.kind);
+    return await createNew(deps, tenant, body, manifest, claim.job_id, destination, opts);
   } catch (error) {
     // A create that made no job frees its key, so that the client can try again.
     if (claim.claimed && !(await deps.store.getJob(claim.job_id))) await deps.idempotency.release(tenant.id, keyHash, claim.job_id);
@@ -224,9 +236,13 @@ async function createNew(
   manifest: Manifest,
   id: string,
   destination: JobDestination | undefined,
-  kind: Job['kind'],
+  { kind, timeLeftMs }: CreateJobOptions,
 ): Promise<Job> {
   await enforceQuota(deps.usage, tenant, body.mode, deps.now());
+  // Past this point the job is written and run.
+  if (timeLeftMs && timeLeftMs() < COMMIT_TIME_MS) {
+    throw new ServiceUnavailableError('the service is busy: no job was created; try again', ServiceUnavailableError.RETRY_AFTER_SECONDS);
+  }
   const { files: _files, urls: _urls, files_from, zip_filename, ...options } = body;
   const now = deps.now();
   const createdAt = now.toISOString();

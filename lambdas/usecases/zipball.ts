@@ -25,7 +25,7 @@ export interface ZipballLinks {
 const ballPath = (id: string) => `/${id}.zip?zipball`;
 
 /** `POST /v2/zipball`: the ball's id and its links, in the shape BitPaket's clients read. */
-export async function createZipball(deps: CreateJobDeps, tenant: { id: string; plan: Plan }, input: unknown, links: ZipballLinks) {
+export async function createZipball(deps: CreateJobDeps, tenant: { id: string; plan: Plan }, input: unknown, links: ZipballLinks, timeLeftMs?: () => number) {
   const request = parseOrThrow(zipballRequestSchema, input);
   // Said here in the ball's own terms; createJob would name `files[0].object`.
   if (!deps.pakets || !(await deps.pakets.get(tenant.id))) throw invalidField('objects', 'no paket is configured: PUT /settings/paket {"bucket_name": …} first');
@@ -38,7 +38,7 @@ export async function createZipball(deps: CreateJobDeps, tenant: { id: string; p
     expires_in: request.expires_in,
     zip_filename: id,
   };
-  const job = await createJob({ ...deps, newId: () => id }, tenant, body, { kind: 'zipball', objectField: (i) => `objects.${i}` });
+  const job = await createJob({ ...deps, newId: () => id }, tenant, body, { kind: 'zipball', objectField: (i) => `objects.${i}`, timeLeftMs });
   return {
     ball_id: job.id,
     urls: {

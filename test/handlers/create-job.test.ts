@@ -1,6 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -33,6 +33,7 @@ beforeEach(() => {
   });
   dynamo.on(PutCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({});
+  dynamo.on(DeleteCommand).resolves({});
   s3.on(PutObjectCommand).resolves({});
   sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
 });
@@ -85,6 +86,29 @@ describe('POST /jobs handler', () => {
     expect(res.headers['Retry-After']).toBe('5');
     expect(JSON.parse(res.body)).toEqual({ success: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'the service is busy: the request ran out of time; try again' } });
     await new Promise((r) => setTimeout(r, 1_200));
+  });
+
+  it('refuses with 503 before its first write when less than 5 s of its time is left, so that a 503 made no job', async () => {
+    // 5.5 s left: the wrapper would answer at 4.5 s, too soon for the writes a create makes.
+    const deadline = Date.now() + 5_500;
+    const context = { getRemainingTimeInMillis: () => deadline - Date.now() } as unknown as Context;
+    for (const headers of [{ 'X-API-Key': 'good-key' }, { 'X-API-Key': 'good-key', 'Idempotency-Key': 'order-7' }] as Record<string, string>[]) {
+      dynamo.resetHistory();
+      const res = (await handler(post({ urls: ['https://example.com/a.pdf'] }, headers), context)) as { statusCode: number; headers: Record<string, string>; body: string };
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['Retry-After']).toBe('5');
+      expect(JSON.parse(res.body)).toEqual({ success: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'the service is busy: no job was created; try again' } });
+      expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+      expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+      // Nothing of the job; an Idempotency-Key claimed for it is given back, so that a retry makes the job.
+      const puts = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.Item!);
+      expect(puts.filter((item) => !String(item.pk).startsWith('IDEMP#'))).toEqual([]);
+      const claimed = puts.filter((item) => String(item.pk).startsWith('IDEMP#')).map((item) => item.pk);
+      expect(dynamo.commandCalls(DeleteCommand).map((c) => c.args[0].input.Key?.pk)).toEqual(claimed);
+    }
+    // With time enough, the same create is made.
+    const later = { getRemainingTimeInMillis: () => 20_000 } as unknown as Context;
+    expect((await handler(post({ urls: ['https://example.com/a.pdf'] }), later)).statusCode).toBe(201);
   });
 
   it('refuses an unknown key before touching storage', async () => {

@@ -14,11 +14,11 @@ const { PUBLIC_BASE_URL, CUSTOM_DOMAINS } = env;
 const domains = (CUSTOM_DOMAINS ?? '').split(',').filter((d) => d !== '');
 
 /** `POST /jobs`, and `POST /v2/zipball` (a stream job of the paket's objects, answered as BitPaket answers). */
-export const handler = apiHandler(apiAccess(env), async ({ event, body, headers, tenant }) => {
+export const handler = apiHandler(apiAccess(env), async ({ event, body, headers, tenant, timeLeftMs }) => {
   if (event.resource === '/v2/zipball') {
-    const data = await createZipball(deps, tenant, body ?? {}, { baseUrl: baseUrl(event, PUBLIC_BASE_URL), domains });
+    const data = await createZipball(deps, tenant, body ?? {}, { baseUrl: baseUrl(event, PUBLIC_BASE_URL), domains }, timeLeftMs);
     return success(201, { data });
   }
-  const job = await createJob(deps, tenant, body ?? {}, { idempotencyKey: headers['idempotency-key'] });
+  const job = await createJob(deps, tenant, body ?? {}, { idempotencyKey: headers['idempotency-key'], timeLeftMs });
   return success(201, { job_id: job.id });
 });

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { apiKeyFromHeaders, hashApiKey } from '../../core/api-keys';
 import { MAX_BODY_BYTES } from '../../core/api/limits';
 import { InvalidRequestError, PayloadTooLargeError, ServiceError, ServiceUnavailableError, UnauthorizedError } from '../../core/errors';
@@ -26,6 +26,11 @@ export interface ApiRequest {
   /** The parsed JSON body; `undefined` when there was none. */
   readonly body: unknown;
   readonly tenant: Tenant;
+  /**
+   * Milliseconds until this request is answered 503 for want of time (0 or
+   * less once it has been): a route that commits something checks it first.
+   */
+  readonly timeLeftMs: () => number;
 }
 
 type Route = (request: ApiRequest) => Promise<APIGatewayProxyResult>;
@@ -78,13 +83,16 @@ const errorEnvelope: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyRe
  * under overload a client should come back, not take it for a fault.
  */
 const ANSWER_MARGIN_MS = 1_000;
-const RETRY_AFTER_SECONDS = 5;
 const timeouts = {
   timeoutEarlyInMillis: ANSWER_MARGIN_MS,
   timeoutEarlyResponse: () => {
-    throw new ServiceUnavailableError('the service is busy: the request ran out of time; try again', RETRY_AFTER_SECONDS);
+    throw new ServiceUnavailableError('the service is busy: the request ran out of time; try again', ServiceUnavailableError.RETRY_AFTER_SECONDS);
   },
 };
+
+/** Time until the wrapper answers 503 on its own; unbounded without a Lambda context (tests, scripts). */
+const timeLeft = (context: Partial<Pick<Context, 'getRemainingTimeInMillis'>> | undefined) => () =>
+  context?.getRemainingTimeInMillis ? context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS : Number.POSITIVE_INFINITY;
 
 /** The request id, cold start and a fresh debug-sampling draw on every line; keys never outlive the request. */
 const logContext = () => injectLambdaContext(logger, { resetKeys: true });
@@ -111,7 +119,7 @@ export function apiHandler(access: ApiAccess, route: Route) {
     .use(traceSegment())
     .use(metricsFlush)
     .use(errorEnvelope)
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const headers = lowerCaseHeaders(event);
       const body = parseBody(event);
       const tenant = await authenticate(access, headers);
@@ -120,7 +128,7 @@ export function apiHandler(access: ApiAccess, route: Route) {
       annotate(keys);
       // The plan's requests per minute, per tenant (API Gateway's stage throttling guards the whole API).
       await admitRequest(access.usage, tenant, Date.now());
-      return route({ event, headers, body, tenant });
+      return route({ event, headers, body, tenant, timeLeftMs: timeLeft(context) });
     });
 }
 
