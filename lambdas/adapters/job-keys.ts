@@ -15,6 +15,7 @@
  * pk OBJKEY#<tenant>#<bucket_name>#<key> / sk OBJKEY   a stored object's id; pk OBJID#<tenant>#<id> / sk OBJID   the object an id names
  * pk USAGE#<tenant> / sk MONTH#<yyyy-mm>   usage counters for the month
  * pk RATE#<tenant> / sk <window start>     requests in a rate window; expires by TTL
+ * pk SWEEPER / sk BACKFILL     how far the one-off marking of unfinished jobs made before markers existed has got (unfinished-backfill.ts)
  * pk DLRATE#<sha256(link)> / sk <window start>   requests for one download link (token or ZipBall id) in a rate window; expires by TTL
  */
 import type { Job, JobStatus } from '../core/jobs/model';
@@ -35,6 +36,8 @@ export const expiryKey = (jobId: string): TableKey => ({ pk: jobPartition(jobId)
 /** The marker of an unfinished job (unfinished-jobs.ts), and gsi2's partitions that list them. */
 export const unfinishedKey = (jobId: string): TableKey => ({ pk: jobPartition(jobId), sk: 'UNFINISHED' });
 export const unfinishedPartition = (shard: number) => `UNFINISHED#${shard}`;
+/** The backfill of unfinished jobs' markers: its progress. */
+export const unfinishedBackfillKey: TableKey = { pk: 'SWEEPER', sk: 'BACKFILL' };
 export const ZIP_PREFIX = 'ZIP#';
 export const zipKey = (jobId: string, sequence: number): TableKey => ({ pk: jobPartition(jobId), sk: `${ZIP_PREFIX}${pad(sequence)}` });
 

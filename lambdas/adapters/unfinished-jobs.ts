@@ -22,6 +22,8 @@ export interface UnfinishedMark {
 export interface UnfinishedJobs {
   /** Marks the job unfinished since `since` (replacing an earlier mark). */
   mark(jobId: string, since: string): Promise<void>;
+  /** Marks the job unfinished since `since` unless it has a mark; false when it had one. */
+  markIfAbsent(jobId: string, since: string): Promise<boolean>;
   /** Deletes the job's mark; with `since`, only while it is that mark (a retry may have made a newer one). */
   clear(jobId: string, since?: string): Promise<void>;
   /** The marks made before `before` (ISO time), oldest first within each partition. */
@@ -37,11 +39,20 @@ const shardOf = (jobId: string) => createHash('sha256').update(jobId).digest()[0
 
 export function dynamoUnfinishedJobs(client: DynamoDBDocumentClient, table: string): UnfinishedJobs {
   const key = unfinishedKey;
+  const item = (jobId: string, since: string) => ({ ...key(jobId), type: 'unfinished', gsi2pk: unfinishedPartition(shardOf(jobId)), gsi1sk: `${since}#${jobId}`, job_id: jobId, since });
   return {
     async mark(jobId, since) {
-      await client.send(
-        new PutCommand({ TableName: table, Item: { ...key(jobId), type: 'unfinished', gsi2pk: unfinishedPartition(shardOf(jobId)), gsi1sk: `${since}#${jobId}`, job_id: jobId, since } }),
-      );
+      await client.send(new PutCommand({ TableName: table, Item: item(jobId, since) }));
+    },
+
+    async markIfAbsent(jobId, since) {
+      try {
+        await client.send(new PutCommand({ TableName: table, Item: item(jobId, since), ConditionExpression: 'attribute_not_exists(pk)' }));
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
     },
 
     async clear(jobId, since) {

@@ -6,6 +6,9 @@
  * (15 minutes deployed) with a grace of 1 s (5 minutes).
  */
 import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { unfinishedBackfillKey, unfinishedKey } from '../../lambdas/adapters/job-keys';
 import { describe, expect, it } from 'vitest';
 import { readZipWithYauzl } from '../support/zip-readers';
 import { FaultServer } from './support/fault-server';
@@ -53,5 +56,21 @@ describe('the sweeper', () => {
     // The lost run's BuildZip, still going when the job failed, gave way.
     await api.stack.stepFunctions.idle();
     expect((await api.getJob(lostId)).body).toMatchObject({ status: 'failed', zips: [{ status: 'failed' }] });
+  }, 60_000);
+
+  it('marks, once, the unfinished jobs of a version without markers, and then ends a lost one', async () => {
+    const table = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const TableName = process.env.TABLE_NAME!;
+    const slow = sources.set('/old.bin', { body: randomBytes(1536 * 1024), chunkSize: 64 * 1024, delayMs: 220 });
+    const created = await api.request('POST', '/jobs', { body: { files: [{ url: slow }] } });
+    const id = created.body.job_id as string;
+    await api.waitForJob(id, ['processing'], 10_000);
+    // As a job of an older version: no marker, and no backfill done yet; then its execution is lost.
+    await table.send(new DeleteCommand({ TableName, Key: unfinishedKey(id) }));
+    await table.send(new DeleteCommand({ TableName, Key: unfinishedBackfillKey }));
+    api.stack.stepFunctions.deleteExecution(executionArn(id));
+    const job = await api.waitForJob(id, ['completed', 'failed'], 15_000);
+    expect(job.errors).toEqual([{ error: "the job's workflow execution was lost" }]);
+    expect((await table.send(new GetCommand({ TableName, Key: unfinishedBackfillKey }))).Item).toMatchObject({ done: true });
   }, 60_000);
 });

@@ -94,6 +94,7 @@ function world(jobs: Record<string, FakeJob>, executions: Record<string, Executi
   } as unknown as JobStore;
   const unfinished: UnfinishedJobs = {
     mark: async (id, since) => void marks.set(id, since),
+    markIfAbsent: async (id, since) => !marks.has(id) && Boolean(marks.set(id, since)),
     clear: async (id, since) => {
       if (since === undefined || marks.get(id) === since) marks.delete(id);
     },
