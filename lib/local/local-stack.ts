@@ -1,18 +1,18 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { DEFAULT_PLAN, type Plan } from '../../lambdas/core/plans';
-import { functionSpecs, apiRoutes, type FunctionName } from '../functions';
+import { functionSpecs, apiRoutes, type FunctionName, type FunctionSpec } from '../functions';
 import { apiGatewayServer, type ApiExchange, type RouteHandler } from './api-gateway';
-import { installLambdaStreaming, isStreamingHandler } from './lambda-streaming';
 import { startJsonServices } from './aws-json-services';
 import { localSecretsManager } from './secrets-manager';
 import { busEvent, LocalEventBus, type LocalBusEvent } from './event-bus';
@@ -22,8 +22,10 @@ import { LocalStepFunctions, type LocalLambda } from './step-functions';
 import { LocalTtlStream, matchesPattern } from './ttl-stream';
 import { LocalScheduler } from './scheduler';
 import { LocalScheduledRules } from './scheduled-rules';
-import { installInvokeStore } from './invoke-store';
 import { LocalUsage } from './usage';
+import { functionEnvironment, localSettings } from './function-env';
+import { functionBundles } from './function-bundles';
+import { LocalFunctions } from './local-functions';
 import {
   functionsByLogicalId,
   localFunctionArn,
@@ -101,33 +103,14 @@ function tokenSecret(dataDir: string): string {
   return readFileSync(path, 'utf8');
 }
 
-function lambdaContext(name: FunctionName, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: localFunctionArn(name),
-    memoryLimitInMB: String(functionSpecs[name].memoryMb),
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 /**
  * Starts the whole service in this process: dynalite and s3rver for DynamoDB
  * and S3, a JSON-protocol stand-in for Step Functions and Secrets Manager, the
- * state machine synthesized from the CDK stack, and the API. Handlers reach
- * the stand-ins only through the SDK's AWS_ENDPOINT_URL_* variables.
+ * state machine synthesized from the CDK stack, and the API. Each function
+ * runs in worker threads of its own (local-functions.ts) with only its spec's
+ * variables, and reaches the stand-ins through the SDK's AWS_ENDPOINT_URL_*.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  installLambdaStreaming(); // before any handler module loads, as Lambda's runtime has it
-  const inInvocation = await installInvokeStore();
   const dataDir = resolve(options.dataDir);
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   mkdirSync(join(dataDir, 's3'), { recursive: true });
@@ -151,7 +134,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...localSecretsManager(join(dataDir, 'secrets.json'), LOCAL_REGION, LOCAL_ACCOUNT, { [TOKEN_SECRET_ARN]: secret }),
   });
 
-  Object.assign(process.env, {
+  // What the runtime gives every function, as Lambda sets AWS_REGION: the stand-ins' endpoints and credentials.
+  const runtime: Record<string, string> = {
     AWS_REGION: LOCAL_REGION,
     // s3rver accepts only its own fixed credentials; the other stand-ins accept any.
     AWS_ACCESS_KEY_ID: 'S3RVER',
@@ -161,6 +145,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_ENDPOINT_URL_SFN: services.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: services.url,
     AWS_ENDPOINT_URL_EVENTBRIDGE: services.url,
+    // Embedded metrics mean nothing without CloudWatch; they would only crowd the terminal.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+  };
+  // The values of the stack's variables; each function gets those its spec lists (function-env.ts).
+  const stackValues: Record<string, string> = {
     EVENT_BUS_NAME,
     TABLE_NAME,
     BUCKET_NAME,
@@ -168,12 +157,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     TOKEN_SECRET_ARN,
     BUCKET_SECRET_PREFIX: 'zipjobs-local/buckets/',
     ALLOW_PRIVATE_ADDRESSES: String(options.allowPrivateAddresses),
-    // Embedded metrics mean nothing without CloudWatch; they would only crowd the terminal.
-    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     PLANS: JSON.stringify(options.plans ?? [DEFAULT_PLAN]),
     ...(options.sweepGraceSeconds !== undefined && { SWEEP_GRACE_SECONDS: String(options.sweepGraceSeconds) }),
     ...(options.downloadRequestsPerMinute !== undefined && { DOWNLOAD_REQUESTS_PER_MINUTE: String(options.downloadRequestsPerMinute) }),
-  });
+  };
+  // This process's own clients (and the tests', and the CLI's through endpoints.json) reach the same stand-ins.
+  Object.assign(process.env, runtime, stackValues);
 
   // Lets the CLI (`npm run zipjobs -- keys …`) reach this stack's stand-ins.
   writeFileSync(
@@ -213,17 +202,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   await seedApiKey(TABLE_NAME, options.apiKey);
 
-  const modules = new Map<FunctionName, Promise<{ handler: (event: unknown, context: Context) => Promise<unknown> }>>();
-  const load = (name: FunctionName) => {
-    if (!modules.has(name)) modules.set(name, import(pathToFileURL(join(ROOT, functionSpecs[name].entry)).href));
-    return modules.get(name)!;
-  };
-  const invoke = async (name: FunctionName, payload: unknown) => {
-    const timeoutMs = options.lambdaTimeoutsMs?.[name] ?? functionSpecs[name].timeoutSeconds * 1000;
-    const { handler } = await load(name);
-    const context = lambdaContext(name, timeoutMs);
-    return usage.invocation(name, () => inInvocation(context.awsRequestId, () => handler(payload, context)));
-  };
+  const bundles = await functionBundles(ROOT, Object.values(functionSpecs as Record<string, FunctionSpec>).map(({ entry, assets }) => ({ entry, assets })));
+  const functions = new LocalFunctions({
+    runtime: bundles.runtime,
+    settings: () => localSettings(process.env),
+    functions: Object.fromEntries(
+      Object.entries(functionSpecs).map(([name, spec]) => [
+        name,
+        {
+          entry: bundles.bundleOf(spec.entry),
+          memoryMb: spec.memoryMb,
+          arn: localFunctionArn(name),
+          // Read at the function's first cold start, once the API's and the scheduler's URLs are known.
+          environment: () => functionEnvironment({ names: spec.env, stackValues, runtime, operator: process.env }),
+        },
+      ]),
+    ),
+  });
+  const timeoutOf = (name: FunctionName) => options.lambdaTimeoutsMs?.[name] ?? functionSpecs[name].timeoutSeconds * 1000;
+  const invoke = (name: FunctionName, payload: unknown) => usage.invocation(name, () => functions.invoke(name, payload, timeoutOf(name)));
 
   const lambdas = new Map<string, LocalLambda>();
   const functionNames = functionsByLogicalId(template);
@@ -242,14 +239,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const runScheduleId = [...functionNames].find(([, name]) => name === 'RunSchedule')?.[0];
   if (!runScheduleId) throw new Error('local stack: the template has no RunSchedule function');
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_SCHEDULER: await scheduler.listen(),
+  runtime.AWS_ENDPOINT_URL_SCHEDULER = await scheduler.listen();
+  Object.assign(stackValues, {
     SCHEDULE_GROUP_NAME: 'zipjobs-local',
     SCHEDULER_ROLE_ARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/zipjobs-scheduler-local`,
     // The stand-in invokes RunSchedule once and reports a failure; it keeps no dead letters.
     SCHEDULER_DEAD_LETTER_ARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:zipjobs-scheduler-failures-local`,
     RUN_SCHEDULE_FUNCTION_ARN: localFunctionArn(runScheduleId),
   });
+  Object.assign(process.env, runtime, stackValues);
 
   // The stack's stream consumers (event source mappings), fed by the local TTL.
   const consumers = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => {
@@ -262,22 +260,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ttl.start(options.ttlSweepIntervalMs ?? 60_000);
   // The API listens before executions (journalled ones included) start, so
   // that Notify, at its first load, knows the URL for links in webhook bodies.
-  const api = apiGatewayServer(apiRoutes, async (route): Promise<RouteHandler> => {
-    const { handler } = await load(route.fn);
-    if (isStreamingHandler(handler)) {
-      const timeoutMs = functionSpecs[route.fn].timeoutSeconds * 1000;
-      return {
-        streaming: true,
-        handle: (event, responseStream) => {
-          const context = lambdaContext(route.fn, timeoutMs);
-          return usage.invocation(route.fn, () => inInvocation(context.awsRequestId, () => handler(event, responseStream, context)));
-        },
-      };
-    }
-    return { streaming: false, handle: (event: APIGatewayProxyEvent) => invoke(route.fn, event) as Promise<APIGatewayProxyResult> };
-  }, options.onApiResponse);
+  let stopping = false;
+  const api = apiGatewayServer(
+    apiRoutes,
+    async (route): Promise<RouteHandler> => {
+      const spec: FunctionSpec = functionSpecs[route.fn];
+      // A download still streaming when the stack stops (its connection is cut then) ends quietly.
+      const stream = (event: APIGatewayProxyEvent, responseStream: Writable) =>
+        usage.invocation(route.fn, () => functions.invokeStreaming(route.fn, event, responseStream, timeoutOf(route.fn))).catch((error: unknown) => {
+          if (!stopping) throw error;
+          responseStream.destroy();
+        });
+      if (spec.streaming) return { streaming: true, handle: stream };
+      return { streaming: false, handle: (event: APIGatewayProxyEvent) => invoke(route.fn, event) as Promise<APIGatewayProxyResult> };
+    },
+    options.onApiResponse,
+  );
   const apiPort = await listen(api, options.port);
-  process.env.API_BASE_URL = `http://127.0.0.1:${apiPort}`;
+  stackValues.API_BASE_URL = `http://127.0.0.1:${apiPort}`;
+  process.env.API_BASE_URL = stackValues.API_BASE_URL;
 
   // The stack's rules on what AWS services emit (WorkflowEnded's, on executions that end early).
   const [stateMachineId] = onlyResource(template, 'AWS::StepFunctions::StateMachine');
@@ -328,6 +329,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     scheduledRules,
     usage,
     async close() {
+      stopping = true;
       rmSync(join(dataDir, 'endpoints.json'), { force: true });
       await scheduledRules.stop();
       await scheduler.close();
@@ -337,6 +339,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const apiClosed = new Promise<void>((ok) => api.close(() => ok()));
       api.closeAllConnections();
       await apiClosed;
+      await functions.close();
       await new Promise<void>((ok) => services.server.close(() => ok()));
       await s3rver.close();
       await new Promise<void>((ok) => dynamo.close(() => ok()));
