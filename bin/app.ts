@@ -44,6 +44,7 @@ new ZipjobsStack(app, 'Zipjobs', {
   },
   reservedConcurrency: { buildZip: numberFlag('buildZipConcurrency'), prepare: numberFlag('prepareConcurrency') },
   downloadRequestsPerMinute: numberFlag('downloadRequestsPerMinute'),
+  segments: { minSegmentBytes: numberFlag('segmentMinBytes'), partBytes: numberFlag('segmentPartBytes'), maxSegments: numberFlag('maxSegments') },
   publicBaseUrl: typeof publicBaseUrl === 'string' && publicBaseUrl !== '' ? publicBaseUrl : undefined,
   alarmEmail: typeof alarmEmail === 'string' && alarmEmail !== '' ? alarmEmail : undefined,
   // `-c domains=zip.example.com,files.example.com -c certificateArn=arn:aws:acm:…`: custom domains (checked by the construct).

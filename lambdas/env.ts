@@ -67,6 +67,16 @@ export const envSchema = z.object({
     .regex(/^[1-9]\d*$/, { error: 'must be a whole number above 0' })
     .default('30000')
     .transform(Number),
+  /** A ZIP of stored entries of known sizes is built in segments at once when each of two or more gets at least this many bytes (default 1 GiB). */
+  SEGMENT_MIN_BYTES: wholeNumber(1024 ** 3),
+  /** Part size of a ZIP built in segments, in bytes (at least 5 MiB; raised to fit S3's 10,000 parts). */
+  SEGMENT_PART_BYTES: wholeNumber(16 * 1024 ** 2),
+  /** Most segments one ZIP is built in at once, 1–40 (the state machine's inline Map); 1: never in segments. */
+  MAX_SEGMENTS: z
+    .string()
+    .regex(/^([1-9]|[1-3]\d|40)$/, { error: 'must be a whole number from 1 to 40' })
+    .default('16')
+    .transform(Number),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -44,6 +44,9 @@ export const functionEnv = {
     'SOURCE_RATE_WINDOW_SECONDS',
     'SOURCE_MAX_FILE_SECONDS',
     'SOURCE_IDLE_TIMEOUT_MS',
+    'SEGMENT_MIN_BYTES',
+    'SEGMENT_PART_BYTES',
+    'MAX_SEGMENTS',
   ],
   // BUCKET_NAME: the checkpoint, naming the upload of a ZIP bound for a tenant's bucket, which it aborts.
   MarkZipFailed: ['TABLE_NAME', 'BUCKET_NAME', 'ALLOW_PRIVATE_ADDRESSES', 'BUCKET_SECRET_PREFIX', 'TENANT_BUCKET_ROLE_ARN'],

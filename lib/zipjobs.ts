@@ -34,6 +34,7 @@ import { JOB_STATUSES, type JobStatus } from '../lambdas/core/jobs/model';
 import { checkCustomDomains } from './custom-domains';
 import { apiRoutes, functionSpecs, type FunctionName } from './functions';
 import { sourceLimitsEnv, type SourceLimits } from './source-limits';
+import { DEFAULT_MAX_SEGMENTS, segmentsEnv, type SegmentSettings } from './segments';
 
 export interface ZipJobsProps {
   /** Development deployment: data, secrets and logs are destroyed with the stack. @default false (retained, deletion-protected) */
@@ -67,6 +68,8 @@ export interface ZipJobsProps {
   readonly plans?: readonly Plan[];
   /** Limits on slow sources (BuildZip, stream downloads); see lambdas/env.ts for each default. */
   readonly sourceLimits?: SourceLimits;
+  /** When and how a large ZIP of stored entries is built in segments at once (see SegmentSettings). */
+  readonly segments?: SegmentSettings;
   /**
    * Reserved concurrency of the workflow's heavy functions, so that many jobs
    * cannot take the account's every instance from the API (a throttled
@@ -164,16 +167,17 @@ export class ZipJobs extends Construct {
 
     // Deploy-time settings go to every function whose spec reads them: the
     // plans (every keyed API function enforces them), the slow-source limits.
-    const settings: Record<string, string> = {
-      ...(props.plans && { PLANS: JSON.stringify(plansSchema.parse(props.plans)) }),
-      ...sourceLimitsEnv(props.sourceLimits),
-      ...(props.downloadRequestsPerMinute !== undefined && {
-        DOWNLOAD_REQUESTS_PER_MINUTE: String(wholeNumber('downloadRequestsPerMinute', props.downloadRequestsPerMinute)),
-      }),
-    };
     const reserved: Partial<Record<FunctionName, number | undefined>> = {
       BuildZip: reservation('buildZip', props.reservedConcurrency?.buildZip ?? 100),
       Prepare: reservation('prepare', props.reservedConcurrency?.prepare ?? 10),
+    };
+    const settings: Record<string, string> = {
+      ...(props.plans && { PLANS: JSON.stringify(plansSchema.parse(props.plans)) }),
+      ...sourceLimitsEnv(props.sourceLimits),
+      ...segmentsEnv(props.segments, reserved.BuildZip),
+      ...(props.downloadRequestsPerMinute !== undefined && {
+        DOWNLOAD_REQUESTS_PER_MINUTE: String(wholeNumber('downloadRequestsPerMinute', props.downloadRequestsPerMinute)),
+      }),
     };
     const telemetry = telemetryEnvironment(props.telemetry);
     const house = <N extends FunctionName>(name: N, environment: FunctionEnvironment<N>) => {
@@ -206,7 +210,7 @@ export class ZipJobs extends Construct {
       MarkFailed: house('MarkFailed', { ...data, ...publishes }),
       Notify: house('Notify', { ...signing, API_BASE_URL: apiBaseUrl, ALLOW_PRIVATE_ADDRESSES: 'false' }),
     };
-    const { stateMachine } = new Workflow(this, 'Workflow', { bucket, functions: workflowFunctions, dev, logRetention });
+    const { stateMachine } = new Workflow(this, 'Workflow', { bucket, functions: workflowFunctions, dev, logRetention, maxSegments: props.segments?.maxSegments ?? DEFAULT_MAX_SEGMENTS });
     // Scheduled archives: each run is a normal job creation, so RunSchedule gets CreateJob's environment.
     const runSchedule = house('RunSchedule', { ...data, STATE_MACHINE_ARN: stateMachine.stateMachineArn, ALLOW_PRIVATE_ADDRESSES: 'false', ...publishes });
     const failureQueue = (id: string, holds: string) => {

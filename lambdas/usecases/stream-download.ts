@@ -37,7 +37,7 @@ export interface StreamDownloadDeps {
 }
 
 /** The sources of one tenant's job: its stored objects open in that tenant's buckets. */
-function jobSources(deps: StreamDownloadDeps, job: Job): StreamFetchOptions {
+export function jobSources(deps: Pick<StreamDownloadDeps, 'fetch' | 'objects'>, job: Job): StreamFetchOptions {
   const objects = deps.objects;
   if (!objects) return deps.fetch;
   const ref = (url: string, pin: ObjectPin) => ({ url, tenant_id: job.tenant_id, object: pin });

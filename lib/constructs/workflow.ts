@@ -12,6 +12,7 @@ import {
   JitterType,
   JsonPath,
   LogLevel,
+  Map as MapState,
   S3JsonItemReader,
   StateMachine,
   StateMachineType,
@@ -43,6 +44,8 @@ export interface WorkflowProps {
   readonly logRetention?: RetentionDays;
   /** @default 40 */
   readonly maxConcurrentZips?: number;
+  /** Segments of one ZIP built at once (at most 40: an inline Map). @default 16 */
+  readonly maxSegments?: number;
 }
 
 /**
@@ -58,9 +61,9 @@ export class Workflow extends Construct {
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
     const fns = props.functions;
-    const invoke = (name: WorkflowFunctionName, options: { payload?: TaskInput; resultPath?: string }) => {
+    const invoke = (name: WorkflowFunctionName, options: { payload?: TaskInput; resultPath?: string }, state: string = name) => {
       const fn = fns[name];
-      const task = new LambdaInvoke(this, name, {
+      const task = new LambdaInvoke(this, state, {
         lambdaFunction: fn.fn,
         // Omitted payload = the whole state, as the Lambda's event.
         payload: options.payload,
@@ -130,9 +133,37 @@ export class Workflow extends Construct {
     });
     markZipFailed.next(new Succeed(this, 'ZipFailed', { outputPath: JsonPath.DISCARD }));
     buildZip.addCatch(markZipFailed, caught);
-    const zipDone = new Choice(this, 'ZipDone')
-      .when(Condition.booleanEquals('$.done', true), new Succeed(this, 'ZipBuilt', { outputPath: JsonPath.DISCARD }))
-      .otherwise(buildZip);
+    const zipBuilt = new Succeed(this, 'ZipBuilt', { outputPath: JsonPath.DISCARD });
+    const zipDone = new Choice(this, 'ZipDone').when(Condition.booleanEquals('$.done', true), zipBuilt).otherwise(buildZip);
+
+    // A large ZIP of stored entries of known sizes is built in segments at
+    // once (BuildZip's `step`s, same function): PlanZip says which segments
+    // (none: BuildZip builds it as one); each segment loops on its checkpoint
+    // like BuildZip, a failed one is retried alone, then FinishSegments
+    // completes the upload. The plan never has more segments than maxSegments
+    // (≤ 40), so an inline Map runs them all at once.
+    const zipRef = { job_id: jobId, zip: JsonPath.objectAt('$.zip') };
+    const planZip = invoke('BuildZip', { payload: TaskInput.fromObject({ ...zipRef, step: 'plan' }), resultPath: '$.plan' }, 'PlanZip');
+    planZip.addCatch(markZipFailed, caught);
+    const buildSegment = invoke('BuildZip', {}, 'BuildSegment');
+    // A segment that failed (after the transient retries) runs again alone, from its checkpoint.
+    buildSegment.addRetry({ errors: [Errors.ALL], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 2, jitterStrategy: JitterType.FULL });
+    const segmentDone = new Choice(this, 'SegmentDone')
+      .when(Condition.booleanEquals('$.done', true), new Succeed(this, 'SegmentBuilt', { outputPath: JsonPath.DISCARD }))
+      .otherwise(buildSegment);
+    const segments = new MapState(this, 'BuildSegments', {
+      itemsPath: '$.plan.segments',
+      itemSelector: { ...zipRef, step: 'segment', segment: JsonPath.numberAt('$$.Map.Item.Value') },
+      maxConcurrency: props.maxSegments ?? 16,
+      resultPath: JsonPath.DISCARD,
+    });
+    segments.itemProcessor(buildSegment.next(segmentDone));
+    segments.addCatch(markZipFailed, caught);
+    const finishSegments = invoke('BuildZip', { payload: TaskInput.fromObject({ ...zipRef, step: 'finish' }), resultPath: JsonPath.DISCARD }, 'FinishSegments');
+    finishSegments.addCatch(markZipFailed, caught);
+    const buildOneZip = planZip.next(
+      new Choice(this, 'InSegments').when(Condition.isPresent('$.plan.segments[0]'), segments.next(finishSegments).next(zipBuilt)).otherwise(buildZip),
+    );
 
     const buildZips = new DistributedMap(this, 'BuildZips', {
       itemReader: new S3JsonItemReader({ bucket: props.bucket, key: JsonPath.stringAt('$.prepared.bins_key') }),
@@ -142,7 +173,8 @@ export class Workflow extends Construct {
       mapExecutionType: StateMachineType.STANDARD,
       resultPath: JsonPath.DISCARD,
     });
-    buildZips.itemProcessor(buildZip.next(zipDone));
+    buildZip.next(zipDone);
+    buildZips.itemProcessor(buildOneZip);
     buildZips.addCatch(markFailed, caught);
 
     const finalize = invoke('Finalize', { payload: TaskInput.fromObject({ job_id: jobId }), resultPath: '$.finalized' });

@@ -52,7 +52,8 @@ describe('state machine', () => {
     expect(Object.keys(definition.States).sort()).toEqual(
       ['BuildZips', 'Finalize', 'JobDone', 'JobFailed', 'JobOutcome', 'MarkFailed', 'Notify', 'Prepare', 'Prepared', 'Start', 'WebhookBackoff', 'WebhookDone'].sort(),
     );
-    expect(Object.keys(processor.States).sort()).toEqual(['BuildZip', 'MarkZipFailed', 'ZipBuilt', 'ZipDone', 'ZipFailed']);
+    expect(Object.keys(processor.States).sort()).toEqual(['BuildSegments', 'BuildZip', 'FinishSegments', 'InSegments', 'MarkZipFailed', 'PlanZip', 'ZipBuilt', 'ZipDone', 'ZipFailed']);
+    expect(Object.keys(processor.States.BuildSegments!.ItemProcessor.States).sort()).toEqual(['BuildSegment', 'SegmentBuilt', 'SegmentDone']);
   });
 
   it('runs Prepare (again until done) → BuildZips → Finalize → Notify, and any job-level fault → MarkFailed → Notify → JobFailed', () => {
@@ -107,15 +108,42 @@ describe('state machine', () => {
     for (const done of [ZipBuilt, ZipFailed]) expect(done).toEqual({ Type: 'Succeed', OutputPath: null });
   });
 
+  it('plans each ZIP: in segments (an inline Map, each segment looping on its checkpoint and retried alone, then FinishSegments) or BuildZip as one', () => {
+    const { PlanZip, InSegments, BuildSegments, FinishSegments } = processor.States as Record<string, State>;
+    expect(processor.StartAt).toBe('PlanZip');
+    expect(PlanZip).toMatchObject({ Resource: fnArn('BuildZip'), Parameters: { 'job_id.$': '$.job_id', 'zip.$': '$.zip', step: 'plan' }, ResultPath: '$.plan', Next: 'InSegments' });
+    expect(InSegments).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.plan.segments[0]', IsPresent: true, Next: 'BuildSegments' }], Default: 'BuildZip' });
+    expect(BuildSegments).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.plan.segments',
+      ItemSelector: { 'job_id.$': '$.job_id', 'zip.$': '$.zip', step: 'segment', 'segment.$': '$$.Map.Item.Value' },
+      MaxConcurrency: 16,
+      ResultPath: null,
+      Next: 'FinishSegments',
+      Catch: catchesTo('MarkZipFailed'),
+    });
+    expect(BuildSegments!.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'INLINE' });
+    const { BuildSegment, SegmentDone, SegmentBuilt } = BuildSegments!.ItemProcessor.States as Record<string, State>;
+    expect(BuildSegment).toMatchObject({ Resource: fnArn('BuildZip'), Next: 'SegmentDone' });
+    expect(BuildSegment!.Parameters).toBeUndefined();
+    expect(BuildSegment!.Retry.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], IntervalSeconds: 10, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' });
+    expect(SegmentDone).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.done', BooleanEquals: true, Next: 'SegmentBuilt' }], Default: 'BuildSegment' });
+    expect(SegmentBuilt).toEqual({ Type: 'Succeed', OutputPath: null });
+    expect(FinishSegments).toMatchObject({ Resource: fnArn('BuildZip'), Parameters: { 'job_id.$': '$.job_id', 'zip.$': '$.zip', step: 'finish' }, ResultPath: null, Next: 'ZipBuilt', Catch: catchesTo('MarkZipFailed') });
+  });
+
   it('invokes every task directly, with a timeout above its function’s and jittered retries', () => {
-    const tasks = { ...definition.States, ...processor.States };
-    const names = ['Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed', 'Notify'] as const;
+    const tasks: Record<string, State> = { ...definition.States, ...processor.States, ...processor.States.BuildSegments!.ItemProcessor.States };
+    const functionOf = { PlanZip: 'BuildZip', BuildSegment: 'BuildZip', FinishSegments: 'BuildZip' } as Record<string, keyof typeof functionSpecs>;
+    const names = ['Prepare', 'BuildZip', 'MarkZipFailed', 'Finalize', 'MarkFailed', 'Notify', 'PlanZip', 'BuildSegment', 'FinishSegments'] as const;
     expect(Object.entries(tasks).filter(([, s]) => s.Type === 'Task').map(([n]) => n).sort()).toEqual([...names].sort());
     for (const name of names) {
       const task = tasks[name]!;
-      expect(task.Resource, name).toBe(fnArn(name));
-      expect(task.TimeoutSeconds, name).toBe(functionSpecs[name].timeoutSeconds + 60);
-      expect(task.Retry, name).toEqual([
+      const fn = functionOf[name] ?? (name as keyof typeof functionSpecs);
+      expect(task.Resource, name).toBe(fnArn(fn));
+      expect(task.TimeoutSeconds, name).toBe(functionSpecs[fn].timeoutSeconds + 60);
+      expect(task.Retry, name).toHaveLength(name === 'BuildSegment' ? 3 : 2);
+      expect(task.Retry.slice(0, 2), name).toEqual([
         // Throttled (reserved concurrency used up): wait for a slot, up to ~40 minutes, instead of failing.
         {
           ErrorEquals: ['Lambda.TooManyRequestsException'],

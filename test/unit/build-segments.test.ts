@@ -83,7 +83,7 @@ function segmentedSetup(maxSegments: number) {
     blobs: memoryBlobStore(objects),
     now: () => new Date(),
     sinks: multipartZipSinks({ s3: s3 as unknown as S3Client, bucket: 'b' }),
-    pinned: TEST_FETCH,
+    fetch: TEST_FETCH,
     segments: { partSize: 5 * MiB, minSegmentBytes: 1, maxSegments },
   };
   return { s3, store, objects, deps, zip: () => store.zipsOf(JOB.id).get(1)! };

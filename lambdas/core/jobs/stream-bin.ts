@@ -41,6 +41,22 @@ export function pinEntries(job: Pick<Job, 'options' | 'created_at'>, files: read
   });
 }
 
+/**
+ * A stored job's bin, pinned as a stream job's is, when its layout can be
+ * fixed in advance: every file probed (or a stored object) with a known size
+ * and stored uncompressed. Such a ZIP can be built in segments; BuildZip
+ * writes the same bytes from the same sources either way. Otherwise undefined.
+ */
+export function pinIfFixed(job: Pick<Job, 'options' | 'created_at'>, files: readonly (RequestedFileLike & { index: number; outcome: ProbeOutcome | undefined })[]): BinEntry[] | undefined {
+  const probed: (RequestedFileLike & { index: number; outcome: ProbedOk })[] = [];
+  for (const f of files) {
+    if (!f.outcome?.ok || f.outcome.size === undefined) return undefined;
+    probed.push({ ...f, outcome: f.outcome });
+  }
+  const entries = pinEntries(job, probed);
+  return entries.every((e) => e.stream!.method === 'store') ? entries : undefined;
+}
+
 /** The exact layout when every entry is stored with a known size; otherwise undefined (the archive streams without a length). */
 export function exactLayout(bin: Pick<Bin, 'entries'>, options?: LayoutOptions): StreamLayout | undefined {
   const entries = [];

@@ -13,6 +13,7 @@ import { exactLayout } from '../../core/jobs/stream-bin';
 import { pieceStart, piecesIn, renderPiece, segmentWork, type RangeCrc, type ResumableZipSink, type Segment, type StreamLayout } from '../../core/zip';
 import { NO_LIMIT, type RunBudget } from '../budget';
 import type { WorkflowDeps } from '../workflow';
+import { jobSources, type StreamDownloadDeps } from '../stream-download';
 import { openEntryRange, SourceError, type StreamFetchOptions } from '../stream-zip/sources';
 import { crc32 } from 'node:zlib';
 import type { ZipRef, ZipSinks } from './ports';
@@ -21,10 +22,8 @@ import { failSegmentedZip, loadSegmentedBuild, type SegmentedBuild } from './seg
 import { saveId, saveWithData, segmentKeys, type HeaderPiece, type RangeInProgress, type SegmentCheckpoint, type SegmentResult } from './segment-store';
 import { ENTRY_RETRIES } from './source';
 
-export interface SegmentDeps extends WorkflowDeps {
+export interface SegmentDeps extends WorkflowDeps, Pick<StreamDownloadDeps, 'fetch' | 'objects'> {
   readonly sinks: ZipSinks;
-  /** How pinned sources are opened (URLs with their validators, stored objects at their versions). */
-  readonly pinned: StreamFetchOptions;
 }
 
 type Done = { done: boolean };
@@ -44,6 +43,8 @@ interface SegmentRun {
   readonly whole: ReadonlySet<number>;
   readonly held: Set<number>;
   readonly ranges: RangeCrc[];
+  /** The job's sources as pinned (its stored objects in its tenant's buckets). */
+  readonly pinned: StreamFetchOptions;
   /** Archive offset the next byte goes to. */
   position: number;
   readonly saved?: SegmentCheckpoint;
@@ -67,7 +68,7 @@ export async function buildSegment(deps: SegmentDeps, jobId: string, ref: ZipRef
   for (const offset of held) sink.patching!.hold(offset);
   const control = new RunControl(deps.store, jobId, job.run, budget);
   const whole = new Set(segmentWork(layout, segmented.plan, segment).wholeEntries);
-  const run: SegmentRun = { deps, job, ref, bin, layout, segment, index, sink, control, whole, held, ranges: [...(saved?.ranges ?? [])], position: saved?.position ?? segment.start, ...(saved && { saved }) };
+  const run: SegmentRun = { deps, job, ref, bin, layout, segment, index, sink, control, whole, held, ranges: [...(saved?.ranges ?? [])], pinned: jobSources(deps, job), position: saved?.position ?? segment.start, ...(saved && { saved }) };
   try {
     return await writeSegment(run, build);
   } finally {
@@ -93,7 +94,9 @@ async function writeSegment(run: SegmentRun, build: SegmentedBuild): Promise<Don
       current = undefined;
     }
   } catch (error) {
-    if (!(error instanceof SourceError)) throw error;
+    // A failure that may pass (after this run's own retries) goes to the state machine, which runs the segment
+    // again alone from its last checkpoint; one that cannot (a changed file, a 404) fails the ZIP.
+    if (!(error instanceof SourceError) || error.cause.retryable) throw error;
     await sink.settle();
     await failSegmentedZip(run.deps, build, { url: error.url, error: error.cause.message });
     log.warn('BuildSegment: a source failed', { job_id: run.job.id, zip_id: run.ref.zip_id, segment: run.index, url: error.url, error: error.cause.message });
@@ -140,7 +143,7 @@ async function readRange(run: SegmentRun, start: RangeInProgress, to: number): P
   const entry = run.bin.entries[start.entry]!;
   let r = start;
   for (let retries = ENTRY_RETRIES; ; retries--) {
-    const opened = await openEntryRange(run.deps.pinned, entry, r.from + r.done, to);
+    const opened = await openEntryRange(run.pinned, entry, r.from + r.done, to);
     try {
       for await (const chunk of opened.body) {
         await write(run, chunk);

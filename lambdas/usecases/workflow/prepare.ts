@@ -3,14 +3,14 @@ import { renderObjectKeys } from '../../core/buckets/object-key';
 import type { ProbeResult } from '../../core/fetch';
 import { JOB_SCOPE } from '../../core/jobs/long-lists';
 import { objectKeys, type Bin, type BinEntry, type BinRef, type Job, type JobError, type Manifest, type ZipRecord } from '../../core/jobs/model';
-import { exactLayout, pinEntries } from '../../core/jobs/stream-bin';
+import { exactLayout, pinEntries, pinIfFixed } from '../../core/jobs/stream-bin';
 import { jobZipNames } from '../../core/jobs/zip-filenames';
 import { mapConcurrent, packFiles, packItemFor } from '../../core/packing';
 import type { Plan } from '../../core/plans';
 import { NO_LIMIT, type RunBudget } from '../budget';
 import { checkpointObjectKeys } from '../build-zip/checkpoint';
 import { manifestOf } from '../job-manifest';
-import { resolveManifest, withObjectPin, type OpenObjects } from '../prepare-objects';
+import { resolveManifest, storedOutcome, withObjectPin, type OpenObjects } from '../prepare-objects';
 import { okOutcome, oversizeStreamZips, packStreamJob, rejectionErrors, type Packed } from '../prepare-outcomes';
 import { loadJob, STORAGE_CONCURRENCY, type WorkflowDeps } from '../workflow';
 import { recordZipLists } from '../zip-lists';
@@ -83,11 +83,12 @@ export async function prepare(deps: PrepareDeps, jobId: string, budget: RunBudge
     const entries: BinEntry[] = (
       stream
         ? pinEntries(job, indexes.map((index) => ({ index, ...manifest.files[index]!, outcome: okOutcome(packed.outcomes?.[index]) })))
-        : indexes.map((index) => {
+        : (pinIfFixed(job, indexes.map((index) => ({ index, ...manifest.files[index]!, outcome: packed.outcomes?.[index] ?? storedOutcome(manifest.files[index]!) }))) ??
+          indexes.map((index) => {
             const file = manifest.files[index]!;
             const size = packed.sizes?.[index] ?? file.stored?.size;
             return { index, url: file.url, filename: file.filename, ...(size !== undefined && { size }) };
-          })
+          }))
     ).map((entry) => withObjectPin(entry, manifest.files[entry.index]!));
     const bin: Bin = { zip_id: zipId, sequence: i + 1, filename: names[i]!, entries };
     if (stream) streamNames.set(i + 1, entries.map((e) => [e.index, e.stream!.name]));
@@ -145,7 +146,7 @@ async function packSplitJob(deps: PrepareDeps, job: Job, manifest: Manifest, bud
     allowOversize: job.options.allow_oversize_zips,
   });
   if (!result.ok) return result;
-  return { ok: true, bins: result.bins, sizes };
+  return { ok: true, bins: result.bins, sizes, outcomes };
 }
 /**
  * A fresh pack replaces the ZIPs of an earlier run: records beyond the new
