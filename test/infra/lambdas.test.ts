@@ -41,8 +41,8 @@ describe('Lambda functions', () => {
 
   it.each(names)('%s gets exactly the variables its spec lists, plus source maps and Powertools\' settings', (name) => {
     const variables = fnProps(name).Environment.Variables as Record<string, unknown>;
-    // Optional settings the stack is given only when configured (-c publicBaseUrl, -c plans, -c source…, -c domains, -c downloadRequestsPerMinute).
-    const optional = ['PUBLIC_BASE_URL', 'PLANS', 'CUSTOM_DOMAINS', 'DOWNLOAD_REQUESTS_PER_MINUTE'];
+    // Optional settings the stack is given only when configured (-c publicBaseUrl, -c plans, -c source…, -c domains, -c downloadRequestsPerMinute, -c segment…/maxSegments).
+    const optional = ['PUBLIC_BASE_URL', 'PLANS', 'CUSTOM_DOMAINS', 'DOWNLOAD_REQUESTS_PER_MINUTE', 'SEGMENT_MIN_BYTES', 'SEGMENT_PART_BYTES', 'MAX_SEGMENTS'];
     const expected = functionSpecs[name].env.filter((v) => !optional.includes(v) && !v.startsWith('SOURCE_'));
     const powertools = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOGGER_SAMPLE_RATE'];
     expect(Object.keys(variables).sort()).toEqual([...expected, 'NODE_OPTIONS', ...powertools].sort());

@@ -74,7 +74,8 @@ function pinnedBin(): Bin {
 /** The segmented build's deps over a fresh in-memory S3, job store and bucket. */
 function segmentedSetup(maxSegments: number) {
   const s3 = new FakeS3();
-  const store = memoryJobStore([JOB as unknown as Job]);
+  const job = { ...JOB };
+  const store = memoryJobStore([job as unknown as Job]);
   store.zipsOf(JOB.id).set(1, { job_id: JOB.id, id: REF.zip_id, sequence: 1, status: 'pending' } as ZipRecord);
   const objects = new Map<string, unknown>([[REF.bin_key, pinnedBin()]]);
   const deps: SegmentDeps & { segments: { partSize: number; minSegmentBytes: number; maxSegments: number } } = {
@@ -86,7 +87,7 @@ function segmentedSetup(maxSegments: number) {
     fetch: TEST_FETCH,
     segments: { partSize: 5 * MiB, minSegmentBytes: 1, maxSegments },
   };
-  return { s3, store, objects, deps, zip: () => store.zipsOf(JOB.id).get(1)! };
+  return { s3, job, store, objects, deps, zip: () => store.zipsOf(JOB.id).get(1)! };
 }
 
 async function sequentialZip(): Promise<Buffer> {
@@ -146,6 +147,16 @@ describe('a ZIP built in segments', () => {
     expect(s3.uploads.size).toBe(0); // the shared upload was aborted
     expect(await finishSegments(deps, JOB.id, REF)).toEqual({ done: true });
     expect(s3.objects.has('zips/job-1/zip_1.zip')).toBe(false);
+  });
+
+  it('starts afresh in a new run of its job (a retry): a new upload, never the earlier run’s plan', async () => {
+    const { s3, deps, job } = segmentedSetup(4);
+    await planZip(deps, JOB.id, REF);
+    expect(await planZip(deps, JOB.id, REF)).toEqual({ segments: [0, 1, 2, 3] }); // the same run: the same plan
+    expect(s3.created).toBe(1);
+    job.run = 2; // the store holds this very record
+    expect(await planZip(deps, JOB.id, REF)).toEqual({ segments: [0, 1, 2, 3] });
+    expect(s3.created).toBe(2);
   });
 
   it('is not chosen for a ZIP below two segments’ minimum, or whose entries are not pinned', async () => {

@@ -48,17 +48,19 @@ interface SegmentRun {
   /** Archive offset the next byte goes to. */
   position: number;
   readonly saved?: SegmentCheckpoint;
+  /** The ZIP and its job's run, as the segment records' keys name them. */
+  readonly zipKey: string;
 }
 
 export async function buildSegment(deps: SegmentDeps, jobId: string, ref: ZipRef, index: number, budget: RunBudget = NO_LIMIT): Promise<Done> {
   const build = await loadSegmentedBuild(deps, jobId, ref);
   if (!build) return { done: true }; // the ZIP ended (another segment failed it, or it is complete)
-  if (await deps.blobs.findJson(segmentKeys.result(jobId, ref.zip_id, index))) return { done: true }; // a retry after it finished
-  const { job, bin, segmented } = build;
+  const { job, bin, segmented, zipKey } = build;
+  if (await deps.blobs.findJson(segmentKeys.result(jobId, zipKey, index))) return { done: true }; // a retry after it finished
   const layout = exactLayout(bin, { patched: true })!;
   const segment = segmented.plan.segments[index];
   if (!segment) throw new Error(`zip ${ref.zip_id} has no segment ${index}`);
-  const saved = await deps.blobs.findJson<SegmentCheckpoint>(segmentKeys.checkpoint(jobId, ref.zip_id, index));
+  const saved = await deps.blobs.findJson<SegmentCheckpoint>(segmentKeys.checkpoint(jobId, zipKey, index));
   const sink = await deps.sinks.open(job, ref, bin, {
     segment: { uploadId: segmented.upload_id, partSize: segmented.plan.partSize, firstPart: segment.firstPart, start: segment.start },
     onUploadCreated: async () => undefined, // the upload exists already
@@ -68,7 +70,7 @@ export async function buildSegment(deps: SegmentDeps, jobId: string, ref: ZipRef
   for (const offset of held) sink.patching!.hold(offset);
   const control = new RunControl(deps.store, jobId, job.run, budget);
   const whole = new Set(segmentWork(layout, segmented.plan, segment).wholeEntries);
-  const run: SegmentRun = { deps, job, ref, bin, layout, segment, index, sink, control, whole, held, ranges: [...(saved?.ranges ?? [])], pinned: jobSources(deps, job), position: saved?.position ?? segment.start, ...(saved && { saved }) };
+  const run: SegmentRun = { deps, job, ref, bin, zipKey, layout, segment, index, sink, control, whole, held, ranges: [...(saved?.ranges ?? [])], pinned: jobSources(deps, job), position: saved?.position ?? segment.start, ...(saved && { saved }) };
   try {
     return await writeSegment(run, build);
   } finally {
@@ -107,10 +109,10 @@ async function writeSegment(run: SegmentRun, build: SegmentedBuild): Promise<Don
     return { done: true };
   }
   const { state, data } = await sink.exportState();
-  const key = segmentKeys.result(run.job.id, run.ref.zip_id, run.index);
+  const key = segmentKeys.result(run.job.id, run.zipKey, run.index);
   const result: Omit<SegmentResult, 'data_key'> = { v: 1, ranges: run.ranges, sink: state };
-  await saveWithData(run.deps.blobs, key, segmentKeys.data(run.job.id, run.ref.zip_id, run.index, saveId(run.deps.now())), result, data);
-  const checkpoint = segmentKeys.checkpoint(run.job.id, run.ref.zip_id, run.index);
+  await saveWithData(run.deps.blobs, key, segmentKeys.data(run.job.id, run.zipKey, run.index, saveId(run.deps.now())), result, data);
+  const checkpoint = segmentKeys.checkpoint(run.job.id, run.zipKey, run.index);
   await run.deps.blobs.deleteObjects([checkpoint, ...(run.saved ? [run.saved.data_key] : [])]).catch(() => undefined);
   log.info('BuildSegment done', { job_id: run.job.id, zip_id: run.ref.zip_id, segment: run.index, parts: state.parts.length, held_back: state.parts.filter((p) => !p.etag).length });
   return { done: true };
@@ -180,9 +182,9 @@ async function pause(run: SegmentRun, current: RangeInProgress): Promise<Done> {
     return { done: true };
   }
   const { state, data } = await run.sink.exportState();
-  const key = segmentKeys.checkpoint(run.job.id, run.ref.zip_id, run.index);
+  const key = segmentKeys.checkpoint(run.job.id, run.zipKey, run.index);
   const checkpoint: Omit<SegmentCheckpoint, 'data_key'> = { v: 1, position: run.position, ranges: run.ranges, current, held: [...run.held], runs: (run.saved?.runs ?? 0) + 1, sink: state };
-  await saveWithData(run.deps.blobs, key, segmentKeys.data(run.job.id, run.ref.zip_id, run.index, saveId(run.deps.now())), checkpoint, data, run.saved);
+  await saveWithData(run.deps.blobs, key, segmentKeys.data(run.job.id, run.zipKey, run.index, saveId(run.deps.now())), checkpoint, data, run.saved);
   run.deps.metrics?.checkpointTaken();
   log.info('BuildSegment paused', { job_id: run.job.id, zip_id: run.ref.zip_id, segment: run.index, offset: run.position });
   return { done: false };

@@ -26,10 +26,10 @@ export interface FinishSegmentsDeps extends WorkflowDeps {
 export async function finishSegments(deps: FinishSegmentsDeps, jobId: string, ref: ZipRef): Promise<{ done: true }> {
   const build = await loadSegmentedBuild(deps, jobId, ref);
   if (!build) return { done: true }; // failed by a segment (or completed by an earlier attempt)
-  const { job, bin, segmented } = build;
+  const { job, bin, segmented, zipKey } = build;
   const { plan } = segmented;
   const layout = exactLayout(bin, { patched: true })!;
-  const results = await Promise.all(plan.segments.map((s) => deps.blobs.findJson<SegmentResult>(segmentKeys.result(jobId, ref.zip_id, s.index))));
+  const results = await Promise.all(plan.segments.map((s) => deps.blobs.findJson<SegmentResult>(segmentKeys.result(jobId, zipKey, s.index))));
   const missing = results.findIndex((r) => r === undefined);
   if (missing >= 0) throw new Error(`segment ${missing} of zip ${ref.zip_id} has not finished`);
   const done = results as SegmentResult[];
@@ -63,7 +63,7 @@ export async function finishSegments(deps: FinishSegmentsDeps, jobId: string, re
   const bytes = layout.entries.reduce((sum, e) => sum + e.size, 0);
   const progress = { ...startRun(undefined), next_entry: bin.entries.length, entry_names: entryNames, files_done: bin.entries.length, bytes_done: bytes };
   await completeZip(deps, jobId, ref, progress, layout.total);
-  const keys = [segmentKeys.plan(jobId, ref.zip_id), ...plan.segments.flatMap((s, i) => [segmentKeys.result(jobId, ref.zip_id, s.index), done[i]!.data_key])];
+  const keys = [segmentKeys.plan(jobId, zipKey), ...plan.segments.flatMap((s, i) => [segmentKeys.result(jobId, zipKey, s.index), done[i]!.data_key])];
   await deps.blobs.deleteObjects(keys).catch(() => undefined); // lifecycle rules catch what this misses
   deps.metrics?.zipBuilt(layout.total);
   log.info('FinishSegments done', { job_id: jobId, zip_id: ref.zip_id, segments: plan.segments.length, parts_written: left.length, size: layout.total });

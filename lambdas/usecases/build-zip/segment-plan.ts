@@ -10,7 +10,7 @@ import { planSegments, segmentCount, type SegmentLimits } from '../../core/zip';
 import type { WorkflowDeps } from '../workflow';
 import type { ZipRef, ZipSinks } from './ports';
 import { failZip } from './zip-record';
-import { segmentKeys, type SegmentedZip } from './segment-store';
+import { segmentKeys, segmentRun, type SegmentedZip } from './segment-store';
 
 export interface SegmentPlanDeps extends WorkflowDeps {
   readonly sinks: ZipSinks;
@@ -24,6 +24,8 @@ export interface SegmentedBuild {
   readonly ref: ZipRef;
   readonly bin: Bin;
   readonly segmented: SegmentedZip;
+  /** The ZIP and its job's run, as the segment records' keys name them. */
+  readonly zipKey: string;
 }
 
 /** What PlanZip answers: the segments to build (none: build the ZIP as one). */
@@ -39,10 +41,11 @@ export interface ZipPlan {
 export async function planZip(deps: SegmentPlanDeps, jobId: string, ref: ZipRef): Promise<ZipPlan> {
   const sequential = { segments: [] };
   if (!deps.segments || !deps.sinks.parts) return sequential;
-  const existing = await deps.blobs.findJson<SegmentedZip>(segmentKeys.plan(jobId, ref.zip_id));
-  if (existing) return { segments: existing.plan.segments.map((s) => s.index) };
   const job = await deps.store.getJob(jobId);
   if (!job) throw new Error(`job ${jobId} not found`);
+  const key = segmentKeys.plan(jobId, segmentRun(ref.zip_id, job.run));
+  const existing = await deps.blobs.findJson<SegmentedZip>(key);
+  if (existing) return { segments: existing.plan.segments.map((s) => s.index) };
   const bin = await deps.blobs.getJson<Bin>(ref.bin_key);
   const layout = exactLayout(bin, { patched: true });
   if (!layout || segmentCount(layout.total, deps.segments) < 2) return sequential;
@@ -51,7 +54,7 @@ export async function planZip(deps: SegmentPlanDeps, jobId: string, ref: ZipRef)
   const plan = planSegments(layout.total, deps.segments);
   const uploads = await deps.sinks.parts(job, ref, bin);
   const segmented: SegmentedZip = { v: 1, upload_id: await uploads.create(), plan };
-  await deps.blobs.putJson(segmentKeys.plan(jobId, ref.zip_id), segmented);
+  await deps.blobs.putJson(key, segmented);
   return { segments: plan.segments.map((s) => s.index) };
 }
 
@@ -61,9 +64,10 @@ export async function loadSegmentedBuild(deps: WorkflowDeps, jobId: string, ref:
   if (!job) throw new Error(`job ${jobId} not found`);
   const zip = (await deps.store.listZips(jobId)).find((z) => z.sequence === ref.sequence);
   if (!zip || isTerminal(zip.status) || isTerminal(job.status)) return undefined;
-  const segmented = await deps.blobs.getJson<SegmentedZip>(segmentKeys.plan(jobId, ref.zip_id));
+  const zipKey = segmentRun(ref.zip_id, job.run);
+  const segmented = await deps.blobs.getJson<SegmentedZip>(segmentKeys.plan(jobId, zipKey));
   const bin = await deps.blobs.getJson<Bin>(ref.bin_key);
-  return { job, ref, bin, segmented };
+  return { job, ref, bin, segmented, zipKey };
 }
 
 /** Fails the ZIP for a file that could not be read as pinned, and gives up its upload; the other segments stop when they next look. */

@@ -8,6 +8,12 @@
 import type { Piece, RangeCrc, ResumableSinkState, SegmentPlan } from '../../core/zip';
 import type { BuildStorage } from './checkpoint';
 
+/**
+ * The ZIP's segment records of one run of its job: a retried job starts its
+ * segments afresh (a new upload), never on an earlier run's plan or results.
+ */
+export const segmentRun = (zipId: string, run: number): string => `${zipId}/run-${run}`;
+
 export const segmentKeys = {
   prefix: (jobId: string, zipId: string) => `checkpoints/${jobId}/${zipId}/`,
   plan: (jobId: string, zipId: string) => `checkpoints/${jobId}/${zipId}/segments.json`,
