@@ -80,7 +80,7 @@ describe('state machine', () => {
     const map = definition.States.BuildZips!;
     expect(map.Type).toBe('Map');
     expect(map.MaxConcurrency).toBe(40);
-    expect(processor).toMatchObject({ StartAt: 'BuildZip', ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } });
+    expect(processor).toMatchObject({ StartAt: 'PlanZip', ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } });
     expect(map.ItemReader).toMatchObject({
       Resource: expect.stringMatching(/:states:::s3:getObject$/),
       ReaderConfig: { InputType: 'JSON' },
