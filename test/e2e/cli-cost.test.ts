@@ -23,7 +23,7 @@ describe('zipjobs cost', () => {
     for (const item of ['Lambda', 'Step Functions', 'S3 requests', 'S3 storage', 'DynamoDB', 'API Gateway', 'EventBridge', 'Data transfer out']) expect(run.stdout).toMatch(new RegExp(`^  ${item} +\\$`, 'm'));
     expect(run.stdout).toContain(`$${expected.total.toFixed(4)}   $${expected.perGb.toFixed(4)} per GB`);
     expect(run.stdout).toContain(`at ${functionSpecs.BuildZip.memoryMb} MB`);
-    expect(run.stdout).toContain('17 state transitions');
+    expect(run.stdout).toContain('21 state transitions');
   }, 60_000);
 
   it('--json: the shape, prices, assumptions, usage and cost; assumptions from flags', async () => {
@@ -32,7 +32,7 @@ describe('zipjobs cost', () => {
     const out = JSON.parse(run.stdout);
     expect(out.prices).toEqual({ region: 'us-east-1', as_of: '2026-12-02' });
     expect(out.assumptions).toMatchObject({ storedDays: 7, downloadsPerZip: 3 });
-    expect(out.usage).toMatchObject({ egressGb: 3, apiRequests: 5, transitions: 13 });
+    expect(out.usage).toMatchObject({ egressGb: 3, apiRequests: 5, transitions: 15 });
     expect(out.cost.egress).toBeCloseTo(0.27, 9);
   }, 60_000);
 

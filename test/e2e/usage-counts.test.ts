@@ -44,8 +44,8 @@ async function measure(body: Record<string, unknown>, files: number, bytes: numb
   return { counted, usage, events: api.stack.events.length - eventsBefore, shape };
 }
 
-function expectWithin10Percent(what: string, counted: number, predicted: number) {
-  const off = Math.abs(counted - predicted) / predicted;
+function expectWithin10Percent(what: string, counted: number, predicted: number, clockSlack = 0) {
+  const off = Math.max(0, Math.abs(counted - predicted) - clockSlack) / predicted;
   expect(off, `${what}: counted ${counted}, predicted ${predicted}`).toBeLessThanOrEqual(0.1);
 }
 
@@ -56,14 +56,16 @@ describe('the cost model against the local stack', () => {
     ['3 ZIPs of 51 MiB (split at 100 MiB)', 3, 51 * MiB, { max_zip_size_bytes: 100 * MiB, compression: 'store' }],
   ] as const)('%s: invocations, transitions, S3 and DynamoDB requests within 10 %%', async (name, files, size, options) => {
     const urls = Array.from({ length: files }, (_, i) => sources.set(`/${encodeURIComponent(name)}/${i}.bin`, { size }));
-    const { counted, usage, events } = await measure({ urls, ...options }, files, files * size);
+    const { counted, usage, events, shape } = await measure({ urls, ...options }, files, files * size);
     console.info(`${name}: counted ${JSON.stringify(counted)}`);
     for (const fn of JOB_FUNCTIONS) expectWithin10Percent(`${fn} invocations`, counted.invocations[fn] ?? 0, usage.invocations[fn]);
     expect(sum(counted.invocations)).toBe(sum(usage.invocations));
     expectWithin10Percent('state transitions', counted.transitions, usage.transitions);
     expectWithin10Percent('S3 PUT/COPY/POST/LIST', sum(counted.s3, (op) => s3RequestClass(op) === 'write'), sum(usage.s3, (op) => s3RequestClass(op) === 'write'));
     expectWithin10Percent('S3 GET/HEAD', sum(counted.s3, (op) => s3RequestClass(op) === 'read'), sum(usage.s3, (op) => s3RequestClass(op) === 'read'));
-    expectWithin10Percent('DynamoDB reads', sum(counted.dynamodb, (op) => DYNAMO_READS.has(op)), sum(usage.dynamodb, (op) => DYNAMO_READS.has(op)));
+    // BuildZip's owner check runs every 5 s of each ZIP's build; the model spreads the builds' time evenly over the
+    // ZIPs, so for builds of a few seconds each ZIP may be one check apart from it.
+    expectWithin10Percent('DynamoDB reads', sum(counted.dynamodb, (op) => DYNAMO_READS.has(op)), sum(usage.dynamodb, (op) => DYNAMO_READS.has(op)), shape.zips);
     expectWithin10Percent('DynamoDB writes', sum(counted.dynamodb, (op) => !DYNAMO_READS.has(op)), sum(usage.dynamodb, (op) => !DYNAMO_READS.has(op)));
     expect(events).toBe(usage.busEvents);
   }, 240_000);

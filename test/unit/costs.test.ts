@@ -18,28 +18,28 @@ describe('the cost model', () => {
   it('a 10 GB job of 1,000 files in one ZIP, worked by hand', () => {
     const usage = jobUsage({ gb: 10, files: 1000, zips: 1 }, assumptions);
     const buildSeconds = (10 * 2 ** 30) / 1e6 / 60 + (1000 * 25) / 1000;
-    expect(usage.invocations).toEqual({ CreateJob: 1, GetJob: 1, Download: 1, Prepare: 1, BuildZip: 1, Finalize: 1, Notify: 1 });
+    expect(usage.invocations).toEqual({ CreateJob: 1, GetJob: 1, Download: 1, Prepare: 1, BuildZip: 2, Finalize: 1, Notify: 1 });
     expect(usage.gbSeconds.BuildZip).toBeCloseTo((buildSeconds * 1769) / 1024, 6);
     expect(usage.gbSeconds.CreateJob).toBeCloseTo((0.25 * 512) / 1024, 9);
-    expect(usage.transitions).toBe(13);
+    expect(usage.transitions).toBe(15);
     const parts = Math.ceil((10 * 2 ** 30) / PART_BYTES);
-    expect(usage.s3).toEqual({ PutObject: 1 + 2 + 1, GetObject: 1 + 1 + 2 + 1 + 1, CreateMultipartUpload: 1, UploadPart: parts, CompleteMultipartUpload: 1, DeleteObjects: 1 });
+    expect(usage.s3).toEqual({ PutObject: 1 + 2 + 1, GetObject: 1 + 1 + 3 + 1 + 1, CreateMultipartUpload: 1, UploadPart: parts, CompleteMultipartUpload: 1, DeleteObjects: 1 });
     const c = jobCost(usage, US_EAST_1_PRICES, 10);
     expect(c.egress).toBeCloseTo(10 * 0.09, 9);
-    expect(c.stepFunctions).toBeCloseTo(13 * 0.000025, 12);
-    expect(c.s3Requests).toBeCloseTo((4 + 1 + parts + 1) * 0.000005 + 6 * 0.0000004, 12);
+    expect(c.stepFunctions).toBeCloseTo(15 * 0.000025, 12);
+    expect(c.s3Requests).toBeCloseTo((4 + 1 + parts + 1) * 0.000005 + 7 * 0.0000004, 12);
     expect(c.total).toBeCloseTo(c.lambda + c.stepFunctions + c.s3Requests + c.s3Storage + c.dynamodb + c.apiGateway + c.eventBridge + c.egress, 12);
     expect(c.perGb).toBeCloseTo(c.total / 10, 12);
   });
 
   it('a small ZIP is one PutObject; a ZIP that outlasts a run is built in several, each checkpointing', () => {
-    expect(jobUsage({ gb: 0.001, files: 3, zips: 1 }, assumptions).s3).toEqual({ PutObject: 4, GetObject: 6, DeleteObjects: 1 });
+    expect(jobUsage({ gb: 0.001, files: 3, zips: 1 }, assumptions).s3).toEqual({ PutObject: 4, GetObject: 7, DeleteObjects: 1 });
     const slow = { ...assumptions, buildMBps: 1 };
     const usage = jobUsage({ gb: 2, files: 10, zips: 1 }, slow);
     const runs = Math.ceil((2 * 2 ** 30) / 1e6 / 1 / BUILD_RUN_SECONDS);
     expect(runs).toBeGreaterThan(1);
-    expect(usage.invocations.BuildZip).toBe(runs);
-    expect(usage.transitions).toBe(9 + 4 + 2 * (runs - 1));
+    expect(usage.invocations.BuildZip).toBe(1 + runs);
+    expect(usage.transitions).toBe(9 + 6 + 2 * (runs - 1));
   });
 
   it("S3's request classes: PUT/COPY/POST/LIST, GET and the rest, DELETE free", () => {

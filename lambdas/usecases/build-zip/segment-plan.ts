@@ -41,14 +41,15 @@ export interface ZipPlan {
 export async function planZip(deps: SegmentPlanDeps, jobId: string, ref: ZipRef): Promise<ZipPlan> {
   const sequential = { segments: [] };
   if (!deps.segments || !deps.sinks.parts) return sequential;
+  // The bin alone decides a ZIP built as one (most ZIPs): one read, nothing else.
+  const bin = await deps.blobs.getJson<Bin>(ref.bin_key);
+  const layout = exactLayout(bin, { patched: true });
+  if (!layout || segmentCount(layout.total, deps.segments) < 2) return sequential;
   const job = await deps.store.getJob(jobId);
   if (!job) throw new Error(`job ${jobId} not found`);
   const key = segmentKeys.plan(jobId, segmentRun(ref.zip_id, job.run));
   const existing = await deps.blobs.findJson<SegmentedZip>(key);
   if (existing) return { segments: existing.plan.segments.map((s) => s.index) };
-  const bin = await deps.blobs.getJson<Bin>(ref.bin_key);
-  const layout = exactLayout(bin, { patched: true });
-  if (!layout || segmentCount(layout.total, deps.segments) < 2) return sequential;
   const started = await deps.store.updateZip(jobId, ref.sequence, ['pending', 'processing'], { status: 'processing', updated_at: deps.now().toISOString() });
   if (!started) return sequential; // ended already: BuildZip returns at once
   const plan = planSegments(layout.total, deps.segments);
