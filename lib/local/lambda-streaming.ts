@@ -93,5 +93,8 @@ export function responseStreamTo(res: ServerResponse): Writable {
   res.once('close', () => {
     if (!res.writableFinished) stream.destroy(new Error('the client went away'));
   });
+  // A destroy's error has done its work once the connection is cut (the handler reports its own failure);
+  // with no other listener it would be thrown as an uncaught exception in the stack's process.
+  stream.on('error', () => undefined);
   return stream;
 }
