@@ -67,14 +67,20 @@ const NAME_CHUNK_BYTES = 256 * 1024;
 /** BatchWriteItem takes 25 items. */
 const BATCH = 25;
 
-export interface JobUsage {
-  readonly invocations: Readonly<Record<JobFunction, number>>;
-  readonly gbSeconds: Readonly<Record<JobFunction, number>>;
+/** What AWS bills by count: invocations per function, state transitions, S3 and DynamoDB requests by operation (the model's and the local stack's). */
+export interface BilledCounts {
+  readonly invocations: Readonly<Record<string, number>>;
   readonly transitions: number;
   /** S3 requests by operation. */
   readonly s3: Readonly<Record<string, number>>;
-  /** DynamoDB requests by operation, and the units they use. */
+  /** DynamoDB requests by operation. */
   readonly dynamodb: Readonly<Record<string, number>>;
+}
+
+export interface JobUsage extends BilledCounts {
+  readonly invocations: Readonly<Record<JobFunction, number>>;
+  readonly gbSeconds: Readonly<Record<JobFunction, number>>;
+  /** The units DynamoDB's requests use. */
   readonly dynamoReadUnits: number;
   readonly dynamoWriteUnits: number;
   readonly apiRequests: number;

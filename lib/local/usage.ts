@@ -1,3 +1,4 @@
+import type { BilledCounts } from '../../lambdas/core/costs';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 
 /**
@@ -7,14 +8,10 @@ import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
  * machine runner, the stand-ins' HTTP servers), so it holds whichever process
  * runs a handler. `docs/COSTS.md` compares these counts with the cost model.
  */
-export interface LocalUsageCounts {
-  readonly invocations: Readonly<Record<string, number>>;
-  /** Wall time of those invocations, per function, ms (Lambda bills duration × memory). */
+/** Transitions: states entered and retried, plus one per Distributed Map child execution. */
+export interface LocalUsageCounts extends BilledCounts {
+  /** Wall time of the invocations, per function, ms (Lambda bills duration × memory). */
   readonly durationMs: Readonly<Record<string, number>>;
-  /** Billed state transitions: states entered and retried, plus one per Distributed Map child execution. */
-  readonly transitions: number;
-  readonly s3: Readonly<Record<string, number>>;
-  readonly dynamodb: Readonly<Record<string, number>>;
 }
 
 /** The state-machine runner's events this counter reads (aws-local-stepfunctions' event log). */
