@@ -6,8 +6,12 @@
  * Environment:
  *   BENCH_RUNS=n     timed runs per case (default 3; medians are reported)
  *   BENCH_ONLY=a,b   only these groups (bundles, writer, store, deflate,
- *                    memory, prepare, latency, stream, bounded, eazip); prints, writes no files
+ *                    memory, prepare, latency, stream, bounded, eazip, segments); prints, writes no files
  *   BENCH_QUICK=1    small sizes, for trying the suite out; writes no files
+ *   BENCH_JSON=file  also write this run's results (every sample) to that file, partial or not
+ *   BENCH_SEGMENTS_BYTES, BENCH_SEGMENTS_RATE, BENCH_SEGMENTS_COUNTS
+ *                    the segments group's source size (default 5 GiB), rate per
+ *                    source connection (bytes/s, default 24 MB/s) and segment counts (1,2,4,8)
  */
 import { statfsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -18,6 +22,7 @@ import type { EazipResult } from './eazip';
 import type { LatencyResult } from './latency';
 import type { MemoryResult } from './memory';
 import type { PrepareResult } from './prepare';
+import type { SegmentsResult } from './segments';
 import type { StreamMemoryResult, StreamStackResult } from './stream';
 import type { ThroughputResult } from './throughput';
 import type { WriterResult } from './writer';
@@ -35,6 +40,9 @@ const size = quick ? 64 * MiB : GiB;
 const memorySizes = quick ? [256 * MiB, 512 * MiB] : [GiB, 5 * GiB];
 const urls = quick ? 2_000 : 20_000;
 const jobs = quick ? 3 : 10;
+const segmentBytes = Number(process.env.BENCH_SEGMENTS_BYTES ?? (quick ? 512 * MiB : 5 * GiB));
+const segmentRate = Number(process.env.BENCH_SEGMENTS_RATE ?? 24e6);
+const segmentCounts = process.env.BENCH_SEGMENTS_COUNTS ?? '1,2,4,8';
 
 process.env.ZIPJOBS_QUIET = 'true';
 
@@ -55,6 +63,7 @@ interface Results {
   stream?: { stack: StreamStackResult; memory: StreamMemoryResult[] };
   bounded?: BoundedResult;
   eazip?: EazipResult;
+  segments?: SegmentsResult;
   targets: Target[];
   /** Groups that failed, with the error. */
   errors: Record<string, string>;
@@ -141,12 +150,17 @@ async function main(): Promise<void> {
   // One run (~1 min): the whole example is 3 GiB through the local S3.
   if (!quick) await group('eazip', "9. Eazip's auto-split example through the local stack: 1,000 files, 3 GiB, 2 GiB ZIPs, POST → completed", () => runChild<EazipResult>('eazip.ts', ['1']));
 
+  await group('segments', `10. One ${fmt(segmentBytes / GiB, 1)} GiB archive built in ${segmentCounts} segments, each step in its own process, sources paced at ${fmt(segmentRate / 1e6)} MB/s per connection`, () =>
+    runChild<SegmentsResult>('segments.ts', [String(segmentBytes), String(segmentRate), segmentCounts]),
+  );
+
   results.loadAverage.end = loadNow();
   results.durationSeconds = Math.round((performance.now() - t0) / 1000);
   results.targets = targets(results);
 
   const section = renderResults(results);
   console.log(`\n${section}`);
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(results, null, 2)}\n`);
   if (write) {
     writeFileSync(join(repoRoot, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
     const readmePath = join(repoRoot, 'bench/README.md');
@@ -237,6 +251,23 @@ function targets(r: Results): Target[] {
     const s = med(r.eazip.seconds);
     const load = r.eazip.load.map(([a, b]) => `${fmt(a, 1)}→${fmt(b, 1)}`).join(', ');
     t("Eazip's example (1,000 files, 3 GiB, 2 GiB ZIPs), POST → completed ≤ 49 s (10 × faster than Eazip's published 8 m 12 s)", `${fmt(s, 1)} s (load ${load})`, s <= 49);
+  }
+  if (r.segments) {
+    const base = r.segments.runs.find((x) => x.segments.length === 0);
+    const many = r.segments.runs.filter((x) => x.segments.length > 1);
+    if (base && many.length > 0) {
+      const ratios = many.map((x) => ({ n: x.segments.length, speedUp: base.wallSeconds / x.wallSeconds }));
+      t(
+        `A ZIP built in N segments ≥ 0.8 × N as fast as built as one (${fmt(r.segments.zipBytes / GiB, 1)} GiB, sources paced at ${fmt(r.segments.rate / 1e6)} MB/s per connection)`,
+        ratios.map((x) => `${x.n}: ${fmt(x.speedUp, 2)} ×`).join(', '),
+        ratios.every((x) => x.speedUp >= 0.8 * x.n),
+      );
+    }
+    t(
+      'Every archive has its planned size and the CRC-32s of its sources; those built in segments are identical',
+      `${r.segments.segmentedIdentical ? 'yes' : 'NOT identical'}${r.segments.uploadedOnce ? '' : ' (some parts were sent twice)'}`,
+      r.segments.segmentedIdentical,
+    );
   }
   if (r.bundles) {
     const api = r.bundles.filter((b) => b.api);
@@ -451,9 +482,43 @@ function renderResults(r: Results): string {
         table(['Function', '', 'bundle KiB', 'AWS SDK KiB', 'largest other package, KiB', 'own code KiB', 'import ms', 'lambdas/core/zip'], rows),
     );
   }
+  if (r.segments) parts.push(renderSegments(r.segments));
   for (const [g, e] of Object.entries(r.errors)) parts.push(`**Group \`${g}\` failed**: ${e}`);
   parts.push(`Time per group: ${Object.entries(r.groupSeconds).map(([k, v]) => `${k} ${v} s`).join(', ')}.`);
   return parts.join('\n\n');
+}
+
+function renderSegments(g: SegmentsResult): string {
+  const base = g.runs.find((x) => x.segments.length === 0) ?? g.runs[0]!;
+  const rows = g.runs.map((x) => {
+    const n = Math.max(1, x.segments.length);
+    const builders = x.segments.length > 0 ? x.segments : [{ ...x.whole!, sourceBytes: g.sourceBytes }];
+    const mbps = builders.map((s) => s.sourceBytes / 1e6 / s.seconds);
+    const cpu = x.cpu.steps + x.cpu.standIn + x.cpu.source;
+    return [
+      x.segments.length > 0 ? `${n}` : '1 (BuildZip as one)',
+      `${fmt(x.wallSeconds, 1)} s`,
+      `**${fmt(base.wallSeconds / x.wallSeconds, 2)} ×**`,
+      n > 1 ? `${fmt(base.wallSeconds / x.wallSeconds / n, 2)}` : '1.00',
+      `${fmt(x.plan.processSeconds, 1)} s`,
+      `${fmt(Math.min(...builders.map((s) => s.processSeconds)), 1)}–${fmt(Math.max(...builders.map((s) => s.processSeconds)), 1)} s`,
+      `${fmt(Math.min(...mbps), 1)}–${fmt(Math.max(...mbps), 1)}`,
+      `**${fmt(Math.max(...builders.map((s) => s.maxRssBytes)) / 1e6)} MB**`,
+      x.finish ? `${fmt(x.finish.processSeconds, 1)} s (${x.finish.partsUploaded} parts, ${fmt(x.heldBytes / 1e6)} MB held)` : '—',
+      `${fmt(cpu / x.wallSeconds, 2)} (${fmt(x.cpu.standIn, 0)} s in the stand-in)`,
+      `${fmt(x.load[0], 1)} → ${fmt(x.load[1], 1)}`,
+    ];
+  });
+  return (
+    `### 10. One archive built in segments
+
+` +
+    `${g.files} STORE entries, ${fmt(g.sourceBytes / GiB, 2)} GiB → a ${fmt(g.zipBytes / GiB, 2)} GiB archive in ${fmt(g.partSize / MiB)} MiB parts; the source paced at ${fmt(g.rate / 1e6)} MB/s per connection. ` +
+    `Wall: PlanZip's process start to the ZIP's completion; every step a process of its own (start-up included). Speed-up: against the archive built as one. ` +
+    `Source MB/s: per builder (segment or BuildZip), source bytes over its use case's time. CPU: all processes of the run (steps, the S3 stand-in, the source) over the wall time, in cores. ` +
+    `Every archive: the planned size, the central directory's sizes, offsets and CRC-32s equal to the source's; the segmented ones ${g.segmentedIdentical ? 'identical part for part' : '**not identical**'}.\n\n` +
+    table(['segments', 'wall', 'speed-up', '÷ N', 'PlanZip', 'builders', 'source MB/s each', 'peak RSS per builder', 'FinishSegments', 'CPU cores', 'load (1 min)'], rows)
+  );
 }
 
 await main();

@@ -9,8 +9,13 @@
  *   of the same archive can be compared byte for byte without keeping either.
  * - With `keep(key)` naming a file, the completed object is also written
  *   there, for independent ZIP readers to check.
- * - Other objects (BuildZip's checkpoints, a few MiB) are kept in memory, so
- *   a build can stop and resume in another process.
+ * - With `tail`, the bytes of each upload's two highest-numbered parts are
+ *   kept too, and a completed object's last two parts given back: enough for
+ *   a reader to check its central directory (names, sizes, CRC-32s) when the
+ *   directory is smaller than a part, without keeping the archive.
+ * - Other objects (BuildZip's checkpoints, a segment's held-back parts, a
+ *   few MiB to a few hundred) are kept in memory, so a build can stop and
+ *   resume, or be finished, in another process.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -26,12 +31,18 @@ export interface CompletedObject {
   readonly etag: string;
   /** Where `keep` had it written. */
   readonly file?: string;
+  /** With `tail`: the object's last bytes (its last two parts, or the last one alone when the other was not kept). */
+  readonly tail?: Buffer;
 }
 
 export interface DiscardingS3 {
   readonly endpoint: string;
   /** Body bytes received for archives (`zips/…`): UploadPart, and PutObject of a small one. */
   received(): number;
+  /** UploadPart requests received. */
+  partsReceived(): number;
+  /** Body bytes of the other objects put (checkpoints, records, held-back parts). */
+  keptBytes(): number;
   /** Multipart uploads completed so far, by key (the latest of each). */
   completed(key: string): CompletedObject | undefined;
   close(): Promise<void>;
@@ -64,12 +75,20 @@ interface Upload {
   readonly file?: number;
   readonly path?: string;
   readonly parts: Map<number, { size: number; sha256: Buffer }>;
+  /** With `tail`: the bytes of the highest-numbered parts received so far. */
+  readonly tail: Map<number, Buffer>;
 }
+
+/** Parts whose bytes `tail` keeps: the two highest-numbered of an upload (a retried part replaces itself). */
+const TAIL_PARTS = 2;
+const tailFloor = (upload: Upload) => [...upload.parts.keys()].sort((a, b) => b - a)[TAIL_PARTS - 1] ?? 0;
 
 const xmlValues = (xml: string, tag: string) => [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((m) => m[1]!);
 
-export async function startDiscardingS3(options: { keep?: (key: string) => string | undefined } = {}): Promise<DiscardingS3> {
+export async function startDiscardingS3(options: { keep?: (key: string) => string | undefined; tail?: boolean } = {}): Promise<DiscardingS3> {
   let received = 0;
+  let partsReceived = 0;
+  let keptBytes = 0;
   let uploadCount = 0;
   const uploads = new Map<string, Upload>();
   const objects = new Map<string, Buffer>();
@@ -80,16 +99,19 @@ export async function startDiscardingS3(options: { keep?: (key: string) => strin
     new Promise<{ size: number; buffer?: Buffer; sha256?: Buffer }>((ok, fail) => {
       const chunks: Buffer[] = [];
       const hash = part && createHash('sha256');
+      // A part's bytes are kept only while it may be among the upload's last.
+      const keep = !part || (options.tail === true && part.number >= tailFloor(part.upload));
       let size = 0;
       let at = part?.upload.file !== undefined ? partOffset(part.number) : -1;
       req.on('data', (c: Buffer) => {
         size += c.length;
-        if (!hash) return void chunks.push(c);
+        if (keep) chunks.push(c);
+        if (!hash) return;
         hash.update(c);
         if (at >= 0) at += writeSync(part!.upload.file!, c, 0, c.length, at);
       });
       req.on('error', fail);
-      req.on('end', () => ok(hash ? { size, sha256: hash.digest() } : { size, buffer: Buffer.concat(chunks) }));
+      req.on('end', () => ok(hash ? { size, sha256: hash.digest(), ...(keep && { buffer: Buffer.concat(chunks) }) } : { size, buffer: Buffer.concat(chunks) }));
     });
 
   const server: Server = createServer((req, res) => {
@@ -107,14 +129,18 @@ export async function startDiscardingS3(options: { keep?: (key: string) => strin
       if (req.method === 'PUT' && upload && partNumber > 0) {
         const body = await readBody(req, { upload, number: partNumber });
         received += body.size;
+        partsReceived++;
         upload.parts.set(partNumber, { size: body.size, sha256: body.sha256! });
+        if (body.buffer) upload.tail.set(partNumber, body.buffer);
+        const floor = tailFloor(upload);
+        for (const n of upload.tail.keys()) if (n < floor) upload.tail.delete(n);
         return void res.writeHead(200, { ETag: `"${body.sha256!.toString('hex')}"` }).end();
       }
       const body = await readBody(req);
       if (req.method === 'POST' && url.searchParams.has('uploads')) {
         const id = `u${++uploadCount}`;
         const path = options.keep?.(key);
-        uploads.set(id, { key, parts: new Map(), ...(path !== undefined && { path, file: openSync(path, 'w') }) });
+        uploads.set(id, { key, parts: new Map(), tail: new Map(), ...(path !== undefined && { path, file: openSync(path, 'w') }) });
         return xml(`<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`);
       }
       if (req.method === 'POST' && upload) {
@@ -129,7 +155,10 @@ export async function startDiscardingS3(options: { keep?: (key: string) => strin
         if (upload.file !== undefined) closeSync(upload.file);
         uploads.delete(uploadId!);
         const size = parts.reduce((sum, p) => sum + p!.size, 0);
-        completed.set(key, { size, parts: parts.length, etag, ...(upload.path !== undefined && { file: upload.path }) });
+        const lastTwo = numbers.slice(-TAIL_PARTS);
+        const kept = lastTwo.every((n) => upload.tail.has(n)) ? lastTwo : lastTwo.slice(-1).filter((n) => upload.tail.has(n));
+        const tail = kept.length > 0 ? Buffer.concat(kept.map((n) => upload.tail.get(n)!)) : undefined;
+        completed.set(key, { size, parts: parts.length, etag, ...(upload.path !== undefined && { file: upload.path }), ...(tail && { tail }) });
         return xml(`<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><ETag>"${etag}"</ETag></CompleteMultipartUploadResult>`);
       }
       if (req.method === 'DELETE' && upload) {
@@ -143,13 +172,17 @@ export async function startDiscardingS3(options: { keep?: (key: string) => strin
       }
       if (req.method === 'PUT') {
         if (key.startsWith('zips/')) received += body.size;
-        else objects.set(key, body.buffer!);
+        else {
+          objects.set(key, body.buffer!);
+          keptBytes += body.size;
+        }
         return void res.writeHead(200, { ETag: '"object"' }).end();
       }
-      if (req.method === 'GET') {
+      if (req.method === 'GET' || req.method === 'HEAD') {
         const object = objects.get(key);
-        if (!object) return error(404, 'NoSuchKey');
-        return void res.writeHead(200, { 'Content-Length': object.length, 'Content-Type': 'application/octet-stream' }).end(object);
+        if (!object) return req.method === 'HEAD' ? void res.writeHead(404).end() : error(404, 'NoSuchKey');
+        res.writeHead(200, { 'Content-Length': object.length, 'Content-Type': 'application/octet-stream' });
+        return void res.end(req.method === 'GET' ? object : undefined);
       }
       if (req.method === 'DELETE') {
         objects.delete(key);
@@ -167,6 +200,8 @@ export async function startDiscardingS3(options: { keep?: (key: string) => strin
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received: () => received,
+    partsReceived: () => partsReceived,
+    keptBytes: () => keptBytes,
     completed: (key) => completed.get(key),
     close: () => {
       server.closeAllConnections();

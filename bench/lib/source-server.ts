@@ -13,9 +13,10 @@
  * wins the machine's cores.
  *
  * Like a static file server, /random and /text send Last-Modified and a
- * strong ETag (one per server process: the random block is drawn at start), and honour
- * `Range: bytes=N-` and `bytes=N-M` with `If-Range`, so BuildZip can resume an entry
- * mid-file and a stream download can fetch just the bytes a range needs.
+ * strong ETag (one per server process), honour `Range: bytes=N-` and `bytes=N-M`
+ * with `If-Range`, and answer 412 to an `If-Match` naming another ETag, so
+ * BuildZip can resume an entry mid-file, a stream download can fetch just the
+ * bytes a range needs, and a segment can read its ranges as the version pinned.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -63,6 +64,8 @@ const server = createServer((req, res) => {
   const size = Number(n);
   const etag = `"${kind}-${size}-${instance}"`;
   const headers = { 'Content-Type': kind === 'text' ? 'text/plain' : 'application/octet-stream', ETag: etag, 'Last-Modified': lastModified, 'Accept-Ranges': 'bytes' };
+  const ifMatch = req.headers['if-match'];
+  if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== etag) return void res.writeHead(412, headers).end();
   const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   const ifRange = req.headers['if-range'];
   const ranged = range !== null && (ifRange === undefined || ifRange === etag);

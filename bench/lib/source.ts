@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface SourceProcess {
   readonly url: string;
+  /** The server's process, for its CPU time (/proc/<pid>/stat). */
+  readonly pid: number;
   stop(): void;
 }
 
@@ -12,7 +14,7 @@ export interface StackProcess extends SourceProcess {
 }
 
 /** Forks `script` (beside this file) under tsx; resolves with the first message it sends, once it listens. */
-function forkServer<T extends object>(script: string, args: readonly string[] = []): Promise<T & { stop(): void }> {
+function forkServer<T extends object>(script: string, args: readonly string[] = []): Promise<T & { pid: number; stop(): void }> {
   const child: ChildProcess = fork(fileURLToPath(new URL(`./${script}`, import.meta.url)), args, {
     execArgv: ['--import', 'tsx', '--no-warnings'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -20,7 +22,7 @@ function forkServer<T extends object>(script: string, args: readonly string[] = 
   return new Promise((ok, fail) => {
     child.once('error', fail);
     child.once('exit', (code) => fail(new Error(`${script} exited (${code})`)));
-    child.once('message', (m) => ok({ ...(m as T), stop: () => void (child.connected && child.disconnect()) }));
+    child.once('message', (m) => ok({ ...(m as T), pid: child.pid!, stop: () => void (child.connected && child.disconnect()) }));
   });
 }
 
