@@ -1,7 +1,7 @@
 /**
  * The local stack's functions bundled as Lambda runs them: one esbuild ESM
  * bundle per handler (shared code split into chunks), plus the worker
- * runtime that loads them, kept in node_modules/.cache/zipjobs-local/<hash of
+ * runtime that loads them and the S3 stand-in's thread, kept in node_modules/.cache/zipjobs-local/<hash of
  * the sources>/ and rebuilt only when a source or the lockfile changes.
  *
  * Why bundles rather than loading the TypeScript through tsx in each worker:
@@ -24,11 +24,14 @@ export interface BundleInput {
 export interface FunctionBundles {
   /** The worker runtime (function-runtime.ts), bundled. */
   readonly runtime: string;
+  /** The S3 stand-in's thread (s3-worker.ts), bundled (s3rver itself is loaded from node_modules). */
+  readonly s3Worker: string;
   /** Absolute path of the bundle of each entry. */
   bundleOf(entry: string): string;
 }
 
 const RUNTIME_ENTRY = 'lib/local/function-runtime.ts';
+const S3_WORKER_ENTRY = 'lib/local/s3-worker.ts';
 /** Folders whose sources can end up in a bundle; with package.json and the lockfile, the cache key. */
 const SOURCE_DIRS = ['lambdas', 'lib'];
 /** Cache folders untouched this long are removed. */
@@ -64,7 +67,7 @@ export async function functionBundles(root: string, inputs: readonly BundleInput
     // Built aside and renamed into place: stacks starting at once (test files) never see half a cache.
     const building = `${dir}.${process.pid}-${randomBytes(4).toString('hex')}`;
     await build({
-      entryPoints: [RUNTIME_ENTRY, ...inputs.map((i) => i.entry)].map((e) => join(root, e)),
+      entryPoints: [RUNTIME_ENTRY, S3_WORKER_ENTRY, ...inputs.map((i) => i.entry)].map((e) => join(root, e)),
       absWorkingDir: root,
       outbase: root,
       outdir: building,
@@ -75,6 +78,8 @@ export async function functionBundles(root: string, inputs: readonly BundleInput
       target: `node${process.versions.node.split('.')[0]}`,
       format: 'esm',
       mainFields: ['module', 'main'],
+      // Only the S3 stand-in's thread imports it; loaded from node_modules as is (CommonJS, with its own dependencies).
+      external: ['s3rver'],
       // As the deployed bundles have it: CommonJS packages inside an ESM bundle still find `require`.
       banner: { js: "import { createRequire as __zipjobsCreateRequire } from 'node:module'; const require = __zipjobsCreateRequire(import.meta.url);" },
       // No source maps: Node parses them at every load (megabytes for the AWS SDK). Unminified, a stack trace stays readable.
@@ -97,5 +102,5 @@ export async function functionBundles(root: string, inputs: readonly BundleInput
     const path = join(cache, other);
     if (path !== dir && Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
   }
-  return { runtime: outPath(dir, RUNTIME_ENTRY), bundleOf: (entry) => outPath(dir, relative(root, join(root, entry))) };
+  return { runtime: outPath(dir, RUNTIME_ENTRY), s3Worker: outPath(dir, S3_WORKER_ENTRY), bundleOf: (entry) => outPath(dir, relative(root, join(root, entry))) };
 }

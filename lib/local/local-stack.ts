@@ -9,7 +9,6 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUse
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import dynalite from 'dynalite';
-import S3rver from 's3rver';
 import { DEFAULT_PLAN, type Plan } from '../../lambdas/core/plans';
 import { functionSpecs, apiRoutes, type FunctionName, type FunctionSpec } from '../functions';
 import { apiGatewayServer, type ApiExchange, type RouteHandler } from './api-gateway';
@@ -26,6 +25,7 @@ import { LocalUsage } from './usage';
 import { functionEnvironment, localSettings } from './function-env';
 import { functionBundles } from './function-bundles';
 import { LocalFunctions } from './local-functions';
+import { startS3Thread } from './s3-thread';
 import {
   functionsByLogicalId,
   localFunctionArn,
@@ -104,8 +104,8 @@ function tokenSecret(dataDir: string): string {
 }
 
 /**
- * Starts the whole service in this process: dynalite and s3rver for DynamoDB
- * and S3, a JSON-protocol stand-in for Step Functions and Secrets Manager, the
+ * Starts the whole service in this process: dynalite for DynamoDB, s3rver
+ * for S3 (on a thread of its own, s3-thread.ts), a JSON-protocol stand-in for Step Functions and Secrets Manager, the
  * state machine synthesized from the CDK stack, and the API. Each function
  * runs in worker threads of its own (local-functions.ts) with only its spec's
  * variables, and reaches the stand-ins through the SDK's AWS_ENDPOINT_URL_*.
@@ -115,13 +115,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   mkdirSync(join(dataDir, 's3'), { recursive: true });
 
+  const bundles = await functionBundles(ROOT, Object.values(functionSpecs as Record<string, FunctionSpec>).map(({ entry, assets }) => ({ entry, assets })));
+  const usage = new LocalUsage();
   const dynamo = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const dynamoPort = await listen(dynamo, 0);
-  const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dataDir, 's3') });
-  const { port: s3Port } = await s3rver.run();
-  const usage = new LocalUsage();
   usage.watchDynamoDb(dynamo);
-  usage.watchS3(s3rver.httpServer);
+  // s3rver moves every byte the functions read and write: on a thread of its own, counting its requests there.
+  const s3Thread = await startS3Thread(bundles.s3Worker, join(dataDir, 's3'), usage.s3Requests);
+  const s3Port = s3Thread.port;
 
   const secret = tokenSecret(dataDir);
   let stepFunctions: LocalStepFunctions | undefined;
@@ -202,7 +203,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   await seedApiKey(TABLE_NAME, options.apiKey);
 
-  const bundles = await functionBundles(ROOT, Object.values(functionSpecs as Record<string, FunctionSpec>).map(({ entry, assets }) => ({ entry, assets })));
   const functions = new LocalFunctions({
     runtime: bundles.runtime,
     settings: () => localSettings(process.env),
@@ -341,7 +341,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await apiClosed;
       await functions.close();
       await new Promise<void>((ok) => services.server.close(() => ok()));
-      await s3rver.close();
+      await s3Thread.close();
       await new Promise<void>((ok) => dynamo.close(() => ok()));
       dynamoClient.destroy();
       s3.destroy();

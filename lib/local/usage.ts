@@ -1,6 +1,15 @@
 import type { BilledCounts } from '../../lambdas/core/costs';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 
+/** Every operation s3Operation names: the S3 stand-in's counters, one slot each. */
+export const S3_OPERATIONS = [
+  'CreateBucket', 'UploadPartCopy', 'UploadPart', 'PutObjectTagging', 'CopyObject', 'PutObject',
+  'CreateMultipartUpload', 'CompleteMultipartUpload', 'DeleteObjects', 'PostObject', 'AbortMultipartUpload',
+  'DeleteObject', 'DeleteBucket', 'HeadObject', 'HeadBucket', 'ListParts', 'GetObjectTagging', 'GetObject',
+  'ListMultipartUploads', 'ListObjectVersions', 'ListObjectsV2', 'ListObjects',
+] as const;
+export type S3OperationName = (typeof S3_OPERATIONS)[number];
+
 /**
  * What the local stack did, counted the way AWS bills it: Lambda invocations
  * per function, Step Functions state transitions, S3 and DynamoDB requests by
@@ -29,7 +38,13 @@ export class LocalUsage {
   private invocations: Record<string, number> = {};
   private durationMs: Record<string, number> = {};
   private transitionCount = 0;
-  private s3: Record<string, number> = {};
+  /**
+   * S3 requests by operation (slots in S3_OPERATIONS' order), counted by the
+   * S3 stand-in on its own thread (s3-worker.ts) in memory shared with this
+   * one: a count is there as soon as the request is received, with no
+   * message to wait for.
+   */
+  readonly s3Requests = new Int32Array(new SharedArrayBuffer(S3_OPERATIONS.length * Int32Array.BYTES_PER_ELEMENT));
   private dynamodb: Record<string, number> = {};
 
   /** Counts one invocation of `fn` and adds its duration. */
@@ -55,25 +70,25 @@ export class LocalUsage {
     }
   }
 
-  /** Counts every request the stand-in S3 server receives, by operation. */
-  watchS3(server: Server): void {
-    server.on('request', (req: IncomingMessage) => bump(this.s3, s3Operation(req.method ?? 'GET', req.url ?? '/', req.headers)));
-  }
-
   /** Counts every request the stand-in DynamoDB server receives, by operation. */
   watchDynamoDb(server: Server): void {
     server.on('request', (req: IncomingMessage) => bump(this.dynamodb, dynamoDbOperation(req.headers)));
   }
 
   counts(): LocalUsageCounts {
-    return { invocations: { ...this.invocations }, durationMs: { ...this.durationMs }, transitions: this.transitionCount, s3: { ...this.s3 }, dynamodb: { ...this.dynamodb } };
+    const s3: Record<string, number> = {};
+    S3_OPERATIONS.forEach((op, i) => {
+      const n = Atomics.load(this.s3Requests, i);
+      if (n > 0) s3[op] = n;
+    });
+    return { invocations: { ...this.invocations }, durationMs: { ...this.durationMs }, transitions: this.transitionCount, s3, dynamodb: { ...this.dynamodb } };
   }
 
   reset(): void {
     this.invocations = {};
     this.durationMs = {};
     this.transitionCount = 0;
-    this.s3 = {};
+    for (let i = 0; i < S3_OPERATIONS.length; i++) Atomics.store(this.s3Requests, i, 0);
     this.dynamodb = {};
   }
 }
@@ -89,7 +104,7 @@ export function dynamoDbOperation(headers: IncomingHttpHeaders): string {
  * sends it to a local endpoint: the method, whether a key is named, and the
  * sub-resource in the query.
  */
-export function s3Operation(method: string, url: string, headers: IncomingHttpHeaders): string {
+export function s3Operation(method: string, url: string, headers: IncomingHttpHeaders): S3OperationName {
   const parsed = new URL(url, 'http://s3.local');
   const query = parsed.searchParams;
   const [, , ...key] = parsed.pathname.split('/');
