@@ -3,7 +3,7 @@ import { isConditionFailed } from './dynamo-conditions';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Job, JobStatus, ZipRecord, ZipStatus } from '../core/jobs/model';
 import { queryItems } from './dynamo-paging';
-import { JOB_SORT_KEY, ZIP_PREFIX, expiryKey, jobKey, jobPartition, listSortKey, statusListKey, tenantListKey, withoutKeys, zipKey } from './job-keys';
+import { ZIP_PREFIX, jobKey, jobPartition, listSortKey, statusListKey, tenantListKey, withoutKeys, zipKey } from './job-keys';
 import { withClientMetadata, withStoredMetadata } from './client-maps';
 import { countJobItems, queryJobPage, type JobListQuery } from './job-listing';
 import type { StatusChangeListener } from './status-events';
@@ -12,14 +12,12 @@ import { isTerminal } from '../core/jobs/model';
 
 export type { JobListQuery };
 
-/** Jobs and their ZIPs, and the items of a job's partition (key design in job-keys.ts). */
+/**
+ * Jobs and their ZIPs (key design in job-keys.ts). The other items of a
+ * job's partition have stores of their own: its expiry (job-expiry.ts), its
+ * ZIPs' usage flags (usage-flags.ts), its long lists (job-lists.ts).
+ */
 export interface JobStore {
-  /** Flags a completed ZIP as counted in the tenant's usage; false if it already was. */
-  markUsageCounted(jobId: string, sequence: number): Promise<boolean>;
-  /** The item whose TTL deletion (at `expiresAt`) triggers the job's cleanup. */
-  putExpiryMarker(jobId: string, expiresAt: string): Promise<void>;
-  /** Deletes the job's remaining records (its ZIPs, the marker); the job record goes by its own TTL. */
-  deleteJobRecords(jobId: string): Promise<void>;
   /** Fails with `false` when a job with that id already exists. */
   createJob(job: Job): Promise<boolean>;
   getJob(jobId: string): Promise<Job | undefined>;
@@ -133,36 +131,6 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
     });
 
   return {
-    async markUsageCounted(jobId, sequence) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: zipKey(jobId, sequence),
-            UpdateExpression: 'SET usage_counted = :yes',
-            ConditionExpression: 'attribute_not_exists(usage_counted) AND #status = :completed',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':yes': true, ':completed': 'completed' },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
-    },
-
-    async putExpiryMarker(jobId, expiresAt) {
-      await client.send(
-        new PutCommand({ TableName: table, Item: { ...expiryKey(jobId), type: 'expiry', ttl: Math.ceil(Date.parse(expiresAt) / 1000) } }),
-      );
-    },
-
-    async deleteJobRecords(jobId) {
-      const keys = (await queryAll(jobId, '')).filter((i) => i.sk !== JOB_SORT_KEY).map((i) => ({ DeleteRequest: { Key: { pk: i.pk, sk: i.sk } } }));
-      await batchWrite(client, table, keys);
-    },
-
     async createJob(job) {
       const ttl = Math.floor(Date.parse(job.expires_at) / 1000) + HISTORY_SECONDS;
       await unfinished.mark(job.id, job.created_at);

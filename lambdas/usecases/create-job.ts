@@ -3,6 +3,7 @@ import type { BlobStore } from '../adapters/blob-store';
 import type { BucketStore } from '../adapters/bucket-store';
 import { objectKeyFilename, objectKeyProblem } from '../core/buckets/object-key';
 import type { IdempotencyStore } from '../adapters/idempotency-store';
+import type { JobExpiry } from '../adapters/job-expiry';
 import type { JobStore } from '../adapters/job-store';
 import type { WorkflowStarter } from '../adapters/workflow-starter';
 import type { UsageStore } from '../adapters/usage-store';
@@ -25,6 +26,7 @@ import { countJobEnded } from './workflow';
 
 export interface CreateJobDeps {
   readonly store: JobStore;
+  readonly expiry: Pick<JobExpiry, 'putMarker'>;
   readonly blobs: BlobStore;
   readonly workflow: WorkflowStarter;
   readonly now: () => Date;
@@ -274,7 +276,7 @@ async function createNew(
   // An uploaded list becomes the manifest in Prepare, once checked.
   if (files_from === undefined) await deps.blobs.putJson(job.manifest_key, manifest);
   // Before the job: a marker without its job cleans up nothing, a job without its marker would keep its objects.
-  await deps.store.putExpiryMarker(job.id, job.expires_at);
+  await deps.expiry.putMarker(job.id, job.expires_at);
   if (!(await deps.store.createJob(job))) {
     // Only a repeated Idempotency-Key reuses an id: a concurrent duplicate created the job first.
     const winner = await deps.store.getJob(id);

@@ -1,21 +1,18 @@
-import type { UsageStore } from '../adapters/usage-store';
 import type { WebhookStore } from '../adapters/webhook-store';
 import type { WorkflowStarter } from '../adapters/workflow-starter';
 import { executionNames, isTerminal, type Job } from '../core/jobs/model';
 import { ENDED_MESSAGES, type EndedStatus } from '../core/jobs/sweep';
 import { webhookMessageId } from '../core/webhooks/delivery';
 import { log } from '../adapters/log';
-import type { WorkflowDeps } from './workflow';
-import { finalize } from './workflow/finalize';
+import { finalize, type FinalizeDeps } from './workflow/finalize';
 import { failUnfinishedJob } from './workflow/mark-job-failed';
 
 export type { EndedStatus };
 
-export interface WorkflowEndedDeps extends WorkflowDeps {
+/** `storedUsage`: stored GB-days, counted when a job whose ZIPs were all built is completed here as Finalize would. */
+export interface WorkflowEndedDeps extends FinalizeDeps {
   readonly workflow: WorkflowStarter;
   readonly webhooks: Pick<WebhookStore, 'recordDelivery'>;
-  /** Stored GB-days, counted when a job whose ZIPs were all built is completed here as Finalize would. */
-  readonly usage?: UsageStore;
 }
 
 export interface EndedExecution {

@@ -1,13 +1,15 @@
 /**
  * In-memory stand-ins for the table's stores, with the real ones'
  * conditional writes (a job or ZIP moves only from an expected status, a job
- * id is taken once, a ZIP's usage is counted once). They hold the records
+ * id is taken once, a ZIP's usage is counted once, only when completed). They hold the records
  * they are given (a test may change one in place) and answer with copies.
  */
 import type { ApiKeyRecord, ApiKeyStore } from '../../lambdas/adapters/api-key-store';
 import { listSortKey } from '../../lambdas/adapters/job-keys';
+import type { JobExpiry } from '../../lambdas/adapters/job-expiry';
 import type { JobStore } from '../../lambdas/adapters/job-store';
 import type { StatusChangeListener } from '../../lambdas/adapters/status-events';
+import type { UsageFlags } from '../../lambdas/adapters/usage-flags';
 import type { Job, ZipRecord } from '../../lambdas/core/jobs/model';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -20,14 +22,11 @@ function apply<T extends object>(record: T, changes: Record<string, unknown>): v
 export interface MemoryJobStore extends JobStore {
   /** The held ZIP records of a job, by sequence (created empty on first use). */
   zipsOf(jobId: string): Map<number, ZipRecord>;
-  /** Jobs with an expiry marker, and its time. */
-  readonly expiryMarkers: Map<string, string>;
 }
 
 export function memoryJobStore(jobs: readonly Job[] = [], onStatusChange?: StatusChangeListener): MemoryJobStore {
   const held = new Map<string, Job>(jobs.map((j) => [j.id, j]));
   const zips = new Map<string, Map<number, ZipRecord>>();
-  const expiryMarkers = new Map<string, string>();
   const zipsOf = (jobId: string) => {
     let map = zips.get(jobId);
     if (!map) zips.set(jobId, (map = new Map()));
@@ -40,7 +39,6 @@ export function memoryJobStore(jobs: readonly Job[] = [], onStatusChange?: Statu
       .sort((a, b) => listSortKey(b).localeCompare(listSortKey(a)));
   return {
     zipsOf,
-    expiryMarkers,
     async createJob(job) {
       if (held.has(job.id)) return false;
       held.set(job.id, { ...job });
@@ -78,19 +76,6 @@ export function memoryJobStore(jobs: readonly Job[] = [], onStatusChange?: Statu
     async deleteZips(jobId, sequences) {
       for (const s of sequences) zipsOf(jobId).delete(s);
     },
-    async markUsageCounted(jobId, sequence) {
-      const zip = zipsOf(jobId).get(sequence) as (Mutable<ZipRecord> & { usage_counted?: boolean }) | undefined;
-      if (!zip || zip.status !== 'completed' || zip.usage_counted) return false;
-      zip.usage_counted = true;
-      return true;
-    },
-    async putExpiryMarker(jobId, expiresAt) {
-      expiryMarkers.set(jobId, expiresAt);
-    },
-    async deleteJobRecords(jobId) {
-      zips.delete(jobId);
-      expiryMarkers.delete(jobId);
-    },
     async listJobs(tenantId, query) {
       const all = newestFirst(tenantId, query.status).filter((j) => query.after === undefined || listSortKey(j) < query.after);
       const page = all.slice(0, query.limit).map((j) => ({ ...j }));
@@ -98,6 +83,41 @@ export function memoryJobStore(jobs: readonly Job[] = [], onStatusChange?: Statu
     },
     async countJobs(tenantId, status) {
       return newestFirst(tenantId, status).length;
+    },
+  };
+}
+
+/**
+ * Usage flags on the ZIP records `jobs` holds, as the real ones sit on the
+ * ZIPs' items: set once, only on a completed ZIP (a ZIP put again loses it).
+ */
+export function memoryUsageFlags(jobs: Pick<MemoryJobStore, 'zipsOf'>): UsageFlags {
+  return {
+    async markCounted(jobId, sequence) {
+      const zip = jobs.zipsOf(jobId).get(sequence) as (Mutable<ZipRecord> & { usage_counted?: boolean }) | undefined;
+      if (!zip || zip.status !== 'completed' || zip.usage_counted) return false;
+      zip.usage_counted = true;
+      return true;
+    },
+  };
+}
+
+export interface MemoryJobExpiry extends JobExpiry {
+  /** Jobs with an expiry marker, and its time. */
+  readonly markers: Map<string, string>;
+}
+
+/** Expiry markers beside `jobs`; deleting a job's records takes its ZIPs and its marker (the job itself stays, as its record does). */
+export function memoryJobExpiry(jobs: Pick<MemoryJobStore, 'zipsOf'>): MemoryJobExpiry {
+  const markers = new Map<string, string>();
+  return {
+    markers,
+    async putMarker(jobId, expiresAt) {
+      markers.set(jobId, expiresAt);
+    },
+    async deleteJobRecords(jobId) {
+      jobs.zipsOf(jobId).clear();
+      markers.delete(jobId);
     },
   };
 }

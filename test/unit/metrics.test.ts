@@ -54,7 +54,8 @@ describe('jobs counted as they are created and end', () => {
     const { metrics, calls } = recorder();
     let created = 0;
     const deps = {
-      store: { putExpiryMarker: async () => undefined, createJob: async () => ++created === 1, getJob: async (id: string) => ({ id }) },
+      store: { createJob: async () => ++created === 1, getJob: async (id: string) => ({ id }) },
+      expiry: { putMarker: async () => undefined },
       blobs: { putJson: async () => undefined },
       workflow: { start: async () => undefined },
       now: () => NOW,
@@ -72,11 +73,11 @@ describe('jobs counted as they are created and end', () => {
     let status = 'pending';
     const deps = {
       store: {
-        putExpiryMarker: async () => undefined,
         createJob: async () => true,
         getJob: async (id: string) => ({ id, status }),
         transitionJob: async (_id: string, from: readonly string[], to: string) => from.includes(status) && Boolean((status = to)),
       },
+      expiry: { putMarker: async () => undefined },
       blobs: { putJson: async () => undefined },
       workflow: {
         start: async () => {

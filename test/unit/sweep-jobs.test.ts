@@ -90,7 +90,6 @@ function world(jobs: Record<string, FakeJob>, executions: Record<string, Executi
       list[sequence - 1] = { ...zip, ...changes };
       return true;
     },
-    markUsageCounted: async () => true,
   } as unknown as JobStore;
   const unfinished: UnfinishedJobs = {
     mark: async (id, since) => void marks.set(id, since),
@@ -119,7 +118,7 @@ function world(jobs: Record<string, FakeJob>, executions: Record<string, Executi
     now: () => NOW,
     workflow: { start: async (name, input) => void started.push([name, input]) },
     webhooks: { recordDelivery: async () => undefined },
-    usage: { addStored: async (_t: string, _m: string, gbDays: number) => void stored.push(gbDays) } as unknown as UsageStore,
+    storedUsage: { usage: { addStored: async (_t: string, _m: string, gbDays: number) => void stored.push(gbDays) } as unknown as UsageStore, flags: { markCounted: async () => true } },
     unfinished,
     executions: lookup,
     graceMs: GRACE_MS,

@@ -3,6 +3,7 @@ import { dynamoClient, secretsClient } from '../../adapters/aws-clients';
 import { secretSigningKeys } from '../../adapters/signing-keys';
 import { dynamoBucketStore } from '../../adapters/bucket-store';
 import { dynamoIdempotencyStore } from '../../adapters/idempotency-store';
+import { dynamoJobExpiry } from '../../adapters/job-expiry';
 import { dynamoObjectIdStore } from '../../adapters/object-id-store';
 import { dynamoPaketStore } from '../../adapters/paket-store';
 import { dynamoUsageStore } from '../../adapters/usage-store';
@@ -23,6 +24,7 @@ export function apiAccess(env: LoadedEnv<'TABLE_NAME' | 'PLANS'>): ApiAccess {
 export function createJobDeps(env: LoadedEnv<'TABLE_NAME' | 'BUCKET_NAME' | 'EVENT_BUS_NAME' | 'STATE_MACHINE_ARN' | 'ALLOW_PRIVATE_ADDRESSES'>) {
   return {
     ...storageDeps(env),
+    expiry: dynamoJobExpiry(dynamoClient(), env.TABLE_NAME),
     workflow: workflowStarter(env),
     usage: dynamoUsageStore(dynamoClient(), env.TABLE_NAME),
     idempotency: dynamoIdempotencyStore(dynamoClient(), env.TABLE_NAME),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dynamoClient } from '../../adapters/aws-clients';
+import { dynamoUsageFlags } from '../../adapters/usage-flags';
 import { dynamoUsageStore } from '../../adapters/usage-store';
 import { dynamoWebhookStore } from '../../adapters/webhook-store';
 import type { LoadedEnv } from '../../env';
@@ -16,5 +17,10 @@ export const stepError = z.object({ Error: z.string().optional(), Cause: z.strin
 /** What ends a job whose run is over (WorkflowEnded, the sweeper): the stores, the webhook deliveries, usage, and starting the notification. */
 export function workflowEndedDeps(env: LoadedEnv<'TABLE_NAME' | 'BUCKET_NAME' | 'EVENT_BUS_NAME' | 'STATE_MACHINE_ARN'>): WorkflowEndedDeps {
   const table = env.TABLE_NAME;
-  return { ...storageDeps(env), workflow: workflowStarter(env), webhooks: dynamoWebhookStore(dynamoClient(), table), usage: dynamoUsageStore(dynamoClient(), table) };
+  return {
+    ...storageDeps(env),
+    workflow: workflowStarter(env),
+    webhooks: dynamoWebhookStore(dynamoClient(), table),
+    storedUsage: { usage: dynamoUsageStore(dynamoClient(), table), flags: dynamoUsageFlags(dynamoClient(), table) },
+  };
 }

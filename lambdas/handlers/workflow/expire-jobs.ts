@@ -4,10 +4,14 @@ import { log } from '../../adapters/log';
 import { deleteExpiredJobObjects } from '../../usecases/expire-job';
 import { loadEnv } from '../../env';
 import { functionEnv } from '../../function-env';
+import { dynamoClient } from '../../adapters/aws-clients';
+import { dynamoJobExpiry } from '../../adapters/job-expiry';
 import { storageDeps } from '../deps';
 import { invocation } from '../invocation';
 
-const deps = storageDeps(loadEnv(functionEnv.ExpireJobs));
+const env = loadEnv(functionEnv.ExpireJobs);
+const deps = storageDeps(env);
+const expiry = dynamoJobExpiry(dynamoClient(), env.TABLE_NAME);
 const store = { ...deps, objects: deps.blobs };
 
 /**
@@ -28,7 +32,7 @@ export const handler = invocation(async (event: DynamoDBStreamEvent): Promise<Dy
         const deleted = await deleteExpiredJobObjects(store, jobId);
         log.info('expired job cleaned up', { job_id: jobId, objects: deleted });
       } else {
-        await deps.store.deleteJobRecords(jobId);
+        await expiry.deleteJobRecords(jobId);
       }
     } catch (error) {
       log.error('expired job cleanup failed', { job_id: jobId, error });
