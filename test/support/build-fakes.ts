@@ -18,7 +18,8 @@ export function buildFakes(job: Record<string, unknown>, bin: Bin) {
   const store = memoryJobStore([job as unknown as Job]);
   const jobId = job.id as string;
   store.zipsOf(jobId).set(1, { job_id: jobId, sequence: 1, status: 'pending' } as ZipRecord);
-  const blobs = { getJson: async () => bin } as unknown as BlobStore;
+  // Only the bin is read from the fake; checkpoints and ZIPs go to the bucket (fakeBuildDeps).
+  const blobs: Pick<BlobStore, 'getJson'> = { getJson: async <T>() => bin as T };
   return { store, blobs, zips: store.zipsOf(jobId) as Map<number, ZipRecord & Record<string, unknown>> };
 }
 
@@ -31,7 +32,7 @@ export const TEST_FETCH: UrlFetchOptions = { allowPrivateAddresses: true, connec
  * with `fetch` (and `objects` for `s3://` ones).
  */
 export function fakeBuildDeps(
-  fakes: { store: JobStore; blobs: BlobStore },
+  fakes: { store: JobStore; blobs: Pick<BlobStore, 'getJson'> },
   service: S3Client,
   bucket: string,
   sources: { fetch?: UrlFetchOptions; objects?: BuildZipDeps['sources'] } = {},
@@ -51,7 +52,7 @@ export function fakeBuildDeps(
  * one configured bucket of tenant `acme` named "media", stored at
  * `tenantBucket` and reached through `tenantClient`.
  */
-export function objectBuildDeps(fakes: { store: JobStore; blobs: BlobStore }, service: S3Client, tenantClient: S3Client, tenantBucket: string): BuildZipDeps {
+export function objectBuildDeps(fakes: { store: JobStore; blobs: Pick<BlobStore, 'getJson'> }, service: S3Client, tenantClient: S3Client, tenantBucket: string): BuildZipDeps {
   return fakeBuildDeps(fakes, service, 'service', {
     objects: objectSourceOpener(async (tenant, name) => (tenant === 'acme' && name === 'media' ? { client: tenantClient, bucket: tenantBucket } : undefined)),
   });

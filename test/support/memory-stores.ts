@@ -8,9 +8,14 @@ import type { ApiKeyRecord, ApiKeyStore } from '../../lambdas/adapters/api-key-s
 import { listSortKey } from '../../lambdas/adapters/job-keys';
 import type { JobExpiry } from '../../lambdas/adapters/job-expiry';
 import type { JobStore } from '../../lambdas/adapters/job-store';
+import type { ScheduleStore } from '../../lambdas/adapters/schedule-store';
 import type { StatusChangeListener } from '../../lambdas/adapters/status-events';
 import type { UsageFlags } from '../../lambdas/adapters/usage-flags';
+import type { MonthlyUsage, UsageStore } from '../../lambdas/adapters/usage-store';
+import type { TenantWebhook, WebhookStore } from '../../lambdas/adapters/webhook-store';
+import type { WebhookDelivery } from '../../lambdas/core/webhooks/delivery';
 import type { Job, ZipRecord } from '../../lambdas/core/jobs/model';
+import { MAX_RECORDED_RUNS, type Schedule } from '../../lambdas/core/schedules/model';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -137,6 +142,87 @@ export function memoryApiKeyStore(records: readonly ApiKeyRecord[] = []): ApiKey
     },
     async hasActiveApiKey(tenantId) {
       return [...keys.values()].some((r) => r.tenant_id === tenantId && r.revoked_at === undefined);
+    },
+  };
+}
+
+export interface MemoryUsageStore extends UsageStore {
+  /** Each tenant's months, by `<tenant>/<month>`. */
+  readonly months: Map<string, MonthlyUsage>;
+}
+
+/** Usage counters by tenant and month, and request windows counted up to their limit (the real store's conditional update). */
+export function memoryUsageStore(): MemoryUsageStore {
+  const months = new Map<string, MonthlyUsage>();
+  const windows = new Map<string, number>();
+  const add = (tenantId: string, month: string, change: Partial<MonthlyUsage>) => {
+    const was = months.get(`${tenantId}/${month}`) ?? { stored_gb_days: 0, stream_gb: 0 };
+    months.set(`${tenantId}/${month}`, { stored_gb_days: was.stored_gb_days + (change.stored_gb_days ?? 0), stream_gb: was.stream_gb + (change.stream_gb ?? 0) });
+  };
+  const countIn = (window: string, limit: number) => {
+    const count = windows.get(window) ?? 0;
+    if (count >= limit) return false;
+    windows.set(window, count + 1);
+    return true;
+  };
+  return {
+    months,
+    monthly: async (tenantId, month) => ({ ...(months.get(`${tenantId}/${month}`) ?? { stored_gb_days: 0, stream_gb: 0 }) }),
+    addStored: async (tenantId, month, gbDays) => add(tenantId, month, { stored_gb_days: gbDays }),
+    addStream: async (tenantId, month, gb) => add(tenantId, month, { stream_gb: gb }),
+    admit: async (tenantId, windowStart, _seconds, limit) => countIn(`tenant/${tenantId}/${windowStart}`, limit),
+    admitDownload: async (link, windowStart, _seconds, limit) => countIn(`link/${link}/${windowStart}`, limit),
+  };
+}
+
+export interface MemoryWebhookStore extends WebhookStore {
+  /** Each job's last recorded delivery (the real store keeps it on the job's item). */
+  readonly deliveries: Map<string, WebhookDelivery>;
+}
+
+/** Tenants' webhook settings, created once and replaced only over the expected secret, as the real store's conditional puts do. */
+export function memoryWebhookStore(tenants: readonly TenantWebhook[] = []): MemoryWebhookStore {
+  const held = new Map(tenants.map((t) => [t.tenant_id, { ...t }]));
+  const deliveries = new Map<string, WebhookDelivery>();
+  return {
+    deliveries,
+    getTenant: async (tenantId) => {
+      const settings = held.get(tenantId);
+      return settings && { ...settings };
+    },
+    async createTenant(fresh) {
+      if (!held.has(fresh.tenant_id)) held.set(fresh.tenant_id, { ...fresh });
+      return { ...held.get(fresh.tenant_id)! };
+    },
+    async replaceTenant(settings, expectedSecret) {
+      if (held.get(settings.tenant_id)?.secret !== expectedSecret) return false;
+      held.set(settings.tenant_id, { ...settings });
+      return true;
+    },
+    recordDelivery: async (jobId, delivery) => void deliveries.set(jobId, delivery),
+  };
+}
+
+/** Schedules by id: a tenant's listed oldest first, a run recorded only on a schedule that still exists (newest first, the last MAX_RECORDED_RUNS). */
+export function memoryScheduleStore(schedules: readonly Schedule[] = []): ScheduleStore {
+  const held = new Map(schedules.map((s) => [s.id, { ...s }]));
+  return {
+    put: async (schedule) => void held.set(schedule.id, { ...schedule }),
+    get: async (id) => {
+      const schedule = held.get(id);
+      return schedule && { ...schedule };
+    },
+    list: async (tenantId) =>
+      [...held.values()]
+        .filter((s) => s.tenant_id === tenantId)
+        .sort((a, b) => a.created_at.localeCompare(b.created_at))
+        .map((s) => ({ ...s })),
+    delete: async (id) => void held.delete(id),
+    async recordRun(id, run) {
+      const schedule = held.get(id);
+      if (!schedule) return false;
+      held.set(id, { ...schedule, runs: [run, ...schedule.runs].slice(0, MAX_RECORDED_RUNS) });
+      return true;
     },
   };
 }

@@ -5,7 +5,6 @@
  */
 process.env.ZIPJOBS_QUIET = 'true';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { JobStore } from '../../lambdas/adapters/job-store';
 import type { Bin, Job, JobStatus, ZipRecord, ZipStatus } from '../../lambdas/core/jobs/model';
 import type { OperationalMetrics } from '../../lambdas/core/metrics';
 import { afterAttempt, deliveryOutcome } from '../../lambdas/core/webhooks/delivery';
@@ -19,7 +18,10 @@ import { markJobFailed } from '../../lambdas/usecases/workflow/mark-job-failed';
 import { FaultServer } from '../e2e/support/fault-server';
 import { buildZipSetup } from '../support/build-zip-harness';
 import { FakeS3 } from '../support/fake-s3';
+import { exampleJob } from '../support/job-fixture';
+import { memoryBlobStore } from '../support/memory-blobs';
 import { memoryJobLists } from '../support/memory-lists';
+import { memoryJobExpiry, memoryJobStore, memoryWebhookStore } from '../support/memory-stores';
 
 type Call = [keyof OperationalMetrics, ...unknown[]];
 function recorder() {
@@ -32,36 +34,25 @@ const CREATED = '2026-11-23T12:00:00.000Z';
 const NOW = new Date('2026-11-23T12:00:42.500Z');
 
 function workflowSetup(status: JobStatus, zipStatuses: ZipStatus[]) {
-  let job = { id: 'j1', tenant_id: 't1', status, run: 1, errors: [], created_at: CREATED, options: { fail_on_zip_error: false, mode: 'stored' } } as unknown as Job;
-  const zips = zipStatuses.map((s, i) => ({ sequence: i + 1, status: s, errors: [], size: s === 'completed' ? 10 : null, file_count: 1 }) as unknown as ZipRecord);
-  const store = {
-    getJob: async () => job,
-    listZips: async () => zips,
-    transitionJob: async (_id: string, from: readonly JobStatus[], to: JobStatus, changes: Partial<Job>) => {
-      if (!from.includes(job.status)) return false;
-      job = { ...job, ...changes, status: to };
-      return true;
-    },
-    updateZip: async () => true,
-  } as unknown as JobStore;
+  const job = exampleJob({ id: 'j1', tenant_id: 't1', status, run: 1, errors: [], created_at: CREATED, options: { fail_on_zip_error: false, mode: 'stored' } as Job['options'] });
+  const store = memoryJobStore([job]);
+  zipStatuses.forEach((s, i) => store.zipsOf('j1').set(i + 1, { job_id: 'j1', sequence: i + 1, status: s, errors: [], size: s === 'completed' ? 10 : null, file_count: 1 } as unknown as ZipRecord));
   const { metrics, calls } = recorder();
-  const deps = { store, lists: memoryJobLists(), blobs: {} as never, now: () => NOW, metrics, workflow: { start: async () => undefined }, webhooks: { recordDelivery: async () => undefined } };
+  const deps = { store, lists: memoryJobLists(), blobs: memoryBlobStore(), now: () => NOW, metrics, workflow: { start: async () => undefined }, webhooks: { recordDelivery: async () => undefined } };
   return { deps, calls };
+}
+
+/** CreateJob's deps over the in-memory stores, every job taking the id `fixed-id`. */
+function createSetup(metrics: OperationalMetrics, start: () => Promise<void> = async () => undefined) {
+  const store = memoryJobStore();
+  const deps: CreateJobDeps = { store, expiry: memoryJobExpiry(store), blobs: memoryBlobStore(), workflow: { start }, now: () => NOW, newId: () => 'fixed-id', metrics };
+  return { store, deps };
 }
 
 describe('jobs counted as they are created and end', () => {
   it('CreateJob counts a job it created, and not one an earlier request with the same id created', async () => {
     const { metrics, calls } = recorder();
-    let created = 0;
-    const deps = {
-      store: { createJob: async () => ++created === 1, getJob: async (id: string) => ({ id }) },
-      expiry: { putMarker: async () => undefined },
-      blobs: { putJson: async () => undefined },
-      workflow: { start: async () => undefined },
-      now: () => NOW,
-      newId: () => 'fixed-id',
-      metrics,
-    } as unknown as CreateJobDeps;
+    const { deps } = createSetup(metrics);
     const tenant = { id: 't1', plan: DEFAULT_PLAN };
     await createJob(deps, tenant, { urls: ['https://example.com/a.pdf'] });
     await createJob(deps, tenant, { urls: ['https://example.com/a.pdf'] });
@@ -70,26 +61,11 @@ describe('jobs counted as they are created and end', () => {
 
   it('CreateJob counts a job whose workflow could not be started as failed (start-failed), once', async () => {
     const { metrics, calls } = recorder();
-    let status = 'pending';
-    const deps = {
-      store: {
-        createJob: async () => true,
-        getJob: async (id: string) => ({ id, status }),
-        transitionJob: async (_id: string, from: readonly string[], to: string) => from.includes(status) && Boolean((status = to)),
-      },
-      expiry: { putMarker: async () => undefined },
-      blobs: { putJson: async () => undefined },
-      workflow: {
-        start: async () => {
-          throw new Error('StartExecution refused');
-        },
-      },
-      now: () => NOW,
-      newId: () => 'fixed-id',
-      metrics,
-    } as unknown as CreateJobDeps;
+    const { store, deps } = createSetup(metrics, async () => {
+      throw new Error('StartExecution refused');
+    });
     await expect(createJob(deps, { id: 't1', plan: DEFAULT_PLAN }, { urls: ['https://example.com/a.pdf'] })).rejects.toThrow('StartExecution refused');
-    expect(status).toBe('failed');
+    expect((await store.getJob('fixed-id'))!.status).toBe('failed');
     expect(calls).toEqual([['jobCreated'], ['jobEnded', 'failed', 'start-failed', expect.any(Number)]]);
   });
 
@@ -176,16 +152,25 @@ describe('webhook deliveries counted by outcome', () => {
   });
 
   it('Notify counts the attempt it made (a URL it may not call fails the delivery for good)', async () => {
-    const job = { id: 'j1', tenant_id: 't1', status: 'completed', run: 1, options: { webhook_url: 'http://127.0.0.1:9/hook' } } as unknown as Job;
+    const job = exampleJob({ id: 'j1', tenant_id: 't1', status: 'completed', run: 1, options: { ...exampleJob().options, webhook_url: 'http://127.0.0.1:9/hook' } });
     const { metrics, calls } = recorder();
-    const deps = {
-      store: { getJob: async () => job },
-      webhooks: { getTenant: async () => ({ tenant_id: 't1', url: null, secret: 'whsec_x', updated_at: CREATED }), recordDelivery: async () => undefined },
+    const unreachable = async (): Promise<never> => {
+      throw new Error('a blocked URL is not called');
+    };
+    const deps: NotifyDeps = {
+      store: memoryJobStore([job]),
+      lists: memoryJobLists(),
+      blobs: memoryBlobStore(),
+      signingKeys: unreachable,
+      webhooks: memoryWebhookStore([{ tenant_id: 't1', url: null, secret: 'whsec_x', updated_at: CREATED }]),
+      baseUrl: 'https://zips.example',
       policy: { allowPrivateAddresses: false },
+      post: unreachable,
       now: () => NOW,
       random: () => 0.5,
+      randomBytes: () => Buffer.alloc(32),
       metrics,
-    } as unknown as NotifyDeps;
+    };
     await notify(deps, 'j1');
     expect(calls).toEqual([['webhookAttempted', 'failed']]);
   });

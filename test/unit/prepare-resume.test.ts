@@ -1,18 +1,19 @@
 /**
- * The Prepare use case across runs, with an in-memory job store and bucket:
+ * The Prepare use case across runs, with the in-memory job store and bucket:
  * probing a split job that outlasts its budget saves the outcomes so far and
  * returns `{done: false}`; the next runs probe only what is left, and the
  * bins come out as one uninterrupted run would pack them.
  */
 process.env.ZIPJOBS_QUIET = 'true';
 import { describe, expect, it } from 'vitest';
-import type { JobStore } from '../../lambdas/adapters/job-store';
 import { FetchError, type ProbeResult } from '../../lambdas/core/fetch';
-import { objectKeys, type Bin, type Job, type ZipRecord } from '../../lambdas/core/jobs/model';
+import { objectKeys, type Bin, type Job } from '../../lambdas/core/jobs/model';
 import type { RunBudget } from '../../lambdas/usecases/budget';
 import { prepare, type PrepareDeps, type Prepared } from '../../lambdas/usecases/workflow/prepare';
 import { memoryJobLists } from '../support/memory-lists';
 import { memoryBlobStore } from '../support/memory-blobs';
+import { exampleJob } from '../support/job-fixture';
+import { memoryJobStore } from '../support/memory-stores';
 
 const MiB = 1024 * 1024;
 const FILES = 100;
@@ -22,28 +23,17 @@ function setup(options: { maxZipSize: number | null; probeMs?: number; failing?:
   const objects = new Map<string, unknown>();
   const files = Array.from({ length: FILES }, (_, i) => ({ url: `https://files.example/${i}`, filename: `file-${i}.bin` }));
   objects.set('manifests/j1.json', { files });
-  let job = {
+  const job = exampleJob({
     id: 'j1',
     tenant_id: 't1',
     status: 'preparing',
-    options: { max_zip_size_bytes: options.maxZipSize, split_strategy: 'preserve-order', allow_oversize_zips: false, compression: 'store', zip_filename: null },
+    options: { max_zip_size_bytes: options.maxZipSize, split_strategy: 'preserve-order', allow_oversize_zips: false, compression: 'store', zip_filename: null } as Job['options'],
     url_count: FILES,
-    errors: [],
     created_at: '2026-11-23T10:00:00.000Z',
     manifest_key: 'manifests/j1.json',
-    run: 1,
-  } as unknown as Job;
-  let zips: ZipRecord[] = [];
-  const store = {
-    getJob: async () => job,
-    listZips: async () => zips,
-    putZips: async (records: ZipRecord[]) => void (zips = records),
-    deleteZips: async () => undefined,
-    transitionJob: async (_id: string, _from: unknown, to: Job['status'], changes: Partial<Job>) => {
-      job = { ...job, ...changes, status: to };
-      return true;
-    },
-  } as unknown as JobStore;
+  });
+  // The store holds `job` itself: its transitions show in it.
+  const store = memoryJobStore([job]);
   const blobs = memoryBlobStore(objects);
   const probed = new Map<string, number>();
   const probe = async (url: string): Promise<ProbeResult> => {
@@ -54,7 +44,8 @@ function setup(options: { maxZipSize: number | null; probeMs?: number; failing?:
     return { size: sizeOf(i), acceptsRanges: true };
   };
   const deps: PrepareDeps = { store, lists: memoryJobLists(), blobs, now: () => new Date(), probe };
-  const bins = () => zips.map((z) => (objects.get(z.bin_key) as Bin).entries.map((e) => [e.index, e.size]));
+  const zips = () => [...store.zipsOf('j1').values()].sort((a, b) => a.sequence - b.sequence);
+  const bins = () => zips().map((z) => (objects.get(z.bin_key) as Bin).entries.map((e) => [e.index, e.size]));
   return { deps, objects, probed, bins, job: () => job };
 }
 

@@ -7,15 +7,15 @@ process.env.ZIPJOBS_QUIET = 'true';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ExecutionLookup } from '../../lambdas/adapters/executions';
-import type { JobStore } from '../../lambdas/adapters/job-store';
 import type { UnfinishedJobs, UnfinishedMark } from '../../lambdas/adapters/unfinished-jobs';
-import type { UsageStore } from '../../lambdas/adapters/usage-store';
 import type { WorkflowInput } from '../../lambdas/adapters/workflow-starter';
 import { isTerminal, JOB_STATUSES, type Job, type JobStatus, type ZipRecord, type ZipStatus } from '../../lambdas/core/jobs/model';
 import { ENDED_MESSAGES, endingOf, sweepStep, type ExecutionState } from '../../lambdas/core/jobs/sweep';
 import { sweepJobs, type SweepDeps } from '../../lambdas/usecases/sweep-jobs';
 import { workflowEnded } from '../../lambdas/usecases/workflow-ended';
+import { memoryBlobStore } from '../support/memory-blobs';
 import { memoryJobLists } from '../support/memory-lists';
+import { memoryJobStore, memoryUsageFlags, memoryUsageStore } from '../support/memory-stores';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const GRACE_MS = 300_000;
@@ -60,37 +60,24 @@ interface FakeJob {
   run?: number;
 }
 
-/** Jobs by id, their ZIPs and marks, with the store's conditional writes and its marking. */
+/** Jobs by id, their ZIPs and marks, in the in-memory job store; its status changes clear a job's mark as the table's store does. */
 function world(jobs: Record<string, FakeJob>, executions: Record<string, ExecutionState> = {}) {
   const state = new Map<string, Job>();
-  const zips = new Map<string, ZipRecord[]>();
   const marks = new Map<string, string>();
   for (const [id, j] of Object.entries(jobs)) {
-    const list = (j.zips ?? []).map((s, i) => ({ job_id: id, sequence: i + 1, status: s, size: 1_000_000, file_count: 1, errors: [] }) as unknown as ZipRecord);
-    state.set(id, { id, tenant_id: 't1', status: j.status, run: j.run ?? 1, errors: [], zip_count: list.length, options: { fail_on_zip_error: true, expires_in: 86_400, mode: 'stored' } } as unknown as Job);
-    zips.set(id, list);
+    state.set(id, { id, tenant_id: 't1', status: j.status, run: j.run ?? 1, errors: [], zip_count: j.zips?.length ?? 0, options: { fail_on_zip_error: true, expires_in: 86_400, mode: 'stored' } } as unknown as Job);
     marks.set(id, j.since);
   }
   const transitions: [string, JobStatus][] = [];
-  const store = {
-    getJob: async (id: string) => state.get(id),
-    listZips: async (id: string) => zips.get(id) ?? [],
-    transitionJob: async (id: string, from: readonly JobStatus[], to: JobStatus, changes: Partial<Job>) => {
-      const job = state.get(id);
-      if (!job || !from.includes(job.status)) return false;
-      state.set(id, { ...job, ...changes, status: to });
-      transitions.push([id, to]);
-      if (isTerminal(to)) marks.delete(id);
-      return true;
-    },
-    updateZip: async (id: string, sequence: number, from: readonly ZipStatus[], changes: Partial<ZipRecord>) => {
-      const list = zips.get(id)!;
-      const zip = list[sequence - 1];
-      if (!zip || !from.includes(zip.status)) return false;
-      list[sequence - 1] = { ...zip, ...changes };
-      return true;
-    },
-  } as unknown as JobStore;
+  // The store holds the records of `state` themselves: a transition shows in them.
+  const store = memoryJobStore([...state.values()], async (job) => {
+    transitions.push([job.id, job.status]);
+    if (isTerminal(job.status)) marks.delete(job.id);
+  });
+  for (const [id, j] of Object.entries(jobs)) {
+    (j.zips ?? []).forEach((s, i) => store.zipsOf(id).set(i + 1, { job_id: id, sequence: i + 1, status: s, size: 1_000_000, file_count: 1, errors: [] } as unknown as ZipRecord));
+  }
+  const zips = (id: string) => [...store.zipsOf(id).values()].sort((a, b) => a.sequence - b.sequence);
   const unfinished: UnfinishedJobs = {
     mark: async (id, since) => void marks.set(id, since),
     markIfAbsent: async (id, since) => !marks.has(id) && Boolean(marks.set(id, since)),
@@ -111,14 +98,15 @@ function world(jobs: Record<string, FakeJob>, executions: Record<string, Executi
   };
   const started: [string, WorkflowInput][] = [];
   const stored: number[] = [];
+  const usage = memoryUsageStore();
   const deps: SweepDeps = {
     store,
     lists: memoryJobLists(),
-    blobs: {} as never,
+    blobs: memoryBlobStore(),
     now: () => NOW,
     workflow: { start: async (name, input) => void started.push([name, input]) },
     webhooks: { recordDelivery: async () => undefined },
-    storedUsage: { usage: { addStored: async (_t: string, _m: string, gbDays: number) => void stored.push(gbDays) } as unknown as UsageStore, flags: { markCounted: async () => true } },
+    storedUsage: { usage: { ...usage, addStored: async (tenant, month, gbDays) => (stored.push(gbDays), usage.addStored(tenant, month, gbDays)) }, flags: memoryUsageFlags(store) },
     unfinished,
     executions: lookup,
     graceMs: GRACE_MS,
@@ -137,7 +125,7 @@ describe('sweepJobs', () => {
     const job = w.state.get(J(1))!;
     expect(job.status).toBe('failed');
     expect(job.errors).toEqual([{ error: ENDED_MESSAGES.MISSING }]);
-    expect(w.zips.get(J(1))!.map((z) => [z.status, z.errors])).toEqual([
+    expect(w.zips(J(1)).map((z) => [z.status, z.errors])).toEqual([
       ['completed', []],
       ['failed', [{ error: ENDED_MESSAGES.MISSING }]],
     ]);
@@ -198,7 +186,7 @@ describe('sweepJobs', () => {
       const job = await getJob(id);
       w.marks.set(id, newer); // RetryJob marks the new run before moving the job
       return job;
-    } } as JobStore };
+    } } };
     await sweepJobs(w.deps, { stopAt: Infinity });
     expect(w.marks.get(J(1))).toBe(newer);
   });
@@ -227,7 +215,7 @@ describe('sweepJobs', () => {
         throw new Error('throttled');
       }
       return getJob(id);
-    } } as JobStore };
+    } } };
     const first = await sweepJobs(w.deps, { stopAt: Infinity });
     expect(first).toMatchObject({ errors: 1, ended: [{ job_id: J(2) }] });
     const second = await sweepJobs(w.deps, { stopAt: Infinity });

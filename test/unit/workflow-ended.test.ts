@@ -10,6 +10,7 @@ import type { Job, JobStatus, ZipRecord, ZipStatus } from '../../lambdas/core/jo
 import type { WebhookDelivery } from '../../lambdas/core/webhooks/delivery';
 import { workflowEnded, type EndedStatus } from '../../lambdas/usecases/workflow-ended';
 import { memoryJobLists } from '../support/memory-lists';
+import { memoryBlobStore } from '../support/memory-blobs';
 import { memoryJobStore } from '../support/memory-stores';
 
 const ID = '0b7c5a2e-4f0d-4c1e-9a57-3f5d2c1b0a99';
@@ -31,7 +32,7 @@ function setup(status: JobStatus, options: { run?: number; webhook?: WebhookDeli
   const deps = {
     store,
     lists: memoryJobLists(),
-    blobs: {} as never,
+    blobs: memoryBlobStore(),
     now: () => new Date('2026-11-23T12:00:00.000Z'),
     workflow: { start: async (name: string, input: WorkflowInput) => void started.push([name, input]) },
     webhooks: { recordDelivery: async (_id: string, d: WebhookDelivery) => void deliveries.push(d) },
