@@ -9,11 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ZipWriter } from '../../lambdas/core/zip';
 import { MiB } from '../../lambdas/core/zip/parts';
 import { patternBytes } from '../support/zip-fixtures';
 import { checkWith7z, checkWithBsdtarStreaming, checkWithPython, checkWithUnzip } from '../support/zip-readers';
-import { MemorySink } from '../support/zip-sinks';
+import { storedZipInOneGo } from '../support/zip-sinks';
 import { FaultServer } from './support/fault-server';
 import { useLocalApi } from './support/use-local-api';
 
@@ -33,14 +32,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** What BuildZip writes for these files in one go: the same writer over a patching sink, as the multipart upload is. */
-async function builtInOneGo(): Promise<Buffer> {
-  const sink = new MemorySink({ patching: true });
-  const writer = new ZipWriter(sink);
-  for (const f of files) await writer.addEntry({ name: f.name, method: 'store', size: f.body.length, mtime: new Date(LAST_MODIFIED) }, [f.body]);
-  await writer.finish();
-  return sink.bytes();
-}
+const builtInOneGo = () => storedZipInOneGo(files, new Date(LAST_MODIFIED));
 
 describe('a large ZIP built in segments', () => {
   it('is the archive built in one go, byte for byte, after every segment paused once, and every reader accepts it', async () => {

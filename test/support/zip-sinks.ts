@@ -2,6 +2,7 @@
  * In-memory ZipSinks for tests. They also police the sink contract: a patch
  * or truncate must target an offset the writer announced with hold().
  */
+import { ZipWriter } from '../../lambdas/core/zip';
 import type { ZipSink } from '../../lambdas/core/zip/sink';
 
 type Patching = NonNullable<ZipSink['patching']>;
@@ -175,4 +176,17 @@ export class SegmentSink implements ZipSink {
       yield seg.subarray(Math.max(0, start - s), Math.min(seg.length, end - s));
     }
   }
+}
+
+/**
+ * What BuildZip writes for `files` stored in one go: the writer over a
+ * patching sink, as over the multipart upload (local headers patched, no
+ * data descriptors).
+ */
+export async function storedZipInOneGo(files: readonly { readonly name: string; readonly body: Uint8Array }[], mtime: Date): Promise<Buffer> {
+  const sink = new MemorySink({ patching: true });
+  const writer = new ZipWriter(sink);
+  for (const f of files) await writer.addEntry({ name: f.name, method: 'store', size: f.body.length, mtime }, [f.body]);
+  await writer.finish();
+  return sink.bytes();
 }

@@ -14,15 +14,16 @@ import { pieceStart, piecesIn, renderPiece, segmentWork, type RangeCrc, type Res
 import { NO_LIMIT, type RunBudget } from '../budget';
 import type { WorkflowDeps } from '../workflow';
 import { jobSources, type StreamDownloadDeps } from '../stream-download';
+import type { PinnedBody } from '../../core/fetch';
 import { openEntryRange, SourceError, type StreamFetchOptions } from '../stream-zip/sources';
 import { crc32 } from 'node:zlib';
 import type { ZipRef, ZipSinks } from './ports';
 import { RunControl } from './run-control';
 import { failSegmentedZip, loadSegmentedBuild, type SegmentedBuild } from './segment-plan';
 import { saveId, saveWithData, segmentKeys, type HeaderPiece, type RangeInProgress, type SegmentCheckpoint, type SegmentResult } from './segment-store';
-import { ENTRY_RETRIES } from './source';
+import { defaultSleep, ENTRY_RETRIES, retryDelay, type SourceDeps } from './source';
 
-export interface SegmentDeps extends WorkflowDeps, Pick<StreamDownloadDeps, 'fetch' | 'objects'> {
+export interface SegmentDeps extends WorkflowDeps, Pick<StreamDownloadDeps, 'fetch' | 'objects'>, Pick<SourceDeps, 'sleep'> {
   readonly sinks: ZipSinks;
 }
 
@@ -140,13 +141,20 @@ async function write(run: SegmentRun, bytes: Uint8Array): Promise<void> {
 
 type RangeOutcome = { paused?: RangeInProgress };
 
-/** Reads entry bytes `[r.from + r.done, to)` into the sink; retries what may pass from where it broke off. */
+/**
+ * Reads entry bytes `[r.from + r.done, to)` into the sink. A failure that may
+ * pass, opening or mid-body, is retried from where the bytes broke off, with
+ * BuildZip's backoff, up to ENTRY_RETRIES times; past that the state machine
+ * runs the segment again.
+ */
 async function readRange(run: SegmentRun, start: RangeInProgress, to: number): Promise<RangeOutcome> {
   const entry = run.bin.entries[start.entry]!;
+  const sleep = run.deps.sleep ?? defaultSleep;
   let r = start;
-  for (let retries = ENTRY_RETRIES; ; retries--) {
-    const opened = await openEntryRange(run.pinned, entry, r.from + r.done, to);
+  for (let failures = 0; ; ) {
+    let opened: PinnedBody | undefined;
     try {
+      opened = await openEntryRange(run.pinned, entry, r.from + r.done, to);
       for await (const chunk of opened.body) {
         await write(run, chunk);
         r = { ...r, done: r.done + chunk.length, crc: crc32(chunk, r.crc) };
@@ -155,10 +163,11 @@ async function readRange(run: SegmentRun, start: RangeInProgress, to: number): P
       }
       break;
     } catch (error) {
-      const retryable = error instanceof SourceError && error.cause.retryable;
-      if (!retryable || retries <= 0) throw error;
+      if (!(error instanceof SourceError) || !error.cause.retryable || failures >= ENTRY_RETRIES) throw error;
+      failures++;
+      await sleep(retryDelay(failures, error.cause));
     } finally {
-      opened.close();
+      opened?.close();
     }
   }
   run.ranges.push({ entry: r.entry, from: r.from, to, crc: r.crc });

@@ -31,7 +31,7 @@ export interface RetryAllowance {
 /** Longest wait between attempts, even if Retry-After asks for more. */
 export const MAX_RETRY_WAIT_MS = 10_000;
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Jittered exponential backoff, at least the server's Retry-After, at most MAX_RETRY_WAIT_MS. */
 export function retryDelay(attempt: number, error: FetchError): number {

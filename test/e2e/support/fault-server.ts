@@ -14,8 +14,11 @@ export interface FaultyFile {
   readonly delayMs?: number;
   /** The first N requests get this status (with Retry-After, if set) and no body. */
   readonly failFirst?: { readonly count: number; readonly status: number; readonly retryAfter?: string };
-  /** The first N GETs (HEADs send no body) reset the connection after this many body bytes. */
-  readonly resetAfter?: { readonly bytes: number; readonly count: number };
+  /**
+   * The first N GETs (HEADs send no body) reset the connection after this many body bytes;
+   * with `when`, only the GETs it accepts count and are reset.
+   */
+  readonly resetAfter?: { readonly bytes: number; readonly count: number; readonly when?: (request: FaultRequest) => boolean };
   /** Send this many bytes, then stop sending (keep the connection open) on every request. */
   readonly stallAfter?: number;
   /** Announce this Content-Length, send the real body, then close. */
@@ -35,7 +38,7 @@ export interface FaultRequest {
 /** A local source server whose files can be slow, fail, reset, stall or lie; it records every request. */
 export class FaultServer {
   private readonly files = new Map<string, FaultyFile>();
-  private readonly served = new Map<string, { requests: number; bodies: number }>();
+  private readonly served = new Map<string, { requests: number; resettable: number }>();
   private readonly sockets = new Set<Socket>();
   readonly requests: FaultRequest[] = [];
   private server?: Server;
@@ -43,7 +46,7 @@ export class FaultServer {
 
   set(path: string, file: FaultyFile): string {
     this.files.set(path, file);
-    this.served.set(path, { requests: 0, bodies: 0 });
+    this.served.set(path, { requests: 0, resettable: 0 });
     return `${this.url}${path}`;
   }
 
@@ -72,7 +75,8 @@ export class FaultServer {
     const range = req.headers.range;
     const ifRange = req.headers['if-range'] as string | undefined;
     const ifMatch = req.headers['if-match'];
-    this.requests.push({ path, ...(range && { range }), ...(ifRange && { ifRange }), ...(ifMatch && { ifMatch }), at: Date.now() });
+    const request: FaultRequest = { path, ...(range && { range }), ...(ifRange && { ifRange }), ...(ifMatch && { ifMatch }), at: Date.now() };
+    this.requests.push(request);
     const file = this.files.get(path);
     const count = this.served.get(path);
     if (!file || !count) {
@@ -112,8 +116,9 @@ export class FaultServer {
       res.end();
       return;
     }
-    count.bodies++;
-    const resetAt = file.resetAfter && count.bodies <= file.resetAfter.count ? file.resetAfter.bytes : undefined;
+    const resettable = file.resetAfter !== undefined && (file.resetAfter.when?.(request) ?? true);
+    if (resettable) count.resettable++;
+    const resetAt = resettable && count.resettable <= file.resetAfter!.count ? file.resetAfter!.bytes : undefined;
     const stallAt = file.stallAfter;
     const chunk = file.chunkSize ?? 64 * 1024;
     for (let at = 0; at < body.length; ) {
