@@ -15,6 +15,7 @@ import type { Bin, Job, ZipRecord } from '../../lambdas/core/jobs/model';
 import { MiB } from '../../lambdas/core/zip/parts';
 import { multipartZipSinks } from '../../lambdas/handlers/workflow/zip-sinks';
 import { buildZip } from '../../lambdas/usecases/build-zip';
+import { abandonTenantUpload } from '../../lambdas/usecases/build-zip/abandon';
 import { buildSegment, type SegmentDeps } from '../../lambdas/usecases/build-zip/segment-build';
 import { finishSegments } from '../../lambdas/usecases/build-zip/segment-finish';
 import { planZip } from '../../lambdas/usecases/build-zip/segment-plan';
@@ -72,9 +73,9 @@ function pinnedBin(): Bin {
 }
 
 /** The segmented build's deps over a fresh in-memory S3, job store and bucket. */
-function segmentedSetup(maxSegments: number) {
+function segmentedSetup(maxSegments: number, { tenant = false } = {}) {
   const s3 = new FakeS3();
-  const job = { ...JOB };
+  const job = { ...JOB, ...(tenant && { destination: { bucket: 'tenant-bucket', key: 'exports/out.zip' } }) };
   const store = memoryJobStore([job as unknown as Job]);
   store.zipsOf(JOB.id).set(1, { job_id: JOB.id, id: REF.zip_id, sequence: 1, status: 'pending' } as ZipRecord);
   const objects = new Map<string, unknown>([[REF.bin_key, pinnedBin()]]);
@@ -83,7 +84,8 @@ function segmentedSetup(maxSegments: number) {
     lists: memoryJobLists(),
     blobs: memoryBlobStore(objects),
     now: () => new Date(),
-    sinks: multipartZipSinks({ s3: s3 as unknown as S3Client, bucket: 'b' }),
+    // A tenant's bucket: the same in-memory S3 under another bucket name.
+    sinks: multipartZipSinks({ s3: s3 as unknown as S3Client, bucket: 'b' }, async (j) => (j.destination ? { s3: s3 as unknown as S3Client, bucket: 'tenant-bucket', key: 'exports/out.zip' } : undefined)),
     fetch: TEST_FETCH,
     segments: { partSize: 5 * MiB, minSegmentBytes: 1, maxSegments },
   };
@@ -157,6 +159,15 @@ describe('a ZIP built in segments', () => {
     job.run = 2; // the store holds this very record
     expect(await planZip(deps, JOB.id, REF)).toEqual({ segments: [0, 1, 2, 3] });
     expect(s3.created).toBe(2);
+  });
+
+  it('gives up its shared upload in a tenant’s bucket when the ZIP fails outside its segments (MarkZipFailed)', async () => {
+    const { s3, deps } = segmentedSetup(4, { tenant: true });
+    const { segments } = await planZip(deps, JOB.id, REF);
+    expect(await buildSegment(deps, JOB.id, REF, segments[0]!)).toEqual({ done: true });
+    expect(s3.uploads.size).toBe(1);
+    await abandonTenantUpload(deps, JOB.id, REF);
+    expect(s3.uploads.size).toBe(0);
   });
 
   it('is not chosen for a ZIP below two segments’ minimum, or whose entries are not pinned', async () => {
