@@ -1,7 +1,7 @@
 import { batchWrite } from './batch-write';
 import { isConditionFailed } from './dynamo-conditions';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Job, JobStatus, ZipRecord, ZipStatus } from '../core/jobs/model';
+import type { Job, JobStatus, ZipProgress, ZipRecord, ZipStatus } from '../core/jobs/model';
 import { queryItems } from './dynamo-paging';
 import { ZIP_PREFIX, jobKey, jobPartition, listSortKey, statusListKey, tenantListKey, withoutKeys, zipKey } from './job-keys';
 import { withClientMetadata, withStoredMetadata } from './client-maps';
@@ -28,6 +28,8 @@ export interface JobStore {
   transitionJob(jobId: string, from: readonly JobStatus[], to: JobStatus, changes?: Partial<Job>): Promise<boolean>;
   /** Updates a ZIP only while its status is one of `from`; returns whether it changed. */
   updateZip(jobId: string, sequence: number, from: readonly ZipStatus[], changes: Partial<ZipRecord>): Promise<boolean>;
+  /** One segment's own progress on a ZIP being built in segments (`segment_progress` set by its plan); false once the ZIP is not processing. */
+  reportSegment(jobId: string, sequence: number, segment: number, progress: ZipProgress): Promise<boolean>;
   /** Deletes the job's ZIP records with these sequences (missing ones are fine): a re-pack that made fewer ZIPs. */
   deleteZips(jobId: string, sequences: readonly number[]): Promise<void>;
   /**
@@ -210,6 +212,26 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
 
     async updateZip(jobId, sequence, from, changes) {
       return (await conditionalUpdate(zipKey(jobId, sequence), from, changes)) !== undefined;
+    },
+
+    async reportSegment(jobId, sequence, segment, progress) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: zipKey(jobId, sequence),
+            // Its own entry of the map only: concurrent segments never overwrite one another.
+            UpdateExpression: 'SET #sp.#segment = :progress',
+            ConditionExpression: 'attribute_exists(#sp) AND #status = :processing',
+            ExpressionAttributeNames: { '#sp': 'segment_progress', '#segment': String(segment), '#status': 'status' },
+            ExpressionAttributeValues: { ':progress': progress, ':processing': 'processing' },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
     },
 
     async deleteZips(jobId, sequences) {

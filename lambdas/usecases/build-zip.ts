@@ -10,7 +10,7 @@ import type { ZipRef, ZipSinks } from './build-zip/ports';
 import { afterEntry, entriesLeft, startRun, type BuildProgress, type EntryOutcome } from './build-zip/progress';
 import { RunControl } from './build-zip/run-control';
 import type { SourceDeps } from './build-zip/source';
-import { ProgressReports, completeZip, failZip } from './build-zip/zip-record';
+import { completeZip, failZip, zipProgressReports, type ProgressReports } from './build-zip/zip-record';
 import { NO_LIMIT, type RunBudget } from './budget';
 import type { WorkflowDeps } from './workflow';
 
@@ -33,7 +33,7 @@ interface Build extends EntryRun {
   readonly ref: ZipRef;
   readonly sink: ResumableZipSink;
   readonly checkpoints: CheckpointStore;
-  readonly reports: ProgressReports;
+  readonly reports: ProgressReports<BuildProgress>;
 }
 
 type Done = { done: boolean };
@@ -83,7 +83,7 @@ export async function buildZip(deps: BuildZipDeps, jobId: string, ref: ZipRef, b
   const progress = startRun(saved?.progress);
   const names = new EntryNameDeduper();
   for (const name of progress.claimed) names.claim(name);
-  const reports = new ProgressReports(deps, jobId, ref);
+  const reports = zipProgressReports(deps, jobId, ref);
   if (saved?.progress) await reports.report(progress, true); // a retry from checkpoint reset the counters
   const control = new RunControl(deps.store, jobId, ownRun, budget);
   const build: Build = { deps, jobId, ref, job, bin, sink, writer, names, checkpoints, reports, control, sources: deps, maxFileMs: deps.maxFileMs, room: archiveRoom(job) };

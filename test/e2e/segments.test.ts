@@ -39,8 +39,23 @@ describe('a large ZIP built in segments', () => {
     const urls = files.map((f, i) => sources.set(`/seg/${f.name}`, { body: f.body, etag: `"e${i}"`, lastModified: LAST_MODIFIED, chunkSize: 256 * 1024, delayMs: 150 }));
     const created = await api.request('POST', '/jobs', { body: { files: urls.map((url) => ({ url })), compression: 'store', max_zip_size_bytes: 500_000_000_000 } });
     expect(created.status).toBe(201);
+    // The job's progress while its segments run: each segment reports its own bytes as it goes.
+    const seen: number[] = [];
+    const sampling = (async () => {
+      for (;;) {
+        const { job: now } = (await api.request('GET', `/jobs/${created.body.job_id}`)).body;
+        if (now.status === 'completed' || now.status === 'failed') return;
+        if (now.status === 'processing') seen.push(now.progress.bytes_done);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })();
     const job = await api.waitForJob(created.body.job_id, ['completed', 'failed'], 240_000);
+    await sampling;
     expect(job).toMatchObject({ status: 'completed', zip_count: 1, file_count: files.length, errors: [] });
+    const total = SIZES.reduce((a, b) => a + b, 0);
+    expect(job.progress.bytes_done).toBe(total);
+    expect(seen.some((b) => b > 0 && b < total)).toBe(true);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
     const { bytes } = await api.download(job.zips[0].download_url);
     const expected = await builtInOneGo();
     expect(bytes.length).toBe(expected.length);

@@ -78,6 +78,12 @@ export function memoryJobStore(jobs: readonly Job[] = [], onStatusChange?: Statu
       apply(zip, changes);
       return true;
     },
+    async reportSegment(jobId, sequence, segment, progress) {
+      const zip = zipsOf(jobId).get(sequence);
+      if (!zip?.segment_progress || zip.status !== 'processing') return false;
+      apply(zip, { segment_progress: { ...zip.segment_progress, [segment]: { ...progress } } });
+      return true;
+    },
     async deleteZips(jobId, sequences) {
       for (const s of sequences) zipsOf(jobId).delete(s);
     },

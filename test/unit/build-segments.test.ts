@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinEntries } from '../../lambdas/core/jobs/stream-bin';
-import type { Bin, Job, ZipRecord } from '../../lambdas/core/jobs/model';
+import { zipProgress, type Bin, type Job, type ZipRecord } from '../../lambdas/core/jobs/model';
 import { MiB } from '../../lambdas/core/zip/parts';
 import { multipartZipSinks } from '../../lambdas/handlers/workflow/zip-sinks';
 import { buildZip } from '../../lambdas/usecases/build-zip';
@@ -77,7 +77,7 @@ function segmentedSetup(maxSegments: number, { tenant = false } = {}) {
   const s3 = new FakeS3();
   const job = { ...JOB, ...(tenant && { destination: { bucket: 'tenant-bucket', key: 'exports/out.zip' } }) };
   const store = memoryJobStore([job as unknown as Job]);
-  store.zipsOf(JOB.id).set(1, { job_id: JOB.id, id: REF.zip_id, sequence: 1, status: 'pending' } as ZipRecord);
+  store.zipsOf(JOB.id).set(1, { job_id: JOB.id, id: REF.zip_id, sequence: 1, status: 'pending', files_done: 0, bytes_done: 0 } as ZipRecord);
   const objects = new Map<string, unknown>([[REF.bin_key, pinnedBin()]]);
   const deps: SegmentDeps & { segments: { partSize: number; minSegmentBytes: number; maxSegments: number } } = {
     store,
@@ -108,6 +108,9 @@ describe('a ZIP built in segments', () => {
     expect(segments).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(zip().status).toBe('processing');
     expect(await Promise.all(segments.map((i) => buildSegment(deps, JOB.id, REF, i)))).toEqual(segments.map(() => ({ done: true })));
+    // Each segment reported its own share: together every byte once, and each non-empty file once.
+    expect(Object.keys(zip().segment_progress!).sort()).toEqual(segments.map(String));
+    expect(zipProgress(zip())).toEqual({ files_done: SIZES.filter((n) => n > 0).length, bytes_done: SIZES.reduce((a, b) => a + b, 0) });
     expect(await finishSegments(deps, JOB.id, REF)).toEqual({ done: true });
     const built = s3.objects.get('zips/job-1/zip_1.zip')!;
     expect(built.length).toBe(expected.length);
@@ -121,12 +124,15 @@ describe('a ZIP built in segments', () => {
 
   it('resumes a segment paused at its budget from where it stopped, with a range', async () => {
     const expected = await sequentialZip();
-    const { s3, deps } = segmentedSetup(2);
+    const { s3, deps, zip } = segmentedSetup(2);
     const { segments } = await planZip(deps, JOB.id, REF);
     expect(segments).toEqual([0, 1]);
     ranges.length = 0;
     expect(await buildSegment(deps, JOB.id, REF, 0, { stopAt: 0 })).toEqual({ done: false }); // out of time after its first chunk
+    const paused = zip().segment_progress!['0']!;
+    expect(paused.bytes_done).toBeGreaterThan(0);
     expect(await buildSegment(deps, JOB.id, REF, 0)).toEqual({ done: true });
+    expect(zip().segment_progress!['0']!.bytes_done).toBeGreaterThan(paused.bytes_done);
     expect(ranges.some((r) => /^f0\.bin [1-9]\d*-\d+$/.test(r))).toBe(true); // the rest of f0, not f0 again
     expect(await buildSegment(deps, JOB.id, REF, 1)).toEqual({ done: true });
     await finishSegments(deps, JOB.id, REF);

@@ -92,7 +92,26 @@ export interface ZipRecord {
   readonly file_error_count?: number;
   readonly files_done: number;
   readonly bytes_done: number;
+  /** A ZIP built in segments: each segment's own progress while they run (by segment index). */
+  readonly segment_progress?: Readonly<Record<string, ZipProgress>>;
   readonly updated_at: string;
+}
+
+export interface ZipProgress {
+  readonly files_done: number;
+  readonly bytes_done: number;
+}
+
+/**
+ * How far a ZIP is: its own counts, or, while its segments run, theirs
+ * added up (each segment writes only its own, so none is counted twice).
+ */
+export function zipProgress(zip: Pick<ZipRecord, 'files_done' | 'bytes_done' | 'segment_progress'>): ZipProgress {
+  const segments = Object.values(zip.segment_progress ?? {});
+  return {
+    files_done: Math.max(zip.files_done, segments.reduce((n, s) => n + s.files_done, 0)),
+    bytes_done: Math.max(zip.bytes_done, segments.reduce((n, s) => n + s.bytes_done, 0)),
+  };
 }
 
 /** One entry of a bin: a requested file with its position in the job. */

@@ -4,7 +4,7 @@ import { objectRefInput } from '../objects/request';
 import { parseObjectUrl } from '../objects/paket';
 import { ANSWER_LIMITS } from './answer-limits';
 import { jsonBytes, takeWithinBytes, type Scoped } from './long-lists';
-import { isTerminal, type Job, type JobError, type ZipRecord } from './model';
+import { isTerminal, zipProgress, type Job, type JobError, type ZipRecord } from './model';
 import { jobZipNames } from './zip-filenames';
 
 /** Builds the download link for one completed ZIP, or null when there is none to give. */
@@ -154,9 +154,9 @@ export function jobDetail(job: Job, zips: readonly ZipRecord[], lists: JobListsS
     errors_count: jobErrorCount(job, ordered),
     zips: zipViews,
     progress: {
-      files_done: isTerminal(job.status) ? (job.file_count ?? 0) : ordered.reduce((n, z) => n + z.files_done, 0),
+      files_done: isTerminal(job.status) ? (job.file_count ?? 0) : ordered.reduce((n, z) => n + zipProgress(z).files_done, 0),
       files_total: job.url_count,
-      bytes_done: ordered.reduce((n, z) => n + z.bytes_done, 0),
+      bytes_done: ordered.reduce((n, z) => n + zipProgress(z).bytes_done, 0),
     },
     // (extension) null until a webhook is first attempted, and for jobs with no URL to notify.
     webhook: job.webhook

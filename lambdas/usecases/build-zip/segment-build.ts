@@ -8,7 +8,7 @@
  * resumes where it stopped, mid-range (Range + the pinned validator).
  */
 import { log } from '../../adapters/log';
-import type { Bin, Job } from '../../core/jobs/model';
+import type { Bin, Job, ZipProgress } from '../../core/jobs/model';
 import { exactLayout } from '../../core/jobs/stream-bin';
 import { pieceStart, piecesIn, renderPiece, segmentWork, type RangeCrc, type ResumableZipSink, type Segment, type StreamLayout } from '../../core/zip';
 import { NO_LIMIT, type RunBudget } from '../budget';
@@ -19,6 +19,7 @@ import { openEntryRange, SourceError, type StreamFetchOptions } from '../stream-
 import { crc32 } from 'node:zlib';
 import type { ZipRef, ZipSinks } from './ports';
 import { RunControl } from './run-control';
+import { ProgressReports } from './zip-record';
 import { failSegmentedZip, loadSegmentedBuild, type SegmentedBuild } from './segment-plan';
 import { saveId, saveWithData, segmentKeys, type HeaderPiece, type RangeInProgress, type SegmentCheckpoint, type SegmentResult } from './segment-store';
 import { defaultSleep, ENTRY_RETRIES, retryDelay, type SourceDeps } from './source';
@@ -51,6 +52,10 @@ interface SegmentRun {
   readonly saved?: SegmentCheckpoint;
   /** The ZIP and its job's run, as the segment records' keys name them. */
   readonly zipKey: string;
+  /** This segment's own progress on the ZIP's record. */
+  readonly reports: ProgressReports<ZipProgress>;
+  /** What its finished ranges add up to: bytes read, and files whose last byte it read. */
+  readonly done: { files_done: number; bytes_done: number };
 }
 
 export async function buildSegment(deps: SegmentDeps, jobId: string, ref: ZipRef, index: number, budget: RunBudget = NO_LIMIT): Promise<Done> {
@@ -71,7 +76,11 @@ export async function buildSegment(deps: SegmentDeps, jobId: string, ref: ZipRef
   for (const offset of held) sink.patching!.hold(offset);
   const control = new RunControl(deps.store, jobId, job.run, budget);
   const whole = new Set(segmentWork(layout, segmented.plan, segment).wholeEntries);
-  const run: SegmentRun = { deps, job, ref, bin, zipKey, layout, segment, index, sink, control, whole, held, ranges: [...(saved?.ranges ?? [])], pinned: jobSources(deps, job), position: saved?.position ?? segment.start, ...(saved && { saved }) };
+  const ranges = [...(saved?.ranges ?? [])];
+  const reports = new ProgressReports<ZipProgress>((p) => deps.store.reportSegment(jobId, ref.sequence, index, p));
+  const done = { files_done: 0, bytes_done: 0 };
+  for (const r of ranges) countRange(layout, done, r);
+  const run: SegmentRun = { deps, job, ref, bin, zipKey, layout, segment, index, sink, control, whole, held, ranges, pinned: jobSources(deps, job), position: saved?.position ?? segment.start, reports, done, ...(saved && { saved }) };
   try {
     return await writeSegment(run, build);
   } finally {
@@ -113,6 +122,7 @@ async function writeSegment(run: SegmentRun, build: SegmentedBuild): Promise<Don
   const key = segmentKeys.result(run.job.id, run.zipKey, run.index);
   const result: Omit<SegmentResult, 'data_key'> = { v: 1, ranges: run.ranges, sink: state };
   await saveWithData(run.deps.blobs, key, segmentKeys.data(run.job.id, run.zipKey, run.index, saveId(run.deps.now())), result, data);
+  await run.reports.report(progressWith(run), true);
   const checkpoint = segmentKeys.checkpoint(run.job.id, run.zipKey, run.index);
   await run.deps.blobs.deleteObjects([checkpoint, ...(run.saved ? [run.saved.data_key] : [])]).catch(() => undefined);
   log.info('BuildSegment done', { job_id: run.job.id, zip_id: run.ref.zip_id, segment: run.index, parts: state.parts.length, held_back: state.parts.filter((p) => !p.etag).length });
@@ -159,6 +169,7 @@ async function readRange(run: SegmentRun, start: RangeInProgress, to: number): P
         await write(run, chunk);
         r = { ...r, done: r.done + chunk.length, crc: crc32(chunk, r.crc) };
         run.control.markWorked();
+        await run.reports.report(progressWith(run, r), false);
         if (r.from + r.done < to && run.control.timeUp()) return { paused: r };
       }
       break;
@@ -170,7 +181,9 @@ async function readRange(run: SegmentRun, start: RangeInProgress, to: number): P
       opened?.close();
     }
   }
-  run.ranges.push({ entry: r.entry, from: r.from, to, crc: r.crc });
+  const range = { entry: r.entry, from: r.from, to, crc: r.crc };
+  run.ranges.push(range);
+  countRange(run.layout, run.done, range);
   if (r.from === 0 && to === run.layout.entries[r.entry]!.size && run.whole.has(r.entry)) await patchHeader(run, r.entry, r.crc);
   return {};
 }
@@ -185,6 +198,15 @@ async function patchHeader(run: SegmentRun, entry: number, crc: number): Promise
   run.held.delete(offset);
 }
 
+/** Adds a finished range to a segment's counts: its bytes, and its file if the range ends it. */
+function countRange(layout: StreamLayout, done: { files_done: number; bytes_done: number }, r: RangeCrc): void {
+  done.bytes_done += r.to - r.from;
+  if (r.to === layout.entries[r.entry]!.size) done.files_done++;
+}
+
+/** The segment's progress with the range it is reading. */
+const progressWith = (run: SegmentRun, current?: RangeInProgress): ZipProgress => ({ files_done: run.done.files_done, bytes_done: run.done.bytes_done + (current?.done ?? 0) });
+
 async function pause(run: SegmentRun, current: RangeInProgress): Promise<Done> {
   if (!(await run.control.stillOwner())) {
     await run.sink.settle();
@@ -194,6 +216,7 @@ async function pause(run: SegmentRun, current: RangeInProgress): Promise<Done> {
   const key = segmentKeys.checkpoint(run.job.id, run.zipKey, run.index);
   const checkpoint: Omit<SegmentCheckpoint, 'data_key'> = { v: 1, position: run.position, ranges: run.ranges, current, held: [...run.held], runs: (run.saved?.runs ?? 0) + 1, sink: state };
   await saveWithData(run.deps.blobs, key, segmentKeys.data(run.job.id, run.zipKey, run.index, saveId(run.deps.now())), checkpoint, data, run.saved);
+  await run.reports.report(progressWith(run, current), true);
   run.deps.metrics?.checkpointTaken();
   log.info('BuildSegment paused', { job_id: run.job.id, zip_id: run.ref.zip_id, segment: run.index, offset: run.position });
   return { done: false };

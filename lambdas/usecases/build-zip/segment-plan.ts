@@ -50,7 +50,8 @@ export async function planZip(deps: SegmentPlanDeps, jobId: string, ref: ZipRef)
   const key = segmentKeys.plan(jobId, segmentRun(ref.zip_id, job.run));
   const existing = await deps.blobs.findJson<SegmentedZip>(key);
   if (existing) return { segments: existing.plan.segments.map((s) => s.index) };
-  const started = await deps.store.updateZip(jobId, ref.sequence, ['pending', 'processing'], { status: 'processing', updated_at: deps.now().toISOString() });
+  // Each segment reports its own progress under `segment_progress` (a new run's plan starts it afresh).
+  const started = await deps.store.updateZip(jobId, ref.sequence, ['pending', 'processing'], { status: 'processing', segment_progress: {}, updated_at: deps.now().toISOString() });
   if (!started) return sequential; // ended already: BuildZip returns at once
   const plan = planSegments(layout.total, deps.segments);
   const uploads = await deps.sinks.parts(job, ref, bin);

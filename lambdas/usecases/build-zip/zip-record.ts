@@ -7,22 +7,22 @@ import type { ZipRef } from './ports';
 
 const PROGRESS_EVERY_MS = 1000;
 
-/** The ZIP's `files_done` / `bytes_done`, written at most once a second unless forced. */
-export class ProgressReports {
+/** Progress written at most once a second unless forced. */
+export class ProgressReports<P> {
   private last = Date.now();
 
-  constructor(
-    private readonly deps: Pick<WorkflowDeps, 'store'>,
-    private readonly jobId: string,
-    private readonly ref: ZipRef,
-  ) {}
+  constructor(private readonly write: (progress: P) => Promise<unknown>) {}
 
-  async report(progress: BuildProgress, force: boolean): Promise<void> {
+  async report(progress: P, force: boolean): Promise<void> {
     if (!force && Date.now() - this.last < PROGRESS_EVERY_MS) return;
     this.last = Date.now();
-    await this.deps.store.updateZip(this.jobId, this.ref.sequence, ['processing'], { files_done: progress.files_done, bytes_done: progress.bytes_done });
+    await this.write(progress);
   }
 }
+
+/** The ZIP's `files_done` / `bytes_done`, as BuildZip reaches them. */
+export const zipProgressReports = (deps: Pick<WorkflowDeps, 'store'>, jobId: string, ref: ZipRef): ProgressReports<BuildProgress> =>
+  new ProgressReports((p) => deps.store.updateZip(jobId, ref.sequence, ['processing'], { files_done: p.files_done, bytes_done: p.bytes_done }));
 
 /** Fails the ZIP: its file errors go to the job's error list, `fault` (the reason beyond its files, if any) on its record. */
 export async function failZip(deps: WorkflowDeps, jobId: string, ref: ZipRef, progress: Pick<BuildProgress, 'errors' | 'files_done' | 'bytes_done'>, fault: JobError | undefined): Promise<void> {

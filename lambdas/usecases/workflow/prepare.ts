@@ -178,6 +178,8 @@ async function resumeZips(deps: WorkflowDeps, job: Job, existing: readonly ZipRe
       size: null,
       files_done: 0,
       bytes_done: 0,
+      // A ZIP built in segments plans afresh in the new run.
+      segment_progress: {},
       updated_at: now,
     });
   });
