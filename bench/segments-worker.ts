@@ -65,9 +65,10 @@ report(async (): Promise<SegmentsWorkerRun> => {
     created_at: spec.createdAt,
   } as unknown as Job;
   const store = memoryJobStore([job]);
-  // PlanZip (or BuildZip) finds the ZIP pending and takes it; the segments and the finish step find it taken.
+  // PlanZip (or BuildZip) finds the ZIP pending and takes it; the segments and the finish step find it as PlanZip left it.
   const taken = spec.step === 'segment' || spec.step === 'finish';
-  store.zipsOf(job.id).set(1, { job_id: job.id, id: 'zip_1', sequence: 1, status: taken ? 'processing' : 'pending', file_count: spec.files } as ZipRecord);
+  const zip = { job_id: job.id, id: 'zip_1', sequence: 1, file_count: spec.files, ...(taken ? { status: 'processing', segment_progress: {} } : { status: 'pending' }) };
+  store.zipsOf(job.id).set(1, zip as ZipRecord);
   const deps = {
     store,
     lists: memoryJobLists(),
@@ -87,13 +88,13 @@ report(async (): Promise<SegmentsWorkerRun> => {
   else await buildZip(deps, job.id, ref);
   const seconds = (performance.now() - t0) / 1000;
   const usage = process.resourceUsage();
-  const zip = store.zipsOf(job.id).get(1)!;
+  const ended = store.zipsOf(job.id).get(1)!;
   return {
     step: spec.step,
     seconds,
     cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
     maxRssBytes: usage.maxRSS * 1024,
     ...(segments && { segments }),
-    ...((spec.step === 'finish' || spec.step === 'whole') && { zip: { status: zip.status, size: zip.size, file_count: zip.file_count } }),
+    ...((spec.step === 'finish' || spec.step === 'whole') && { zip: { status: ended.status, size: ended.size, file_count: ended.file_count } }),
   };
 });
