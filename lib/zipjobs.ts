@@ -222,7 +222,6 @@ export class ZipJobs extends Construct {
     const schedules = new Schedules(this, 'Scheduling', {
       runSchedule,
       table,
-      bucket,
       stateMachine,
       bus,
       // Each schedule's target retries for up to a day (adapters/scheduler.ts), then lands here.

@@ -1,7 +1,8 @@
 import { AspectPriority, Aspects, type CfnElement, type IAspect, type Stack } from 'aws-cdk-lib';
 import { NagSuppressions, type NagPackSuppression } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { functionSpecs, type FunctionName } from '../functions';
+import { functionSpecs } from '../functions';
+import { patternGrants, type PatternGrants } from './access';
 import { Api } from './api';
 import { HouseFunction } from './house-function';
 import { Secrets } from './secrets';
@@ -25,26 +26,14 @@ export function addNagSuppressions(stack: Stack): void {
   Aspects.of(stack).add(aspect, { priority: AspectPriority.MUTATING });
 }
 
-/** S3 key prefixes each function may reach, and the CDK grant action sets it holds there (mirrors access.ts). */
-const READ = ['s3:GetObject*', 's3:GetBucket*', 's3:List*'];
-const PUT = ['s3:Abort*'];
-const DELETE = ['s3:DeleteObject*'];
-const objectGrants: { readonly [N in FunctionName]?: { prefixes: readonly BucketPrefix[]; actions: readonly string[] } } = {
-  // Creating a job checks that a files_from upload exists (HeadObject).
-  CreateJob: { prefixes: ['manifests/', 'uploads/'], actions: [...READ, ...PUT] },
-  RunSchedule: { prefixes: ['manifests/', 'uploads/'], actions: [...READ, ...PUT] },
-  CreateUpload: { prefixes: ['uploads/'], actions: PUT },
-  GetJob: { prefixes: ['manifests/', 'zips/'], actions: READ },
-  Download: { prefixes: ['zips/', 'bins/', 'crcs/'], actions: [...READ, ...PUT] },
-  // Prepare deletes what a re-pack replaces (bins, checkpoints, ZIPs).
-  // ... and reads a files_from upload to make it the manifest.
-  Prepare: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/', 'uploads/'], actions: [...READ, ...PUT, ...DELETE] },
-  BuildZip: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/'], actions: [...READ, ...PUT, ...DELETE] },
-  Notify: { prefixes: ['manifests/'], actions: READ },
-  MarkZipFailed: { prefixes: ['checkpoints/', 'bins/'], actions: READ },
-  // ExpireJobs reads a checkpoint to find its binary part.
-  ExpireJobs: { prefixes: ['manifests/', 'bins/', 'checkpoints/', 'zips/', 'crcs/'], actions: [...READ, ...DELETE] },
-};
+/** The wildcard actions (IAM5 findings) of each CDK object grant; s3:PutObject and its kin are exact and need none. */
+const OBJECT_ACTIONS = { read: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'], put: ['s3:Abort*'], delete: ['s3:DeleteObject*'] } as const;
+
+/** The prefixes a function's grants reach, and the wildcard actions they hold there: exactly what access.ts grants. */
+function objectFindings(grants: PatternGrants): { prefixes: BucketPrefix[]; actions: string[] } {
+  const kinds = (['read', 'put', 'delete'] as const).filter((kind) => (grants[kind]?.length ?? 0) > 0);
+  return { prefixes: [...new Set(kinds.flatMap((kind) => grants[kind]!))], actions: kinds.flatMap((kind) => OBJECT_ACTIONS[kind]) };
+}
 
 function only<T>(stack: Stack, type: abstract new (...args: any[]) => T): T[] {
   return stack.node.findAll().filter((c: IConstruct): c is IConstruct & T => c instanceof type);
@@ -58,7 +47,7 @@ function suppress(stack: Stack): void {
 
   // Lambda functions (HouseFunction: its function, role and role policy).
   for (const house of only(stack, HouseFunction)) {
-    const grants = objectGrants[house.name];
+    const grants = objectFindings(patternGrants[house.name] ?? {});
     const suppressions: NagPackSuppression[] = [
       {
         id: 'AwsSolutions-L1',
@@ -87,7 +76,7 @@ function suppress(stack: Stack): void {
         appliesTo: [`Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:zipjobs/<AWS::StackName>/buckets/*`],
       });
     }
-    if (grants && bucketArn) {
+    if (grants.prefixes.length > 0 && bucketArn) {
       suppressions.push(
         {
           id: 'AwsSolutions-IAM5',
@@ -111,14 +100,14 @@ function suppress(stack: Stack): void {
     const machineId = id(machine);
     const machineName = JSON.stringify({ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: machineId }] }] });
     const invoked = only(stack, HouseFunction).filter((h) => (workflowFunctionNames as readonly string[]).includes(h.name));
-    for (const sweeper of only(stack, HouseFunction).filter((h) => h.name === 'SweepJobs')) {
+    for (const describer of only(stack, HouseFunction).filter((h) => patternGrants[h.name]?.describeExecutions)) {
       NagSuppressions.addResourceSuppressions(
-        sweeper,
+        describer,
         [
           {
             id: 'AwsSolutions-IAM5',
             reason:
-              "The sweeper asks whether each unfinished job's execution still runs (states:DescribeExecution); executions are named per job run, so the grant is execution:<this machine>:*, no other state machine's.",
+              `${describer.name} asks whether a job's execution still runs (states:DescribeExecution, lib/constructs/access.ts); executions are named per job run, so the grant is execution:<this machine>:*, no other state machine's.`,
             appliesTo: [`Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}:*`],
           },
         ],

@@ -2,20 +2,17 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { HouseFunction } from './house-function';
-import { objectsUnder } from './storage';
 
 export interface SchedulesProps {
   /** Every schedule's target. */
   readonly runSchedule: HouseFunction<'RunSchedule'>;
   readonly table: ITable;
-  readonly bucket: IBucket;
   readonly stateMachine: IStateMachine;
   readonly bus: IEventBus;
   /** Where Scheduler keeps a firing it could not deliver to RunSchedule (every schedule names it). */
@@ -53,12 +50,9 @@ export class Schedules extends Construct {
     this.schedulerRole.addToPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.deadLetters.queueArn] }));
     this.deadLetterArn = props.deadLetters.queueArn;
 
-    // RunSchedule creates jobs exactly as CreateJob does, so it holds CreateJob's grants.
+    // RunSchedule creates jobs exactly as CreateJob does, so it holds CreateJob's grants (its objects: access.ts).
     const run = props.runSchedule;
     props.table.grantReadWriteData(run);
-    props.bucket.grantPut(run, objectsUnder('manifests/'));
-    // A template may name a files_from upload: the run checks it exists.
-    props.bucket.grantRead(run, objectsUnder('uploads/'));
     props.stateMachine.grantStartExecution(run);
     props.bus.grantPutEventsTo(run);
   }

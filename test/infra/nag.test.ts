@@ -3,7 +3,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import type { ZipjobsStackProps } from '../../lib/zipjobs-stack';
-import { buildStack, resourcesOf } from './synth';
+import { patternGrants } from '../../lib/constructs/access';
+import type { FunctionName } from '../../lib/functions';
+import { buildStack, flatten, functionIds, resourcesOf, roleOfFunction, synthTemplate } from './synth';
 
 /** Unsuppressed AwsSolutions findings of a synthesized stack, one line each, and its template. */
 function nag(dev: boolean, props: ZipjobsStackProps = {}): { findings: string[]; template: Template } {
@@ -71,5 +73,40 @@ describe('cdk-nag AwsSolutions', () => {
         Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true }),
       ]),
     });
+  });
+
+  it("suppresses for each function exactly the object prefixes, wildcard actions and executions its role is granted (access.ts's patternGrants drives both)", () => {
+    const template = synthTemplate();
+    const [bucket] = Object.keys(resourcesOf(template, 'AWS::S3::Bucket'));
+    const ids = functionIds(template);
+    const policies = (name: FunctionName) => {
+      const role = roleOfFunction(template, ids[name]);
+      return Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role));
+    };
+    const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
+    const objectPrefix = new RegExp(`^\\$\\{${bucket}\\.Arn\\}/(.+)$`);
+    const withObjects: string[] = [];
+    for (const name of Object.keys(ids) as FunctionName[]) {
+      const statements = policies(name).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+      const objectStatements = statements.filter((s) => [s.Resource].flat().some((r) => objectPrefix.test(flatten(r))));
+      const granted = {
+        objects: sorted(objectStatements.flatMap((s) => [s.Resource].flat().flatMap((r) => objectPrefix.exec(flatten(r))?.[1] ?? []))),
+        actions: sorted(objectStatements.flatMap((s) => [s.Action].flat()).filter((a) => a.includes('*'))),
+        executions: statements.some((s) => [s.Resource].flat().some((r) => /:execution:.*\*$/.test(flatten(r)))),
+      };
+      const appliesTo: string[] = policies(name).flatMap((p) =>
+        ((p.Metadata as any)?.cdk_nag?.rules_to_suppress ?? []).filter((r: { id: string }) => r.id === 'AwsSolutions-IAM5').flatMap((r: { applies_to?: string[] }) => r.applies_to ?? []),
+      );
+      const suppressed = {
+        objects: sorted(appliesTo.flatMap((a) => new RegExp(`^Resource::<${bucket}\\.Arn>/(.+)$`).exec(a)?.[1] ?? [])),
+        actions: sorted(appliesTo.flatMap((a) => /^Action::(s3:.+)$/.exec(a)?.[1] ?? [])),
+        executions: appliesTo.some((a) => /:execution:.*:\*$/.test(a)),
+      };
+      expect(suppressed, name).toEqual(granted);
+      if (granted.objects.length > 0) withObjects.push(name);
+    }
+    // Not vacuous: every function with object grants in the table was compared with some.
+    const tabled = Object.entries(patternGrants).filter(([, g]) => g.read ?? g.put ?? g.delete).map(([n]) => n);
+    expect(withObjects.sort()).toEqual(tabled.sort());
   });
 });
