@@ -49,12 +49,23 @@ export async function finishSegments(deps: FinishSegmentsDeps, jobId: string, re
   }
   const uploads = await deps.sinks.parts!(job, ref, bin);
   const left = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !etags.has(n));
-  // A segment's held-back bytes are read once however many of its parts are left.
+  // A segment's held-back bytes are read once however many of its parts are left, and let go once they are
+  // written: a segment holds parts at its two ends only, so few segments' bytes are in memory at once.
   const data = new Map<SegmentResult, Promise<Uint8Array>>();
+  const partsLeft = new Map<SegmentResult, number>();
+  for (const number of left) {
+    const held = pending.get(number);
+    if (held) partsLeft.set(held.result, (partsLeft.get(held.result) ?? 0) + 1);
+  }
   const bytesOf = (r: SegmentResult) => data.get(r) ?? data.set(r, deps.blobs.getBytes(r.data_key)).get(r)!;
   await mapConcurrent(left, FINISH_CONCURRENCY, async (number) => {
     const held = pending.get(number);
     const body = renderPart(layout, partBounds(plan, number), crcs, held && { bytes: (await bytesOf(held.result)).subarray(held.at, held.at + held.filled) });
+    if (held) {
+      const after = partsLeft.get(held.result)! - 1;
+      partsLeft.set(held.result, after);
+      if (after === 0) data.delete(held.result);
+    }
     etags.set(number, await uploads.upload(segmented.upload_id, number, body));
   });
   await uploads.complete(segmented.upload_id, [...etags].sort((a, b) => a[0] - b[0]).map(([number, etag]) => ({ number, etag })));
