@@ -1,5 +1,5 @@
 /**
- * A ZIP built in segments (group `segments`): one ~5 GiB archive of STORE
+ * A ZIP built in segments (group `segments`): one archive (2 GiB by default) of STORE
  * entries of known sizes, built as one and in 2, 4 and 8 segments, each
  * step in a process of its own as Lambda runs each invocation: PlanZip
  * (which decides the segments), the segments at once, then FinishSegments;
@@ -16,7 +16,7 @@
  * bytes the source serves (deterministic, computed here); the archives
  * built in 2, 4 and 8 segments are byte for byte the same parts.
  *
- *   npx tsx bench/segments.ts [bytes] [rate] [counts]   (default: 5 GiB, 24 MB/s, 1,2,4,8)
+ *   npx tsx bench/segments.ts [bytes] [rate] [counts]   (default: 2 GiB, 8 MB/s, 1,2,4,8)
  */
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -258,4 +258,4 @@ function segmentSize(layout: StreamLayout, plan: SegmentPlan, index: number): { 
 }
 
 const [bytes, rate, counts] = process.argv.slice(2);
-report(() => run(Number(bytes ?? 5 * GiB), Number(rate ?? 24e6), (counts ?? '1,2,4,8').split(',').map(Number)));
+report(() => run(Number(bytes ?? 2 * GiB), Number(rate ?? 8e6), (counts ?? '1,2,4,8').split(',').map(Number)));
