@@ -10,6 +10,12 @@
  * Worker threads rather than child processes: both start in about the same
  * time here (the handler's imports dominate), and a thread cannot outlive the
  * stack's process, whatever ends it (kill -9 included).
+ *
+ * An invocation still running at its deadline fails as on Lambda, with
+ * `Sandbox.Timedout` ("Task timed out after N seconds"), and its environment
+ * is stopped: at once when it ran nothing else; when it shares the
+ * environment with others, it takes no new invocation and is stopped once
+ * they end, as Lambda's multi-concurrent environments let the others finish.
  */
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -48,10 +54,19 @@ interface FunctionWorker {
   readonly ready: Promise<void>;
   readonly pending: Map<number, Pending>;
   gone: boolean;
+  /** An invocation in it timed out: no new invocations, stopped once the last one ends. */
+  draining: boolean;
+}
+
+/** Lambda's error for an invocation past its function's time limit. */
+export function timeoutError(requestId: string, timeoutMs: number): Error {
+  return Object.assign(new Error(`RequestId: ${requestId} Error: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`), { name: 'Sandbox.Timedout' });
 }
 
 export class LocalFunctions {
   private readonly pools = new Map<string, FunctionWorker[]>();
+  /** Every environment not yet ended: those in the pools and those draining. */
+  private readonly live = new Set<FunctionWorker>();
   private readonly maxWorkers: number;
   private nextId = 0;
   private closed = false;
@@ -60,32 +75,37 @@ export class LocalFunctions {
     this.maxWorkers = Math.max(1, options.maxWorkers ?? availableParallelism());
   }
 
-  /** Runs `name` with `payload` (JSON in, JSON out) and resolves with its result; an error it throws rejects with its name. */
-  invoke(name: string, payload: unknown, timeoutMs: number): Promise<unknown> {
-    return this.run(name, payload, timeoutMs);
+  /**
+   * Runs `name` with `payload` (JSON in, JSON out) and resolves with its
+   * result; an error it throws rejects with its name. It is stopped at
+   * `timeoutMs`; its context counts down from `contextTimeoutMs` (default the
+   * same), which tests shorten to force a handler's own early stop.
+   */
+  invoke(name: string, payload: unknown, timeoutMs: number, contextTimeoutMs = timeoutMs): Promise<unknown> {
+    return this.run(name, payload, timeoutMs, contextTimeoutMs);
   }
 
   /** Runs a streaming handler: what it writes reaches `stream` as it is written, with `stream`'s backpressure. */
-  invokeStreaming(name: string, event: unknown, stream: Writable, timeoutMs: number): Promise<unknown> {
-    return this.run(name, event, timeoutMs, stream);
+  invokeStreaming(name: string, event: unknown, stream: Writable, timeoutMs: number, contextTimeoutMs = timeoutMs): Promise<unknown> {
+    return this.run(name, event, timeoutMs, contextTimeoutMs, stream);
   }
 
   /** Ends every worker; invocations still running fail. */
   async close(): Promise<void> {
     this.closed = true;
-    const all = [...this.pools.values()].flat();
     this.pools.clear();
-    await Promise.all(all.map((w) => this.retire(w, new Error('the local stack stopped'))));
+    await Promise.all([...this.live].map((w) => this.retire(w, new Error('the local stack stopped'))));
   }
 
   /** Every invocation, whatever its trigger, passes here: one place to count or trace them. */
-  private async run(name: string, payload: unknown, timeoutMs: number, stream?: Writable): Promise<unknown> {
+  private async run(name: string, payload: unknown, timeoutMs: number, contextTimeoutMs: number, stream?: Writable): Promise<unknown> {
     if (this.closed) throw new Error('the local stack stopped');
     const target = this.choose(name);
     const id = ++this.nextId;
     const result = new Promise<unknown>((resolve, reject) => target.pending.set(id, { resolve, reject, stream }));
     target.worker.ref();
     await target.ready.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
     if (!target.gone) {
       if (stream) {
         // The client went away: the handler's stream is destroyed, so it stops producing.
@@ -93,14 +113,28 @@ export class LocalFunctions {
           if (!stream.writableFinished && !target.gone) target.worker.postMessage({ type: 'abort', id } satisfies ToWorker);
         });
       }
-      const message: ToWorker = { type: 'invoke', id, payload, requestId: randomUUID(), deadline: Date.now() + timeoutMs, settings: this.options.settings?.() ?? {}, streaming: stream !== undefined };
+      // The time limit runs from here, as Lambda's runs from the invoke phase (a cold start's init is not counted).
+      const requestId = randomUUID();
+      const message: ToWorker = { type: 'invoke', id, payload, requestId, deadline: Date.now() + contextTimeoutMs, settings: this.options.settings?.() ?? {}, streaming: stream !== undefined };
       target.worker.postMessage(message);
+      timer = setTimeout(() => this.timedOut(target, id, timeoutError(requestId, timeoutMs)), timeoutMs);
     }
     try {
       return await result;
     } finally {
+      clearTimeout(timer);
       if (target.pending.size === 0) target.worker.unref();
     }
+  }
+
+  /** Fails an invocation past its deadline and stops its environment (once nothing else runs in it). */
+  private timedOut(w: FunctionWorker, id: number, error: Error): void {
+    const p = w.pending.get(id);
+    if (!p) return;
+    p.stream?.destroy(error);
+    w.draining = true;
+    this.leavePool(w);
+    this.settle(w, id, (q) => q.reject(error));
   }
 
   private choose(name: string): FunctionWorker {
@@ -129,7 +163,8 @@ export class LocalFunctions {
       failReady = fail;
     });
     ready.catch(() => undefined); // waited on by invocations; a failed init is reported to them
-    const self: FunctionWorker = { worker, ready, pending: new Map(), gone: false };
+    const self: FunctionWorker = { worker, ready, pending: new Map(), gone: false, draining: false };
+    this.live.add(self);
     worker.on('message', (message: FromWorker) => {
       switch (message.type) {
         case 'ready':
@@ -178,15 +213,22 @@ export class LocalFunctions {
     if (!p) return;
     w.pending.delete(id);
     done(p);
+    // A timed-out handler may still be running in it: the environment ends with its last other invocation.
+    if (w.draining && w.pending.size === 0) void this.retire(w, new Error('the environment was stopped'));
+  }
+
+  private leavePool(w: FunctionWorker): void {
+    for (const pool of this.pools.values()) {
+      const at = pool.indexOf(w);
+      if (at >= 0) pool.splice(at, 1);
+    }
   }
 
   private async retire(w: FunctionWorker, error: Error): Promise<void> {
     if (!w.gone) {
       w.gone = true;
-      for (const pool of this.pools.values()) {
-        const at = pool.indexOf(w);
-        if (at >= 0) pool.splice(at, 1);
-      }
+      this.leavePool(w);
+      this.live.delete(w);
     }
     for (const [id, p] of w.pending) {
       w.pending.delete(id);

@@ -48,7 +48,12 @@ export interface LocalStackOptions {
   readonly plans?: readonly Plan[];
   /** How often expired items are removed (DynamoDB's TTL); default 60 s. */
   readonly ttlSweepIntervalMs?: number;
-  /** Per-function Lambda time limits, to force a time budget in tests. */
+  /**
+   * Per-function time limits as the handlers see them (their context's
+   * remaining time), to force a time budget in tests. The stack still stops
+   * a handler only at its spec's limit, so a tiny test limit never races a
+   * checkpoint's last writes on a busy machine.
+   */
   readonly lambdaTimeoutsMs?: Partial<Record<FunctionName, number>>;
   /** Wait states (by name, e.g. `WebhookBackoff`) that wait this many ms instead: for tests. */
   readonly waitTimeOverridesMs?: Readonly<Record<string, number>>;
@@ -219,8 +224,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ]),
     ),
   });
-  const timeoutOf = (name: FunctionName) => options.lambdaTimeoutsMs?.[name] ?? functionSpecs[name].timeoutSeconds * 1000;
-  const invoke = (name: FunctionName, payload: unknown) => usage.invocation(name, () => functions.invoke(name, payload, timeoutOf(name)));
+  // A handler past its spec's limit is stopped, as Lambda stops it (Sandbox.Timedout).
+  const timeoutOf = (name: FunctionName) => functionSpecs[name].timeoutSeconds * 1000;
+  const budgetOf = (name: FunctionName) => Math.min(options.lambdaTimeoutsMs?.[name] ?? Infinity, timeoutOf(name));
+  const invoke = (name: FunctionName, payload: unknown) => usage.invocation(name, () => functions.invoke(name, payload, timeoutOf(name), budgetOf(name)));
 
   const lambdas = new Map<string, LocalLambda>();
   const functionNames = functionsByLogicalId(template);
@@ -267,7 +274,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const spec: FunctionSpec = functionSpecs[route.fn];
       // A download still streaming when the stack stops (its connection is cut then) ends quietly.
       const stream = (event: APIGatewayProxyEvent, responseStream: Writable) =>
-        usage.invocation(route.fn, () => functions.invokeStreaming(route.fn, event, responseStream, timeoutOf(route.fn))).catch((error: unknown) => {
+        usage.invocation(route.fn, () => functions.invokeStreaming(route.fn, event, responseStream, timeoutOf(route.fn), budgetOf(route.fn))).catch((error: unknown) => {
           if (!stopping) throw error;
           responseStream.destroy();
         });

@@ -4,6 +4,8 @@
  * warm between invocations, on several cores at once; errors, failed cold
  * starts and crashed environments reported as Lambda reports them.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import { functionSpecs } from '../../lib/functions';
 import { functionEnvironment } from '../../lib/local/function-env';
 import { functionBundles } from '../../lib/local/function-bundles';
 import { LocalFunctions } from '../../lib/local/local-functions';
+import { LocalStepFunctions } from '../../lib/local/step-functions';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const fixture = (name: string) => join(ROOT, 'test/e2e/support/functions', name);
@@ -23,9 +26,13 @@ const operator = { ...process.env, STATE_MACHINE_ARN: 'from the shell', PATH: pr
 type Seen = { env: Record<string, string>; threadId: number; invocations: number; start: number; end: number; functionName: string; remainingMs: number };
 
 let functions: LocalFunctions;
+let runtimeScript: string;
+const marks = mkdtempSync(join(tmpdir(), 'zipjobs-local-functions-'));
+const mark = (name: string) => join(marks, name);
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 beforeAll(async () => {
-  const { runtime: runtimeScript } = await functionBundles(ROOT, []);
+  ({ runtime: runtimeScript } = await functionBundles(ROOT, []));
   const spec = (entry: string, names: readonly string[]) => ({
     entry: fixture(entry),
     memoryMb: 128,
@@ -41,6 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await functions?.close();
+  rmSync(marks, { recursive: true, force: true });
 });
 
 describe('the local Lambda stand-in', () => {
@@ -100,6 +108,74 @@ describe('the local Lambda stand-in', () => {
     const after = (await functions.invoke('ReadsTable', {}, 5000)) as Seen;
     expect(after.env.TABLE_NAME).toBe('zipjobs');
     expect(after.threadId).not.toBe(before.threadId);
+  });
+
+  it('stops a handler past its time limit as Lambda does: Sandbox.Timedout at the deadline, its environment ended, the handler never resumes', async () => {
+    const error = await functions.invoke('ReadsTable', { sleepMs: 1000, mark: mark('alone') }, 200).catch((e: unknown) => e);
+    const failedAt = Date.now();
+    expect(error).toMatchObject({ name: 'Sandbox.Timedout', message: expect.stringMatching(/^RequestId: [0-9a-f-]{36} Error: Task timed out after 0\.20 seconds$/) });
+    const stopped = readFileSync(mark('alone'), 'utf8');
+    expect(stopped).toMatch(/^\d+$/); // failed while the handler slept
+    // Both environments busy at once: neither is the stopped one.
+    const next = (await Promise.all([0, 1].map(() => functions.invoke('ReadsTable', { busyMs: 100 }, 5000)))) as Seen[];
+    expect(next.map((r) => String(r.threadId))).not.toContain(stopped);
+    // Past the time it would have woken (its deadline came 200 ms after it started): it never did.
+    await sleep(failedAt + 1000 - Date.now());
+    expect(readFileSync(mark('alone'), 'utf8')).toBe(stopped);
+  });
+
+  it('lets the other invocations of a shared environment finish, sends it no new one, and ends it after them', async () => {
+    const shared = new LocalFunctions({ runtime: runtimeScript, maxWorkers: 1, functions: { ReadsTable: { entry: fixture('env.mjs'), memoryMb: 128, arn: 'x', environment: () => ({}) } } });
+    try {
+      const other = shared.invoke('ReadsTable', { sleepMs: 500 }, 5000) as Promise<Seen>;
+      await expect(shared.invoke('ReadsTable', { sleepMs: 1200, mark: mark('shared') }, 150)).rejects.toMatchObject({ name: 'Sandbox.Timedout' });
+      const failedAt = Date.now();
+      const meanwhile = (await shared.invoke('ReadsTable', {}, 5000)) as Seen;
+      const survivor = await other;
+      expect(survivor.threadId).toBe(Number(readFileSync(mark('shared'), 'utf8')));
+      expect(meanwhile.threadId).not.toBe(survivor.threadId);
+      // Past the time the timed-out handler would have woken: its environment ended with the other invocation.
+      await sleep(failedAt + 1350 - Date.now());
+      expect(readFileSync(mark('shared'), 'utf8')).toBe(String(survivor.threadId));
+    } finally {
+      await shared.close();
+    }
+  });
+
+  it("stops a handler at its limit, not at the shorter time its context may be given (a test's budget)", async () => {
+    const seen = (await functions.invoke('ReadsTable', { sleepMs: 400 }, 5000, 200)) as Seen;
+    expect(seen.remainingMs).toBe(0);
+  });
+
+  it("hands a timeout to the state machine as Lambda does: a Retry on Sandbox.Timedout retries it, then a Catch gets its error and cause", async () => {
+    const arn = 'arn:aws:lambda:us-east-1:000000000000:function:Slow';
+    let calls = 0;
+    const machine = new LocalStepFunctions(
+      {
+        StartAt: 'Slow',
+        States: {
+          Slow: {
+            Type: 'Task',
+            Resource: arn,
+            Retry: [{ ErrorEquals: ['Sandbox.Timedout'], IntervalSeconds: 1, MaxAttempts: 1 }],
+            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }],
+            End: true,
+          },
+          Caught: { Type: 'Pass', End: true },
+        },
+      },
+      {
+        stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:timeouts',
+        lambdas: new Map([[arn, (payload: unknown) => (calls++, functions.invoke('ReadsTable', payload, 150))]]),
+        readJson: () => Promise.reject(new Error('no S3 here')),
+      },
+    );
+    const { executionArn } = machine.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:timeouts', input: JSON.stringify({ sleepMs: 1000 }) });
+    await machine.idle();
+    const execution = machine.describeExecution(executionArn);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(calls).toBe(2);
+    expect(JSON.parse(execution.output!).error).toEqual({ Error: 'Sandbox.Timedout', Cause: expect.stringContaining('Task timed out after 0.15 seconds') });
   });
 
   it('refuses invocations once closed', async () => {
