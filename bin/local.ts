@@ -71,11 +71,17 @@ console.log(`zipjobs local stack listening on ${stack.url}`);
 console.log(`API key: ${stack.apiKey}`);
 console.log(`try: curl ${stack.url}/health`);
 
-let stopping = false;
+// Under `npm start`, Ctrl-C arrives twice at once (from the terminal, and as npm passes it on): only a
+// signal that comes later forces the stop.
+const FORCE_AFTER_MS = 500;
+let stoppingSince: number | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) process.exit(1);
-    stopping = true;
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince > FORCE_AFTER_MS) process.exit(1);
+      return;
+    }
+    stoppingSince = Date.now();
     console.log(`\n${signal}: stopping (running jobs resume on next start)…`);
     void stack.close().then(() => process.exit(0));
   });
