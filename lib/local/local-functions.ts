@@ -103,6 +103,8 @@ export class LocalFunctions {
     const target = this.choose(name);
     const id = ++this.nextId;
     const result = new Promise<unknown>((resolve, reject) => target.pending.set(id, { resolve, reject, stream }));
+    // Awaited below, once the environment is ready; it may fail before that (the stack closes during a cold start).
+    result.catch(() => undefined);
     target.worker.ref();
     await target.ready.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;

@@ -184,4 +184,20 @@ describe('the local Lambda stand-in', () => {
     await closing.close();
     await expect(closing.invoke('ReadsTable', {}, 5000)).rejects.toThrow('the local stack stopped');
   });
+
+  it('fails an invocation whose environment is still starting when it closes, and leaves no rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const closing = new LocalFunctions({ runtime: runtimeScript, functions: { ReadsTable: { entry: fixture('env.mjs'), memoryMb: 128, arn: 'x', environment: () => ({}) } } });
+      const starting = closing.invoke('ReadsTable', {}, 5000); // a cold start, not ready yet
+      await closing.close();
+      await expect(starting).rejects.toThrow('the local stack stopped');
+      await sleep(50);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
 });
