@@ -1,5 +1,5 @@
 import { batchWrite } from './batch-write';
-import { isConditionFailed } from './dynamo-conditions';
+import { conditionally, isConditionFailed } from './dynamo-conditions';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Job, JobStatus, ZipProgress, ZipRecord, ZipStatus } from '../core/jobs/model';
 import { queryItems } from './dynamo-paging';
@@ -136,8 +136,8 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
     async createJob(job) {
       const ttl = Math.floor(Date.parse(job.expires_at) / 1000) + HISTORY_SECONDS;
       await unfinished.mark(job.id, job.created_at);
-      try {
-        await client.send(
+      const created = await conditionally(() =>
+        client.send(
           new PutCommand({
             TableName: table,
             Item: {
@@ -152,11 +152,9 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
+      if (!created) return false;
       remember(job);
       await onStatusChange?.(job, null);
       return true;
@@ -215,8 +213,8 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
     },
 
     async reportSegment(jobId, sequence, segment, progress) {
-      try {
-        await client.send(
+      return conditionally(() =>
+        client.send(
           new UpdateCommand({
             TableName: table,
             Key: zipKey(jobId, sequence),
@@ -226,12 +224,8 @@ export function dynamoJobStore(client: DynamoDBDocumentClient, table: string, on
             ExpressionAttributeNames: { '#sp': 'segment_progress', '#segment': String(segment), '#status': 'status' },
             ExpressionAttributeValues: { ':progress': progress, ':processing': 'processing' },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async deleteZips(jobId, sequences) {

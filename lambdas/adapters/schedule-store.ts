@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocu
 import { queryItems } from './dynamo-paging';
 import { MAX_RECORDED_RUNS, type Schedule, type ScheduleRun } from '../core/schedules/model';
 import { withClientMetadata, withStoredMetadata } from './client-maps';
-import { isConditionFailed } from './dynamo-conditions';
+import { conditionally } from './dynamo-conditions';
 import { scheduleIndexAttributes, scheduleKey, tenantSchedulesPartition } from './job-keys';
 
 /** Schedules, in the one table. */
@@ -55,8 +55,8 @@ export function dynamoScheduleStore(client: DynamoDBDocumentClient, table: strin
       const current = await this.get(id);
       if (!current) return false;
       const runs = [run, ...current.runs].slice(0, MAX_RECORDED_RUNS);
-      try {
-        await client.send(
+      return conditionally(() =>
+        client.send(
           new UpdateCommand({
             TableName: table,
             Key: scheduleKey(id),
@@ -65,12 +65,8 @@ export function dynamoScheduleStore(client: DynamoDBDocumentClient, table: strin
             ExpressionAttributeNames: { '#runs': 'runs' },
             ExpressionAttributeValues: { ':runs': runs },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 }

@@ -10,7 +10,7 @@
  */
 import { DeleteCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { isConditionFailed } from './dynamo-conditions';
+import { conditionally, isConditionFailed } from './dynamo-conditions';
 import { unfinishedKey, unfinishedPartition } from './job-keys';
 
 /** A job marked unfinished since `since` (ISO time its current run was made). */
@@ -46,13 +46,7 @@ export function dynamoUnfinishedJobs(client: DynamoDBDocumentClient, table: stri
     },
 
     async markIfAbsent(jobId, since) {
-      try {
-        await client.send(new PutCommand({ TableName: table, Item: item(jobId, since), ConditionExpression: 'attribute_not_exists(pk)' }));
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+      return conditionally(() => client.send(new PutCommand({ TableName: table, Item: item(jobId, since), ConditionExpression: 'attribute_not_exists(pk)' })));
     },
 
     async clear(jobId, since) {

@@ -1,5 +1,5 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from './dynamo-conditions';
+import { conditionally } from './dynamo-conditions';
 import { zipKey } from './job-keys';
 
 /**
@@ -15,8 +15,8 @@ export interface UsageFlags {
 export function dynamoUsageFlags(client: DynamoDBDocumentClient, table: string): UsageFlags {
   return {
     async markCounted(jobId, sequence) {
-      try {
-        await client.send(
+      return conditionally(() =>
+        client.send(
           new UpdateCommand({
             TableName: table,
             Key: zipKey(jobId, sequence),
@@ -25,12 +25,8 @@ export function dynamoUsageFlags(client: DynamoDBDocumentClient, table: string):
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':yes': true, ':completed': 'completed' },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 }

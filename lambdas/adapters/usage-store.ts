@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isConditionFailed } from './dynamo-conditions';
+import { conditionally } from './dynamo-conditions';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { downloadRateKey, rateKey, usageKey } from './job-keys';
 
@@ -23,8 +23,8 @@ export interface UsageStore {
 export function dynamoUsageStore(client: DynamoDBDocumentClient, table: string): UsageStore {
   /** One atomic conditional update: the count goes up only while it is under the limit; the item expires (TTL) after its window. */
   async function countInWindow(key: { pk: string; sk: string }, expiresAt: number, limit: number): Promise<boolean> {
-    try {
-      await client.send(
+    return conditionally(() =>
+      client.send(
         new UpdateCommand({
           TableName: table,
           Key: key,
@@ -33,12 +33,8 @@ export function dynamoUsageStore(client: DynamoDBDocumentClient, table: string):
           ExpressionAttributeNames: { '#ttl': 'ttl' },
           ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': expiresAt },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   return {

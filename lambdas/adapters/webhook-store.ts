@@ -1,4 +1,4 @@
-import { isConditionFailed } from './dynamo-conditions';
+import { conditionally, isConditionFailed } from './dynamo-conditions';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WebhookDelivery } from '../core/webhooks/delivery';
 import { jobKey, webhookKey } from './job-keys';
@@ -61,8 +61,8 @@ export function dynamoWebhookStore(client: DynamoDBDocumentClient, table: string
     },
 
     async replaceTenant(settings, expectedSecret) {
-      try {
-        await client.send(
+      return conditionally(() =>
+        client.send(
           new PutCommand({
             TableName: table,
             Item: { ...webhookKey(settings.tenant_id), type: 'tenant-webhook', ...settings },
@@ -70,12 +70,8 @@ export function dynamoWebhookStore(client: DynamoDBDocumentClient, table: string
             ExpressionAttributeNames: { '#secret': 'secret' },
             ExpressionAttributeValues: { ':expected': expectedSecret },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async recordDelivery(jobId, delivery) {
