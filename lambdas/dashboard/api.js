@@ -16,9 +16,9 @@ export class ApiError extends Error {
   }
 }
 
-/** One API call; resolves to the success body, rejects with an ApiError naming the problem. */
-export async function api(method, path, body) {
-  const headers = { 'X-API-Key': apiKey.get() ?? '' };
+/** One API call, with the stored key unless another is given; resolves to the success body, rejects with an ApiError naming the problem. */
+export async function api(method, path, body, key = apiKey.get()) {
+  const headers = { 'X-API-Key': key ?? '' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const data = await res.json().catch(() => null);

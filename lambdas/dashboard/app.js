@@ -20,14 +20,16 @@ function keyView() {
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Open dashboard')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    apiKey.set(input.value.trim());
+    // Kept only once the API accepts it: until then no page can open with it.
+    const key = input.value.trim();
     try {
-      await api('GET', '/jobs?limit=1');
-      route();
+      await api('GET', '/jobs?limit=1', undefined, key);
     } catch (error) {
-      apiKey.clear();
       problem.replaceChildren(alertBox(error.status === 401 ? 'That key is not valid.' : error.message));
+      return;
     }
+    apiKey.set(key);
+    route();
   });
   main.replaceChildren(h('h2', {}, 'Sign in'), form);
   input.focus();

@@ -68,6 +68,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
+const storedKey = () => page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('zipjobs.apiKey'));
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 describe('the dashboard in Chromium', () => {
@@ -78,14 +79,35 @@ describe('the dashboard in Chromium', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     await expect(page.getByLabel('API key', { exact: true }).isVisible()).resolves.toBe(true);
+    // No way into a page before a key is accepted: the sections are hidden.
+    await expect(page.getByRole('link', { name: 'New job' }).isVisible()).resolves.toBe(false);
     await shot('01-sign-in');
+
+    // The key's check is held until the page has been looked at while it runs.
+    let release!: () => void;
+    const held = new Promise<void>((ok) => (release = ok));
+    let checking!: () => void;
+    const checked = new Promise<void>((ok) => (checking = ok));
+    const isKeyCheck = (url: URL) => url.pathname === '/jobs' && url.search === '?limit=1';
+    await page.route(isKeyCheck, async (route) => {
+      checking();
+      await held;
+      await route.continue();
+    });
 
     // Keyboard only: the key field has the focus, Enter submits.
     await page.keyboard.type(api.stack.apiKey);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+    await checked;
+    // While the API has not yet accepted the key, it is not kept and the sections stay hidden.
+    await expect(storedKey()).resolves.toBeNull();
+    await expect(page.getByRole('link', { name: 'New job' }).isVisible()).resolves.toBe(false);
+    release();
+    await page.getByRole('heading', { name: 'Jobs', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'No jobs yet.' }).waitFor();
+    await page.unroute(isKeyCheck);
     expect(page.url()).not.toContain(api.stack.apiKey);
-    expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('zipjobs.apiKey'))).toBe(api.stack.apiKey);
+    await expect(storedKey()).resolves.toBe(api.stack.apiKey);
     await shot('02-jobs-empty');
   });
 
