@@ -346,6 +346,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const apiClosed = new Promise<void>((ok) => api.close(() => ok()));
       api.closeAllConnections();
       await apiClosed;
+      // Executions first, so that none sees its tasks fail as the functions stop: they run again at the next start.
+      stepFunctions.suspend();
       await functions.close();
       await new Promise<void>((ok) => services.server.close(() => ok()));
       await s3Thread.close();

@@ -78,6 +78,8 @@ export class LocalStepFunctions {
   private readonly aborts = new Map<string, () => void>();
   private readonly lost = new WeakSet<Execution>();
   private readonly distributedMaps: ReadonlySet<string>;
+  /** The stack is stopping: executions are cut off where they are and kept as running. */
+  private suspended = false;
 
   constructor(
     definition: StatesDefinition,
@@ -178,8 +180,22 @@ export class LocalStepFunctions {
     };
   }
 
+  /**
+   * Cuts off every running execution as the stack stops (before the functions
+   * its tasks call go): each stays RUNNING in the journal, reports no end, and
+   * runs again from its input at the next start on the same data folder
+   * (every workflow step is idempotent). Tasks already invoked are left to
+   * the functions' own stop.
+   */
+  suspend(): void {
+    this.suspended = true;
+    for (const abort of this.aborts.values()) abort();
+  }
+
   private run(execution: Execution): void {
     this.saveJournal();
+    // Started while the stack stops: it waits in the journal for the next start.
+    if (this.suspended) return;
     const done = (async () => {
       try {
         const run = this.machine.run(JSON.parse(execution.input), {
@@ -190,6 +206,8 @@ export class LocalStepFunctions {
         execution.output = JSON.stringify(await run.result);
         execution.status = 'SUCCEEDED';
       } catch (error) {
+        // Cut off by the stack's stop (its abort, or a task refused by stopped functions): still RUNNING.
+        if (this.suspended) return;
         if (error instanceof ExecutionTimeoutError) Object.assign(execution, { status: 'TIMED_OUT', error: 'States.Timeout' });
         else if (error instanceof ExecutionAbortedError) execution.status = 'ABORTED';
         else {
@@ -200,9 +218,9 @@ export class LocalStepFunctions {
         }
       } finally {
         this.aborts.delete(execution.name);
-        execution.stopDate = Date.now();
-        this.saveJournal();
       }
+      execution.stopDate = Date.now();
+      this.saveJournal();
       if (this.lost.has(execution)) return;
       // As EventBridge would deliver it; a failed delivery is only logged here (EventBridge retries it).
       await this.options.onExecutionEnded?.(this.statusChange(execution)).catch((error: unknown) => console.error(`execution ${execution.name}: handling its end failed:`, error));

@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readZipWithYauzl } from '../support/zip-readers';
+import { SlowSource } from './support/slow-source';
 import { SourceServer } from './support/source-server';
 import { useLocalApi } from './support/use-local-api';
 
@@ -12,36 +11,9 @@ import { useLocalApi } from './support/use-local-api';
 const SHOTS = resolve('test-output/dashboard');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** A source that trickles its body over ~1.5 s, so a job stays running long enough to watch. */
-class SlowSource {
-  readonly body = Buffer.alloc(300_000, 'z');
-  private server?: Server;
-  url = '';
-  async start() {
-    this.server = createServer((_req, res) => {
-      res.writeHead(200, { 'Content-Length': this.body.length, 'Content-Type': 'text/plain' });
-      let sent = 0;
-      const tick = setInterval(() => {
-        const chunk = this.body.subarray(sent, sent + 20_000);
-        sent += chunk.length;
-        if (chunk.length === 0) {
-          clearInterval(tick);
-          res.end();
-        } else res.write(chunk);
-      }, 100);
-      res.on('close', () => clearInterval(tick));
-    });
-    await new Promise<void>((ok) => this.server!.listen(0, '127.0.0.1', ok));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/slow.txt`;
-  }
-  async stop() {
-    this.server?.closeAllConnections();
-    await new Promise((ok) => this.server?.close(ok));
-  }
-}
-
 const sources = new SourceServer();
-const slow = new SlowSource();
+/** ~1.5 s of body: long enough to watch the job's progress bar. */
+const slow = new SlowSource(Buffer.alloc(300_000, 'z'));
 const api = useLocalApi([sources, slow]);
 
 let browser: Browser;
