@@ -37,7 +37,7 @@ export class LocalTtlStream {
   ) {}
 
   start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.sweep(), intervalMs);
+    this.timer = setInterval(() => void this.sweep().catch((error: unknown) => console.error('local TTL sweep failed:', error)), intervalMs);
     this.timer.unref();
   }
 
@@ -46,10 +46,20 @@ export class LocalTtlStream {
     await this.sweeping;
   }
 
-  /** One pass over the table; concurrent calls share it. */
+  /**
+   * One pass over the table as of `now`, begun after the pass running (if
+   * any) ends: it sees every item written before the call, and expires by
+   * the caller's own clock (a test's, a month ahead).
+   */
   sweep(now = Date.now()): Promise<void> {
-    this.sweeping ??= this.expire(Math.floor(now / 1000)).finally(() => (this.sweeping = undefined));
-    return this.sweeping;
+    const pass = (this.sweeping ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.expire(Math.floor(now / 1000)))
+      .finally(() => {
+        if (this.sweeping === pass) this.sweeping = undefined;
+      });
+    this.sweeping = pass;
+    return pass;
   }
 
   private async expire(nowSeconds: number): Promise<void> {
