@@ -4,6 +4,7 @@ import { seedApiKey } from '../../lib/local/seed';
 import { type ApiResponse } from './support/local-api';
 import { useLocalApi } from './support/use-local-api';
 import { SourceServer } from './support/source-server';
+import { roomInTheMinute } from './support/minute';
 
 const tiny: Plan = {
   ...DEFAULT_PLAN,
@@ -86,6 +87,7 @@ describe('plans', () => {
   });
 
   it("limits a tenant's requests per minute with 429 and Retry-After, leaving other tenants alone", async () => {
+    await roomInTheMinute();
     const statuses: number[] = [];
     let limited: ApiResponse | undefined;
     for (let i = 0; i < 8; i++) {

@@ -23,7 +23,10 @@ beforeAll(async () => {
   await seedApiKey(process.env.TABLE_NAME!, 'doomed-key', 'doomed-tenant');
 });
 
-/** `at()` this many seconds from now, in UTC, as EventBridge writes it (no milliseconds). */
+/**
+ * `at()` this many seconds from now, in UTC, as EventBridge writes it (no milliseconds, so up to a second
+ * nearer). A trigger armed after its time never fires: leave the request (and a cold start) room.
+ */
 const atIn = (seconds: number) => `at(${new Date(Date.now() + seconds * 1000).toISOString().slice(0, 19)})`;
 
 async function waitForRun(id: string, key?: string, timeoutMs = 15_000): Promise<Record<string, any>> {
@@ -84,12 +87,15 @@ describe('schedules', () => {
 
   it('does not fire a schedule disabled before its time', async () => {
     const url = sources.set('/disabled.txt', { body: Buffer.from('x') });
-    const created = await api.request('POST', '/schedules', { body: { schedule_expression: atIn(3), job: { urls: [url] } } });
+    const expression = atIn(5);
+    const created = await api.request('POST', '/schedules', { body: { schedule_expression: expression, job: { urls: [url] } } });
     const id = created.body.schedule_id as string;
     const patched = await api.request('PATCH', `/schedules/${id}`, { body: { enabled: false } });
     expect(patched.status).toBe(200);
     expect(patched.body.enabled).toBe(false);
-    await new Promise((r) => setTimeout(r, 5000));
+    // Past its time, and then some: a run it should not have had would show by now.
+    const time = Date.parse(`${expression.slice(3, -1)}Z`);
+    await new Promise((r) => setTimeout(r, time + 2000 - Date.now()));
     const res = await api.request('GET', `/schedules/${id}`);
     expect(res.body.recent_jobs).toEqual([]);
     expect(res.body.last_run_at).toBeNull();
@@ -98,7 +104,7 @@ describe('schedules', () => {
   it('records a run refused by the plan as a failed run', async () => {
     const created = await api.request('POST', '/schedules', {
       key: 'tiny-key',
-      body: { schedule_expression: atIn(2), job: { urls: ['http://127.0.0.1:1/a', 'http://127.0.0.1:1/b'] } },
+      body: { schedule_expression: atIn(5), job: { urls: ['http://127.0.0.1:1/a', 'http://127.0.0.1:1/b'] } },
     });
     expect(created.status).toBe(201);
     const schedule = await waitForRun(created.body.schedule_id, 'tiny-key');

@@ -17,6 +17,8 @@ describe('probing a split job', () => {
       { url: sources.set('/probe/c.bin', { size: 3000, head: 'no-length', ranges: false, chunked: true }) },
       { url: sources.set('/probe/d.txt', { size: 1000, headDelayMs: 1500 }) },
     ];
+    // GetJob loaded first: its cold start must not outlast the 1.5 s that d.txt's HEAD holds Prepare.
+    expect((await api.getJob('00000000-0000-4000-8000-000000000000')).status).toBe(404);
     const created = await api.request('POST', '/jobs', { body: { files, zip_filename: 'abc.zip', max_zip_size_bytes: CAP } });
     expect(created.status).toBe(201);
     const early = await api.getJob(created.body.job_id);

@@ -52,9 +52,10 @@ describe('the sweeper', () => {
     expect(done.status).toBe('completed');
     const { bytes } = await api.download(done.download_url);
     expect((await readZipWithYauzl(bytes)).map((e) => e.name)).toEqual(['steady.bin']);
+    // The job reads completed once Finalize is done; Notify sends the webhook after it. Both runs ended here.
+    await api.stack.stepFunctions.idle();
     expect(receiver.to('/fine').map((w) => JSON.parse(w.body).type)).toEqual(['job.completed']);
     // The lost run's BuildZip, still going when the job failed, gave way.
-    await api.stack.stepFunctions.idle();
     expect((await api.getJob(lostId)).body).toMatchObject({ status: 'failed', zips: [{ status: 'failed' }] });
   }, 60_000);
 

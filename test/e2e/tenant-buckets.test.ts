@@ -151,7 +151,10 @@ describe("ZIPs in a tenant's bucket", () => {
 
   it('runs a schedule whose job writes a dated archive into the bucket', async () => {
     const url = sources.set('/nightly/report.csv', { body: Buffer.from('day,total\n1,2\n'), lastModified });
-    const at = new Date(Date.now() + 2000).toISOString().slice(0, 19);
+    // The file's first schedule request loads the handler: that first, then a time far enough ahead that the
+    // trigger exists before it (at() has whole seconds, so 5 s ahead is 4 to 5 s).
+    expect((await api.request('GET', '/schedules')).status).toBe(200);
+    const at = new Date(Date.now() + 5000).toISOString().slice(0, 19);
     const created = await api.request('POST', '/schedules', {
       body: { name: 'nightly', schedule_expression: `at(${at})`, job: { urls: [url], bucket_name: 'archive', service: 'r2', key: 'reports/{date}/daily.zip' } },
     });

@@ -97,15 +97,16 @@ describe('openSource: timeouts', () => {
   });
 
   it('a slow but steady body is not idle', async () => {
+    // 720 ms in all, longer than the idle limit; each gap far shorter than it, even with the event loop held up.
     const s = await serve(async (_req, res) => {
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 12; i++) {
         res.write('x');
         await sleep(60);
       }
       res.end();
     });
-    const src = await openSource(s.url(), options({ idleTimeoutMs: 150 }));
-    expect((await readAll(src.body)).toString()).toBe('xxxxx');
+    const src = await openSource(s.url(), options({ idleTimeoutMs: 500 }));
+    expect((await readAll(src.body)).toString()).toBe('x'.repeat(12));
   });
 
   /** A byte every `everyMs`, never idle long enough for the idle timeout. */
@@ -119,18 +120,20 @@ describe('openSource: timeouts', () => {
       res.end();
     });
 
+  // The idle limit is far away in these two, so that only the limit under test can end the body.
   it('a trickle under the minimum rate is a timeout at the end of its window, not retried', async () => {
     const s = await trickle(40);
-    const src = await openSource(s.url(), options({ idleTimeoutMs: 150, minRate: { minBytesPerSecond: 100, windowMs: 300 } }));
+    const src = await openSource(s.url(), options({ idleTimeoutMs: 5000, minRate: { minBytesPerSecond: 100, windowMs: 300 } }));
     const started = Date.now();
     const err = await fetchError(readAll(src.body));
     expect(err).toMatchObject({ kind: 'timeout', message: 'timeout', retryable: false });
-    expect(Date.now() - started).toBeLessThan(1000);
+    // The trickle would last 40 s: the rate's window ended it, well before the idle limit could.
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('a body over its time limit is a timeout, however steady', async () => {
     const s = await trickle(10);
-    const src = await openSource(s.url(), options({ idleTimeoutMs: 150, maxDurationMs: 300 }));
+    const src = await openSource(s.url(), options({ idleTimeoutMs: 5000, maxDurationMs: 300 }));
     const err = await fetchError(readAll(src.body));
     expect(err).toMatchObject({ kind: 'timeout', message: 'timeout', retryable: false });
   });

@@ -101,7 +101,8 @@ describe('ZIP64: more than 65,535 entries', () => {
       await w.addEntry({ name, method: 'store', size: data.length, mtime: MTIME }, [data]);
     }
     const total = await w.finish();
-    expect(performance.now() - started).toBeLessThan(10_000);
+    // Not a speed check (bench/ measures speed): work quadratic in the entries would take minutes here.
+    expect(performance.now() - started).toBeLessThan(45_000);
     expect(total).toBe(predictZipSize(planned, { patching: true }));
 
     const bytes = sink.bytes();
