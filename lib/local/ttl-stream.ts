@@ -43,7 +43,7 @@ export class LocalTtlStream {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.sweeping;
+    await this.sweeping?.catch(() => undefined); // its failure was its caller's to see
   }
 
   /**
