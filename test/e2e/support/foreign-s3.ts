@@ -13,6 +13,7 @@
  *   some writes have gone through.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -36,6 +37,21 @@ interface Upload {
 function s3Error(res: ServerResponse, status: number, code: string, message: string): void {
   res.writeHead(status, { 'Content-Type': 'application/xml' });
   res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+}
+
+/**
+ * An error answered once the request's body has been read. Answering while a
+ * client still sends a body (a 10 MiB part, after the 100 Continue Node's
+ * server sends by itself) breaks the connection under it (EPIPE), and the
+ * client sees that instead of the error, which no S3 does.
+ */
+async function s3ErrorAfterBody(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string): Promise<void> {
+  if (!req.readableEnded) {
+    const ended = once(req, 'end');
+    req.resume();
+    await ended;
+  }
+  s3Error(res, status, code, message);
 }
 
 export class ForeignS3 {
@@ -138,32 +154,31 @@ export class ForeignS3 {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refuse = (status: number, code: string, message: string) => s3ErrorAfterBody(req, res, status, code, message);
     const url = new URL(req.url ?? '/', 'http://x');
     const [, bucket = '', ...rest] = url.pathname.split('/');
     const key = decodeURIComponent(rest.join('/'));
     const credential = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? url.searchParams.get('X-Amz-Credential')?.split('/')[0];
-    if (credential !== this.accessKeyId) return s3Error(res, 403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+    if (credential !== this.accessKeyId) return refuse(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
     // s3rver does not check SigV4 signatures: this endpoint does (header-signed requests; presigned URLs by key only).
     if (req.headers.authorization && !sigV4Matches(req, url, this.secretAccessKey)) {
-      req.resume();
-      return s3Error(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+      return refuse(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
     }
     const checksum = Object.keys(req.headers).find((h) => h.startsWith('x-amz-checksum-') || h === 'x-amz-sdk-checksum-algorithm');
-    if (checksum) return s3Error(res, 400, 'NotImplemented', `Header ${checksum} is not supported`);
+    if (checksum) return refuse(400, 'NotImplemented', `Header ${checksum} is not supported`);
 
     const uploadId = url.searchParams.get('uploadId');
     const write = req.method === 'PUT' || req.method === 'POST';
     if (write && this.refusing.has(bucket)) {
       const left = this.refusing.get(bucket)!;
       if (left <= 0) {
-        req.resume();
-        return s3Error(res, 403, 'AccessDenied', 'Access Denied');
+        return refuse(403, 'AccessDenied', 'Access Denied');
       }
       this.refusing.set(bucket, left - 1);
     }
     if (req.method === 'DELETE' && uploadId) {
       const upload = this.uploads.get(uploadId);
-      if (!upload) return s3Error(res, 404, 'NoSuchUpload', 'The specified upload does not exist.');
+      if (!upload) return refuse(404, 'NoSuchUpload', 'The specified upload does not exist.');
       upload.state = 'aborted';
       res.writeHead(204).end();
       return;
@@ -176,8 +191,7 @@ export class ForeignS3 {
       const upload = this.uploads.get(uploadId);
       const problem = upload && partSizeProblem(upload.parts);
       if (problem) {
-        req.resume();
-        return s3Error(res, 400, 'InvalidPart', problem);
+        return refuse(400, 'InvalidPart', problem);
       }
     }
     const created = req.method === 'POST' && url.searchParams.has('uploads');
