@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readZipWithYauzl } from '../support/zip-readers';
-import { SlowSource } from './support/slow-source';
+import { FaultServer } from './support/fault-server';
 import { SourceServer } from './support/source-server';
 import { useLocalApi } from './support/use-local-api';
 
@@ -12,9 +12,10 @@ const SHOTS = resolve('test-output/dashboard');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const sources = new SourceServer();
-/** ~1.5 s of body: long enough to watch the job's progress bar. */
-const slow = new SlowSource(Buffer.alloc(300_000, 'z'));
-const api = useLocalApi([sources, slow]);
+const faults = new FaultServer();
+/** Sent in ~1.5 s (20 kB every 100 ms): long enough to watch the job's progress bar. */
+const slowBody = Buffer.alloc(300_000, 'z');
+const api = useLocalApi([sources, faults]);
 
 let browser: Browser;
 let page: Page;
@@ -87,7 +88,8 @@ describe('the dashboard in Chromium', () => {
   it('creates a job from two pasted URLs and shows its progress bar reach 100 %', async () => {
     const fast = sources.set('/hello.txt', { body: Buffer.from('hello from the dashboard\n'), contentType: 'text/plain' });
     await page.getByRole('link', { name: 'New job' }).first().click();
-    await page.getByLabel('URLs, one per line').fill(`${fast}\n${slow.url}\n`);
+    const slow = faults.set('/slow.txt', { body: slowBody, chunkSize: 20_000, delayMs: 100 });
+    await page.getByLabel('URLs, one per line').fill(`${fast}\n${slow}\n`);
     await page.getByLabel('ZIP name').fill('from-the-browser');
     await page.getByRole('button', { name: 'Create job' }).click();
     await page.waitForURL(/#\/jobs\/[0-9a-f-]{36}$/);
@@ -118,7 +120,7 @@ describe('the dashboard in Chromium', () => {
     await download.saveAs(path);
     const entries = await readZipWithYauzl(readFileSync(path));
     expect(entries.map((e) => e.name).sort()).toEqual(['hello.txt', 'slow.txt']);
-    expect(entries.find((e) => e.name === 'slow.txt')!.data.equals(slow.body)).toBe(true);
+    expect(entries.find((e) => e.name === 'slow.txt')!.data.equals(slowBody)).toBe(true);
   });
 
   it("shows a failed job's errors, on its page and in the list", async () => {

@@ -9,19 +9,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readZipWithYauzl } from '../support/zip-readers';
 import { LocalApi } from './support/local-api';
-import { SlowSource } from './support/slow-source';
+import { FaultServer } from './support/fault-server';
 
 /** ~3 s of body: the build is still reading it when the stack stops. */
-const slow = new SlowSource(Buffer.alloc(600_000, 'r'));
-beforeAll(() => slow.start());
-afterAll(() => slow.stop());
+const body = Buffer.alloc(600_000, 'r');
+const sources = new FaultServer();
+beforeAll(() => sources.start());
+afterAll(() => sources.stop());
 
 describe('the local stack stopped mid-build', () => {
   it('keeps the execution running in its journal, and completes the job after the next start', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'zipjobs-restart-'));
     try {
       const first = await LocalApi.start({ dataDir });
-      const created = await first.request('POST', '/jobs', { body: { files: [{ url: slow.url }], zip_filename: 'restart' } });
+      const created = await first.request('POST', '/jobs', { body: { files: [{ url: sources.set('/slow.txt', { body, chunkSize: 20_000, delayMs: 100 }) }], zip_filename: 'restart' } });
       expect(created.status).toBe(201);
       const jobId = created.body.job_id as string;
       await first.waitForJob(jobId, ['processing']);
@@ -38,7 +39,7 @@ describe('the local stack stopped mid-build', () => {
         const { bytes } = await second.download(job.zips[0].download_url);
         const entries = await readZipWithYauzl(bytes);
         expect(entries.map((e) => e.name)).toEqual(['slow.txt']);
-        expect(entries[0]!.data.equals(slow.body)).toBe(true);
+        expect(entries[0]!.data.equals(body)).toBe(true);
       } finally {
         await second.stack.stepFunctions.idle();
         await second.stack.close();

@@ -161,9 +161,7 @@ export class ForeignS3 {
     const credential = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? url.searchParams.get('X-Amz-Credential')?.split('/')[0];
     if (credential !== this.accessKeyId) return refuse(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
     // s3rver does not check SigV4 signatures: this endpoint does (header-signed requests; presigned URLs by key only).
-    if (req.headers.authorization && !sigV4Matches(req, url, this.secretAccessKey)) {
-      return refuse(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
-    }
+    if (req.headers.authorization && !sigV4Matches(req, url, this.secretAccessKey)) return refuse(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
     const checksum = Object.keys(req.headers).find((h) => h.startsWith('x-amz-checksum-') || h === 'x-amz-sdk-checksum-algorithm');
     if (checksum) return refuse(400, 'NotImplemented', `Header ${checksum} is not supported`);
 
@@ -171,9 +169,7 @@ export class ForeignS3 {
     const write = req.method === 'PUT' || req.method === 'POST';
     if (write && this.refusing.has(bucket)) {
       const left = this.refusing.get(bucket)!;
-      if (left <= 0) {
-        return refuse(403, 'AccessDenied', 'Access Denied');
-      }
+      if (left <= 0) return refuse(403, 'AccessDenied', 'Access Denied');
       this.refusing.set(bucket, left - 1);
     }
     if (req.method === 'DELETE' && uploadId) {
@@ -190,9 +186,7 @@ export class ForeignS3 {
     if (req.method === 'POST' && uploadId) {
       const upload = this.uploads.get(uploadId);
       const problem = upload && partSizeProblem(upload.parts);
-      if (problem) {
-        return refuse(400, 'InvalidPart', problem);
-      }
+      if (problem) return refuse(400, 'InvalidPart', problem);
     }
     const created = req.method === 'POST' && url.searchParams.has('uploads');
     const upstream = await this.forward(req);
