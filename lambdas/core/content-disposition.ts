@@ -29,6 +29,26 @@ function fixRawUtf8(value: string): string {
   }
 }
 
+const FILENAME_EXT = /;\s*filename\*\s*=\s*([^;]*)/i;
+
+/**
+ * Whether the header's `filename*` holds valid UTF-8 (or ISO-8859-1, where
+ * every byte is a letter). The library decodes UTF-8 leniently, so a U+FFFD
+ * in its result is either a byte sequence that is not UTF-8 or a name that
+ * really holds U+FFFD (`%EF%BF%BD`); only the bytes tell which.
+ */
+function validUtf8Ext(header: string): boolean {
+  const ext = /^([^']*)'[^']*'(.*)$/.exec(FILENAME_EXT.exec(header)?.[1]?.trim() ?? '');
+  if (!ext) return false;
+  if (ext[1]!.toLowerCase() === 'iso-8859-1') return true;
+  try {
+    decodeURIComponent(ext[2]!); // throws on escapes that are not UTF-8
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The library's parse, or undefined for a header it refuses. */
 function parameters(header: string): Record<string, string> | undefined {
   try {
@@ -48,8 +68,8 @@ function parameters(header: string): Record<string, string> | undefined {
 export function parseContentDisposition(header: string | undefined): string | undefined {
   if (!header) return undefined;
   let params = parameters(header);
-  if (params?.filename?.includes('\ufffd') || (!params && /;\s*filename\*\s*=/i.test(header))) {
-    params = parameters(header.replace(/;\s*filename\*\s*=\s*[^;]*/i, ''));
+  if ((!params && FILENAME_EXT.test(header)) || (params?.filename?.includes('\ufffd') && !validUtf8Ext(header))) {
+    params = parameters(header.replace(FILENAME_EXT, ''));
   }
   const name = params?.filename;
   return name ? fixRawUtf8(name) : undefined;

@@ -17,6 +17,9 @@ const CASES: Array<[string | undefined, string | undefined]> = [
   ["attachment; filename*=UTF-8''%ZZ.txt; filename=\"ok.txt\"", 'ok.txt'],
   ["attachment; filename*=UTF-8''%C3%28.txt; filename=ok.txt", 'ok.txt'],
   ["attachment; filename*=UTF-16''abc; filename=ok.txt", 'ok.txt'],
+  // A name that really holds U+FFFD is not a decoding failure.
+  ["attachment; filename=\"_ x.txt\"; filename*=UTF-8''%EF%BF%BD%20x.txt", '\ufffd x.txt'],
+  ["attachment; filename=\"_ x.txt\"; filename*=UTF-8''%FF%20x.txt", '_ x.txt'],
   // Raw UTF-8 bytes arrive as latin1 from Node's parser.
   [`attachment; filename="${Buffer.from('résumé.pdf', 'utf8').toString('latin1')}"`, 'résumé.pdf'],
   ['attachment; filename="../../etc/passwd"', '../../etc/passwd'], // sanitised later, by naming
@@ -52,6 +55,7 @@ describe('attachmentDisposition', () => {
         expect(header).toMatch(/^[\x20-\x7e]+$/);
         expect(parseContentDisposition(header)).toBe(filename);
       }),
+      { examples: [['\ufffd '], ['a\ufffd.zip']] },
     );
   });
 });
