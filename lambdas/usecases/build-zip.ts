@@ -49,8 +49,10 @@ function refusedWrite(error: unknown): string | undefined {
 /**
  * BuildZip: streams one bin's sources into a ZIP in its sink. A file that
  * cannot be fetched fails the ZIP (fail_on_url_error) or is left out and
- * reported; a ZIP none of whose files made it is failed. Storage faults
- * throw, and the workflow records the ZIP as failed.
+ * reported; a ZIP none of whose files made it is failed; a bucket that
+ * refuses the ZIP for good fails it. Other storage faults throw: the
+ * workflow runs BuildZip again from its checkpoint, and records the ZIP as
+ * failed when they persist.
  *
  * Resumable: past `budget.stopAt` it stops between entries or mid-file (a
  * DEFLATE entry ends its output with a full flush there), saves a

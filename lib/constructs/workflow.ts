@@ -17,6 +17,7 @@ import {
   StateMachine,
   StateMachineType,
   Succeed,
+  type TaskStateBase,
   TaskInput,
   Timeout,
   Wait,
@@ -127,7 +128,12 @@ export class Workflow extends Construct {
     // the ZIP inside the child, so one bad ZIP never fails the map.
     // The Succeed states output {} so that 10,000 children's results stay far
     // below the 256 KiB a state may carry (there is no ResultWriter).
-    const buildZip = invoke('BuildZip', {});
+    // A build that fails (after the transient retries: a storage fault past the SDK's own retries, a
+    // crash) runs again from its checkpoint and its recorded upload; a bucket that refuses the ZIP for
+    // good, or a file that cannot be fetched, ends the ZIP inside BuildZip and never reaches this retry.
+    const retryFromCheckpoint = (task: TaskStateBase) =>
+      task.addRetry({ errors: [Errors.ALL], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 2, jitterStrategy: JitterType.FULL });
+    const buildZip = retryFromCheckpoint(invoke('BuildZip', {}));
     const markZipFailed = invoke('MarkZipFailed', {
       payload: TaskInput.fromObject({ job_id: jobId, zip: JsonPath.objectAt('$.zip'), error: JsonPath.objectAt('$.error') }),
     });
@@ -145,9 +151,8 @@ export class Workflow extends Construct {
     const zipRef = { job_id: jobId, zip: JsonPath.objectAt('$.zip') };
     const planZip = invoke('BuildZip', { payload: TaskInput.fromObject({ ...zipRef, step: 'plan' }), resultPath: '$.plan' }, 'PlanZip');
     planZip.addCatch(markZipFailed, caught);
-    const buildSegment = invoke('BuildZip', {}, 'BuildSegment');
-    // A segment that failed (after the transient retries) runs again alone, from its checkpoint.
-    buildSegment.addRetry({ errors: [Errors.ALL], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 2, jitterStrategy: JitterType.FULL });
+    // A segment that failed runs again alone, from its checkpoint.
+    const buildSegment = retryFromCheckpoint(invoke('BuildZip', {}, 'BuildSegment'));
     const segmentDone = new Choice(this, 'SegmentDone')
       .when(Condition.booleanEquals('$.done', true), new Succeed(this, 'SegmentBuilt', { outputPath: JsonPath.DISCARD }))
       .otherwise(buildSegment);

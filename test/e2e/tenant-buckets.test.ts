@@ -132,6 +132,26 @@ describe("ZIPs in a tenant's bucket", () => {
     }
   }, 120_000);
 
+  it('builds the ZIP again from its upload when a write keeps failing past the SDK\'s own retries', async () => {
+    const body = randomBytes(25 * MiB);
+    const url = sources.set('/retried/big.bin', { body, lastModified });
+    // Part 2's first three uploads (all of one BuildZip run's attempts) answer 500; the next run's go through.
+    r2.failPart('flaky', 2, 3);
+    const created = await api.request('POST', '/jobs', {
+      body: { files: [{ url, filename: 'big.bin' }], bucket_name: 'flaky', service: 'r2', key: 'out/retried.zip', compression: 'store', max_zip_size_bytes: 104_857_600 },
+    });
+    expect(created.status).toBe(201);
+    const job = await api.waitForJob(created.body.job_id, ['completed', 'failed'], 120_000);
+    expect(job.status, JSON.stringify(job.errors)).toBe('completed');
+    expect(r2.partFaults.get('flaky#2')).toBe(3);
+    // One upload, resumed by the second run and completed.
+    expect([...r2.uploads.values()].filter((u) => u.key === 'out/retried.zip').map((u) => u.state)).toEqual(['completed']);
+    const bytes = await r2.getObject('flaky', 'out/retried.zip');
+    const [entry] = await readZipWithYauzl(bytes);
+    expect(entry!.data.equals(body)).toBe(true);
+    await checkWithReaders(bytes, ['big.bin']);
+  }, 120_000);
+
   it("expires the link, never the tenant's object", async () => {
     const url = sources.set('/keep/file.txt', { body: Buffer.from('kept\n'), lastModified });
     // ZipKit's body as its docs show it: urls of {url, filename}, bucket_name, key, service.

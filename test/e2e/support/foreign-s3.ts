@@ -10,7 +10,8 @@
  * - answers AbortMultipartUpload, which s3rver lacks, and keeps count of
  *   uploads created, completed and aborted;
  * - can refuse writes to a bucket (AccessDenied) from the start or after
- *   some writes have gone through.
+ *   some writes have gone through, and fail one part's uploads a number of
+ *   times (500 InternalError, a fault that passes).
  */
 import { createHash, createHmac } from 'node:crypto';
 import { once } from 'node:events';
@@ -64,6 +65,9 @@ export class ForeignS3 {
   private port = 0;
   readonly uploads = new Map<string, Upload>();
   private readonly refusing = new Map<string, number>(); // bucket → writes still allowed
+  private readonly failing = new Map<string, number>(); // "bucket#part" → uploads of that part still to fail
+  /** UploadPart requests answered with a fault, per "bucket#part". */
+  readonly partFaults = new Map<string, number>();
 
   constructor(
     private readonly buckets: readonly string[],
@@ -80,6 +84,11 @@ export class ForeignS3 {
   /** Writes to `bucket` answer AccessDenied once `after` more writes have gone through. */
   refuseWrites(bucket: string, after = 0): void {
     this.refusing.set(bucket, after);
+  }
+
+  /** The next `times` uploads of part `part` to `bucket` (in any upload) answer 500 InternalError. */
+  failPart(bucket: string, part: number, times: number): void {
+    this.failing.set(`${bucket}#${part}`, times);
   }
 
   allowWrites(bucket: string): void {
@@ -172,6 +181,13 @@ export class ForeignS3 {
       if (left <= 0) return refuse(403, 'AccessDenied', 'Access Denied');
       this.refusing.set(bucket, left - 1);
     }
+    const partNumber = url.searchParams.get('partNumber');
+    const failing = `${bucket}#${partNumber}`;
+    if (req.method === 'PUT' && uploadId && (this.failing.get(failing) ?? 0) > 0) {
+      this.failing.set(failing, this.failing.get(failing)! - 1);
+      this.partFaults.set(failing, (this.partFaults.get(failing) ?? 0) + 1);
+      return refuse(500, 'InternalError', 'We encountered an internal error. Please try again.');
+    }
     if (req.method === 'DELETE' && uploadId) {
       const upload = this.uploads.get(uploadId);
       if (!upload) return refuse(404, 'NoSuchUpload', 'The specified upload does not exist.');
@@ -181,7 +197,7 @@ export class ForeignS3 {
     }
     if (req.method === 'PUT' && uploadId) {
       const upload = this.uploads.get(uploadId);
-      if (upload) upload.parts.set(Number(url.searchParams.get('partNumber')), Number(req.headers['content-length'] ?? 0));
+      if (upload) upload.parts.set(Number(partNumber), Number(req.headers['content-length'] ?? 0));
     }
     if (req.method === 'POST' && uploadId) {
       const upload = this.uploads.get(uploadId);
