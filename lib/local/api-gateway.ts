@@ -107,9 +107,12 @@ export function apiGatewayServer(
     let size = 0;
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) return gatewayError(res, 413, 'PAYLOAD_TOO_LARGE', 'body: request body is too large');
-      chunks.push(chunk as Buffer);
+      // Past the limit the rest is read and dropped, and answered at its end: an answer sent mid-body,
+      // with the socket closed under the client's write, reaches many clients (Python's among them)
+      // as a broken pipe instead of the 413.
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
     }
+    if (size > MAX_BODY_BYTES) return gatewayError(res, 413, 'PAYLOAD_TOO_LARGE', 'body: request body is too large');
     const body = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null;
 
     // Null-prototype maps: a header or parameter may be named `__proto__`.

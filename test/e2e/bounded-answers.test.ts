@@ -4,6 +4,7 @@
  * `GET /jobs/:id/errors` and `GET /jobs/:id/files`. The sources are one fast
  * in-process server with tiny files, so these run in seconds.
  */
+import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { useLocalApi } from './support/use-local-api';
 import { BulkSource } from './support/bulk-source';
@@ -11,6 +12,7 @@ import type { LocalApi } from './support/local-api';
 import { seedApiKey } from '../../lib/local/seed';
 import { readZipWithYauzl } from '../support/zip-readers';
 import { ANSWER_LIMITS } from '../../lambdas/core/jobs/answer-limits';
+import { MAX_BODY_BYTES } from '../../lambdas/core/api/limits';
 
 const source = new BulkSource();
 const api = useLocalApi(source);
@@ -136,6 +138,30 @@ describe('bounded answers', () => {
     const entries = await readZipWithYauzl(zip);
     expect(entries.map((e) => e.name)).toEqual(names.map((n, i) => (i % 2 ? n : `named/${n}`)));
   }, 180_000);
+
+  it('answers a body over 6 MB with 413 PAYLOAD_TOO_LARGE that clients read whole (Python\'s urllib, fetch), not a broken pipe', async () => {
+    const body = JSON.stringify({ files: [{ url: `https://example.com/${'x'.repeat(3 * MAX_BODY_BYTES)}` }] });
+    const script = [
+      'import sys, urllib.request, urllib.error',
+      'req = urllib.request.Request(sys.argv[1], data=sys.stdin.buffer.read(), headers={"Content-Type": "application/json", "X-API-Key": sys.argv[2]})',
+      'try:',
+      '    urllib.request.urlopen(req)',
+      'except urllib.error.HTTPError as e:',
+      '    print(e.code, e.read().decode())',
+    ].join('\n');
+    const python = await new Promise<string>((resolve, reject) => {
+      const child = execFile('python3', ['-c', script, `${api.url}/jobs`, api.stack.apiKey], (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim())));
+      child.stdin!.end(body);
+    });
+    const [status, answer] = [python.slice(0, 3), python.slice(4)];
+    expect(status, python).toBe('413');
+    expect(JSON.parse(answer)).toEqual({ success: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'body: request body is too large' } });
+    const res = await fetch(`${api.url}/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-API-Key': api.stack.apiKey }, body });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    // The connection's next request is served.
+    expect((await api.request('GET', '/jobs?limit=1')).status).toBe(200);
+  });
 
   it('checks an uploaded list as inline files are: each bad entry named files_from[i], the job failed', async () => {
     const lines = [
