@@ -2,6 +2,7 @@ import type { BlobStore } from '../adapters/blob-store';
 import type { JobStore } from '../adapters/job-store';
 import { objectKeys } from '../core/jobs/model';
 import { checkpointObjectKeys } from './build-zip/checkpoint';
+import { segmentRecordKeys } from './build-zip/segment-store';
 
 /** Deletes objects by key; missing keys are not an error. */
 export interface ObjectRemover {
@@ -10,13 +11,14 @@ export interface ObjectRemover {
 
 /**
  * After a job expires, its stored objects go: the ZIPs (in the service's
- * bucket; a tenant's own bucket is never touched), the manifest, the
- * bins and lists and checkpoints (Prepare's probes included). Every key is derived from the job and its
- * ZIP records, so nothing needs listing. The job record stays for history
- * until its own TTL. Safe to run twice.
+ * bucket; a tenant's own bucket is never touched), the manifest, the bins
+ * and lists and checkpoints (Prepare's probes and the records of a ZIP's
+ * segments included). Every key is derived from the job and its ZIP
+ * records, so nothing needs listing. The job record stays for history until
+ * its own TTL. Safe to run twice.
  */
 export async function deleteExpiredJobObjects(
-  deps: { store: JobStore; objects: ObjectRemover; blobs: Pick<BlobStore, 'getJson'>; now: () => Date },
+  deps: { store: JobStore; objects: ObjectRemover; blobs: Pick<BlobStore, 'getJson' | 'findJson'>; now: () => Date },
   jobId: string,
 ): Promise<number> {
   const found = await deps.store.getJobWithZips(jobId);
@@ -35,6 +37,8 @@ export async function deleteExpiredJobObjects(
     keys.add(zip.bin_key);
     keys.add(objectKeys.crcs(job.id, zip.id));
     for (const key of await checkpointObjectKeys(deps.blobs, job.id, zip.id)) keys.add(key);
+    // A ZIP completed in segments left no segment records; a failed or unfinished one may have, in any run.
+    if (zip.status !== 'completed') for (const key of await segmentRecordKeys(deps.blobs, job.id, zip.id, job.run)) keys.add(key);
   }
   await deps.objects.deleteObjects([...keys]);
   return keys.size;

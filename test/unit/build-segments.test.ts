@@ -19,6 +19,7 @@ import { abandonTenantUpload } from '../../lambdas/usecases/build-zip/abandon';
 import { buildSegment, type SegmentDeps } from '../../lambdas/usecases/build-zip/segment-build';
 import { finishSegments } from '../../lambdas/usecases/build-zip/segment-finish';
 import { planZip } from '../../lambdas/usecases/build-zip/segment-plan';
+import { deleteExpiredJobObjects } from '../../lambdas/usecases/expire-job';
 import { TEST_FETCH } from '../support/build-fakes';
 import { buildZipSetup } from '../support/build-zip-harness';
 import { FakeS3 } from '../support/fake-s3';
@@ -155,6 +156,35 @@ describe('a ZIP built in segments', () => {
     expect(s3.uploads.size).toBe(0); // the shared upload was aborted
     expect(await finishSegments(deps, JOB.id, REF)).toEqual({ done: true });
     expect(s3.objects.has('zips/job-1/zip_1.zip')).toBe(false);
+  });
+
+  it('leaves its records to expiry when it fails, and expiry deletes every one, in every run of its job', async () => {
+    const { deps, job, store, objects, zip } = segmentedSetup(4);
+    // Run 1: one segment done, one paused mid-way (a checkpoint and its bytes); then the job is retried.
+    const first = await planZip(deps, JOB.id, REF);
+    expect(await buildSegment(deps, JOB.id, REF, first.segments[0]!)).toEqual({ done: true });
+    expect(await buildSegment(deps, JOB.id, REF, first.segments[1]!, { stopAt: 0 })).toEqual({ done: false });
+    job.run = 2;
+    // Run 2: a source changed, and the ZIP fails.
+    const second = await planZip(deps, JOB.id, REF);
+    files[3]!.etag = '"v3-new"';
+    try {
+      for (const i of second.segments) await buildSegment(deps, JOB.id, REF, i);
+    } finally {
+      files[3]!.etag = '"v3"';
+    }
+    expect(zip().status).toBe('failed');
+    const records = () => [...objects.keys()].filter((k) => k.startsWith('checkpoints/'));
+    const left = records();
+    // Run 1: the plan, segment 0's result and segment 1's checkpoint, each with its bytes; run 2: at least its plan.
+    expect(left.filter((k) => k.includes('/run-1/'))).toHaveLength(5);
+    expect(left.filter((k) => k.includes('/run-1/segment-1.run.json'))).toHaveLength(1);
+    expect(left).toContain('checkpoints/job-1/zip_1/run-2/segments.json');
+
+    Object.assign(job, { expires_at: new Date(Date.now() - 1000).toISOString(), manifest_key: 'manifests/job-1.json' });
+    const objectsGone = { deleteObjects: async (keys: readonly string[]) => void keys.forEach((k) => objects.delete(k)) };
+    await deleteExpiredJobObjects({ store, objects: objectsGone, blobs: deps.blobs, now: () => new Date() }, JOB.id);
+    expect(records()).toEqual([]);
   });
 
   it('starts afresh in a new run of its job (a retry): a new upload, never the earlier run’s plan', async () => {

@@ -64,6 +64,30 @@ export interface SegmentCheckpoint extends SavedSink {
 
 export type HeaderPiece = Extract<Piece, { kind: 'header' }>;
 
+/**
+ * Every segment record a ZIP's builds left in runs `1..runs` of its job: the
+ * plans, each segment's result and checkpoint, and the bytes they name. A
+ * ZIP completed in segments leaves none (FinishSegments deletes them); a
+ * failed or unfinished one leaves these for expiry.
+ */
+export async function segmentRecordKeys(blobs: Pick<BuildStorage, 'findJson'>, jobId: string, zipId: string, runs: number): Promise<string[]> {
+  const keys: string[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const zipKey = segmentRun(zipId, run);
+    const plan = segmentKeys.plan(jobId, zipKey);
+    const segmented = await blobs.findJson<SegmentedZip>(plan);
+    if (!segmented) continue;
+    keys.push(plan);
+    for (const { index } of segmented.plan.segments) {
+      for (const key of [segmentKeys.result(jobId, zipKey, index), segmentKeys.checkpoint(jobId, zipKey, index)]) {
+        const saved = await blobs.findJson<SavedSink>(key);
+        if (saved) keys.push(key, saved.data_key);
+      }
+    }
+  }
+  return keys;
+}
+
 let saves = 0;
 
 /** Saves `record` with `data` under a fresh key, then drops the bytes of the record it replaces. */
