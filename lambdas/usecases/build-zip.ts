@@ -1,6 +1,6 @@
 import { log } from '../adapters/log';
-import { BucketUnavailableError, StorageWriteError, storageProblem } from '../core/buckets/storage-errors';
-import type { Bin } from '../core/jobs/model';
+import { BucketUnavailableError, StorageWriteError, storageProblem, uploadGone } from '../core/buckets/storage-errors';
+import type { Bin, Job } from '../core/jobs/model';
 import { EntryNameDeduper } from '../core/naming';
 import { ZipWriter, ZipWriterBrokenError, type ResumableZipSink } from '../core/zip';
 import { CheckpointStore, type BuildCheckpoint } from './build-zip/checkpoint';
@@ -64,7 +64,6 @@ export async function buildZip(deps: BuildZipDeps, jobId: string, ref: ZipRef, b
   const job = await deps.store.getJob(jobId);
   if (!job) throw new Error(`job ${jobId} not found`);
   log.appendKeys({ tenant: job.tenant_id });
-  const ownRun = job.run;
   const started = await deps.store.updateZip(jobId, ref.sequence, ['pending', 'processing'], {
     status: 'processing',
     updated_at: deps.now().toISOString(),
@@ -73,6 +72,26 @@ export async function buildZip(deps: BuildZipDeps, jobId: string, ref: ZipRef, b
   const bin = await deps.blobs.getJson<Bin>(ref.bin_key);
   const checkpoints = new CheckpointStore(deps.blobs, jobId, ref.zip_id);
   const saved = await checkpoints.load();
+  const run = { deps, job, ref, bin, checkpoints, budget };
+  try {
+    return await buildRun(run, saved);
+  } catch (error) {
+    // The upload the checkpoint continues is gone: S3's lifecycle rule aborts one a day old, and a
+    // retry from checkpoint may come later; or a crash came between completing it and recording the
+    // ZIP. Its parts cannot be reused, so the ZIP is built afresh.
+    if (saved?.upload_id === undefined || !uploadGone(error)) throw error;
+    log.warn('BuildZip: the checkpoint\'s upload is gone, building afresh', { job_id: jobId, zip_id: ref.zip_id, upload_id: saved.upload_id });
+    await checkpoints.clear();
+    return await buildRun(run, undefined);
+  }
+}
+
+/** One pass over the ZIP's entries, from the checkpoint `saved` or from the start. */
+async function buildRun(
+  { deps, job, ref, bin, checkpoints, budget }: { deps: BuildZipDeps; job: Job; ref: ZipRef; bin: Bin; checkpoints: CheckpointStore; budget: RunBudget },
+  saved: BuildCheckpoint | undefined,
+): Promise<Done> {
+  const jobId = job.id;
   let sink: ResumableZipSink;
   try {
     sink = await deps.sinks.open(job, ref, bin, { resume: await resumeOf(checkpoints, saved), onUploadCreated: (id) => checkpoints.recordUpload(id) });
@@ -87,10 +106,13 @@ export async function buildZip(deps: BuildZipDeps, jobId: string, ref: ZipRef, b
   for (const name of progress.claimed) names.claim(name);
   const reports = zipProgressReports(deps, jobId, ref);
   if (saved?.progress) await reports.report(progress, true); // a retry from checkpoint reset the counters
-  const control = new RunControl(deps.store, jobId, ownRun, budget);
+  const control = new RunControl(deps.store, jobId, job.run, budget);
   const build: Build = { deps, jobId, ref, job, bin, sink, writer, names, checkpoints, reports, control, sources: deps, maxFileMs: deps.maxFileMs, room: archiveRoom(job) };
   try {
     return await runEntries(build, progress);
+  } catch (error) {
+    await sink.settle(); // no part upload outlives the run
+    throw error;
   } finally {
     control.stop();
   }

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
 
-/** An in-memory S3 that assembles multipart uploads; `failUploads` makes UploadPart throw (a storage fault). */
+/** An in-memory S3 that assembles multipart uploads (open ones in `uploads`); `failUploads` makes UploadPart throw (a storage fault). */
 export class FakeS3 {
   failUploads = false;
   readonly uploads = new Map<string, Map<number, Buffer>>();
@@ -35,11 +35,12 @@ export class FakeS3 {
     if (command instanceof UploadPartCommand) {
       if (this.failUploads) throw new Error('S3 is down');
       const body = Buffer.from(input.Body as Uint8Array);
-      this.uploads.get(input.UploadId)!.set(input.PartNumber, body);
+      this.upload(input.UploadId).set(input.PartNumber, body);
       return { ETag: `"${input.PartNumber}-${body.length}"` };
     }
     if (command instanceof CompleteMultipartUploadCommand) {
-      const parts = this.uploads.get(input.UploadId)!;
+      const parts = this.upload(input.UploadId);
+      this.uploads.delete(input.UploadId); // a completed upload takes no more parts
       const list = input.MultipartUpload.Parts as { PartNumber: number; ETag: string }[];
       const bodies = list.map((p) => {
         const body = parts.get(p.PartNumber)!;
@@ -68,6 +69,13 @@ export class FakeS3 {
       return {};
     }
     throw new Error(`unexpected ${(command as object).constructor.name}`);
+  }
+
+  /** An open upload's parts; S3's 404 NoSuchUpload for one aborted, completed or never created. */
+  private upload(id: string): Map<number, Buffer> {
+    const parts = this.uploads.get(id);
+    if (!parts) throw Object.assign(new Error('The specified upload does not exist.'), { name: 'NoSuchUpload', $metadata: { httpStatusCode: 404 } });
+    return parts;
   }
 }
 

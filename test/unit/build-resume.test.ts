@@ -102,6 +102,59 @@ describe('BuildZip across runs', () => {
     expect(entries[0]!.data.equals(body)).toBe(true);
   }, 60_000);
 
+  it('builds afresh when the upload its checkpoint continues is gone (aborted a day on, or completed before a crash)', async () => {
+    const MiB = 1024 * 1024;
+    const a = randomBytes(12 * MiB);
+    const b = randomBytes(3 * MiB);
+    const bin: Bin = {
+      zip_id: 'z3',
+      sequence: 1,
+      filename: 'out.zip',
+      entries: [
+        { index: 0, url: sources.set('/gone/a.bin', { body: a }), filename: 'a.bin' },
+        { index: 1, url: sources.set('/gone/b.bin', { body: b, delayMs: 20 }), filename: 'b.bin' },
+      ],
+    };
+    const s3 = new FakeS3();
+    const { deps, zips } = buildZipSetup(s3, bin);
+    const ref = { zip_id: 'z3', sequence: 1, bin_key: 'bins/z' };
+    const cpKey = objectKeys.checkpoint('job-1', 'z3');
+    const zipKey = objectKeys.zip('job-1', 'z3');
+    const outOfTimeInB = {
+      get stopAt() {
+        return sources.requestsFor('/gone/b.bin').length > 0 ? 0 : Number.POSITIVE_INFINITY;
+      },
+    };
+    const check = async () => {
+      const entries = await readZipWithYauzl(s3.objects.get(zipKey)!);
+      expect(entries.map((e) => [e.name, e.data.equals(e.name === 'a.bin' ? a : b)])).toEqual([['a.bin', true], ['b.bin', true]]);
+      expect(zips.get(1)).toMatchObject({ status: 'completed', files_done: 2, bytes_done: a.length + b.length });
+      expect([...s3.objects.keys()].filter((k) => k.startsWith('checkpoints/'))).toEqual([]);
+    };
+
+    // Paused in b.bin with parts uploaded; then S3's lifecycle rule aborts the upload.
+    expect(await buildZip(deps, 'job-1', ref, outOfTimeInB)).toEqual({ done: false });
+    const paused = s3.objects.get(cpKey)!;
+    const pausedCp = JSON.parse(paused.toString()) as BuildCheckpoint;
+    const pausedData = s3.objects.get(pausedCp.progress!.data_key)!;
+    expect(pausedCp.upload_id).toBe('u1');
+    s3.uploads.delete('u1');
+    expect(await buildZip(deps, 'job-1', ref)).toEqual({ done: true });
+    expect(s3.created).toBe(2);
+    await check();
+    const built = s3.objects.get(zipKey)!;
+
+    // The same checkpoint again, as if the run had crashed after completing upload u2 but before recording
+    // the ZIP (and the retry found the record still processing): u2 takes no more parts, so afresh again.
+    s3.objects.set(cpKey, Buffer.from(JSON.stringify({ ...pausedCp, upload_id: 'u2' })));
+    s3.objects.set(pausedCp.progress!.data_key, pausedData);
+    zips.set(1, { ...zips.get(1)!, status: 'processing' });
+    expect(await buildZip(deps, 'job-1', ref)).toEqual({ done: true });
+    expect(s3.created).toBe(3);
+    await check();
+    expect(s3.objects.get(zipKey)!.equals(built)).toBe(true);
+  }, 60_000);
+
   it.each([
     ['retried (a new run)', { run: 2, status: 'preparing' }],
     ['failed by WorkflowEnded', { status: 'failed' }],

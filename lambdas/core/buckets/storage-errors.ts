@@ -17,6 +17,7 @@ export function storageProblem(error: unknown, where: string): string | undefine
   const name = e.name ?? '';
   const status = e.$metadata?.httpStatusCode;
   if (name === 'NoSuchBucket') return 'bucket does not exist';
+  if (name === 'NoSuchUpload') return undefined; // the upload, not the bucket: see uploadGone
   if (CREDENTIALS.has(name)) return 'credentials rejected';
   if (name === 'AccessDenied' || name === 'AllAccessDisabled' || name === 'Forbidden' || status === 403) return `bucket permissions: ${name === 'Forbidden' || !name ? 'AccessDenied' : name} (${where})`;
   if (name === 'BlockedAddress') return 'endpoint refused: it points to a private or loopback address';
@@ -24,6 +25,15 @@ export function storageProblem(error: unknown, where: string): string | undefine
   if (status === 404) return 'bucket does not exist';
   if (name === 'InvalidBucketName' || name === 'KeyTooLongError' || name === 'InvalidArgument' || name === 'NotImplemented') return `bucket refused the write: ${name} (${where})`;
   return undefined;
+}
+
+/** Whether `error` (or one of its causes) says the multipart upload written to no longer exists (aborted, or already completed). */
+export function uploadGone(error: unknown): boolean {
+  let e = error;
+  for (let depth = 0; depth < 8 && e !== undefined && e !== null; depth++, e = (e as { cause?: unknown }).cause) {
+    if ((e as StorageErrorLike).name === 'NoSuchUpload') return true;
+  }
+  return false;
 }
 
 /** A ZIP's bucket can no longer be used (its configuration was deleted): the ZIP fails with this message. */

@@ -87,6 +87,7 @@ export class CheckpointStore {
   /** Deletes the checkpoint and its bytes, best-effort (lifecycle rules catch what this misses). */
   async clear(): Promise<void> {
     const dataKey = this.last?.progress?.data_key;
+    this.last = undefined; // an upload recorded after this starts a checkpoint of its own
     await this.storage.deleteObjects([this.key, ...(dataKey !== undefined ? [dataKey] : [])]).catch(() => undefined);
   }
 
