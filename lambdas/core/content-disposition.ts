@@ -29,24 +29,44 @@ function fixRawUtf8(value: string): string {
   }
 }
 
-const FILENAME_EXT = /;\s*filename\*\s*=\s*([^;]*)/i;
+/** RFC 6266's grammar: a token, and a parameter `; name=value` whose value is a token or a quoted string. */
+const TOKEN = "[!#$%&'*+.0-9A-Z^_`a-z|~-]+";
+const TYPE = new RegExp(`^${TOKEN}[\\t ]*`);
+const PARAMETER = new RegExp(`;[\\t ]*(${TOKEN})[\\t ]*=[\\t ]*("(?:[\\x20!\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\x20-\\x7e])*"|${TOKEN})[\\t ]*`, 'y');
+/** RFC 8187's ext-value: charset, language, then percent-encoded bytes. */
+const EXT_VALUE = /^([A-Za-z0-9!#$%&+^_`{}~-]+)'(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8}|)'((?:%[0-9A-Fa-f]{2}|[A-Za-z0-9!#$&+.^_`|~-])+)$/;
 
-/**
- * Whether the header's `filename*` holds valid UTF-8 (or ISO-8859-1, where
- * every byte is a letter). The library decodes UTF-8 leniently, so a U+FFFD
- * in its result is either a byte sequence that is not UTF-8 or a name that
- * really holds U+FFFD (`%EF%BF%BD`); only the bytes tell which.
- */
-function validUtf8Ext(header: string): boolean {
-  const ext = /^([^']*)'[^']*'(.*)$/.exec(FILENAME_EXT.exec(header)?.[1]?.trim() ?? '');
-  if (!ext) return false;
-  if (ext[1]!.toLowerCase() === 'iso-8859-1') return true;
+/** Whether an ext-value names a file exactly: UTF-8 whose bytes are UTF-8, or ISO-8859-1. */
+function decodableExt(value: string): boolean {
+  const ext = EXT_VALUE.exec(value);
+  const charset = ext?.[1]!.toLowerCase();
+  if (charset === 'iso-8859-1') return true;
+  if (charset !== 'utf-8') return false;
   try {
-    decodeURIComponent(ext[2]!); // throws on escapes that are not UTF-8
+    decodeURIComponent(ext![2]!); // throws on bytes that are not UTF-8
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * The header without the `filename*` parameters that do not name a file
+ * exactly, read parameter by parameter as the library reads them (so a
+ * quoted value that holds `filename*=` is left alone); what cannot be read
+ * is kept as it is.
+ */
+function withoutUndecodableExt(header: string): string {
+  const type = TYPE.exec(header);
+  if (!type) return header;
+  let kept = type[0];
+  let at = type[0].length;
+  PARAMETER.lastIndex = at;
+  for (let m = PARAMETER.exec(header); m; m = PARAMETER.exec(header)) {
+    if (m[1]!.toLowerCase() !== 'filename*' || decodableExt(m[2]!)) kept += m[0];
+    at = PARAMETER.lastIndex;
+  }
+  return kept + header.slice(at);
 }
 
 /** The library's parse, or undefined for a header it refuses. */
@@ -68,8 +88,10 @@ function parameters(header: string): Record<string, string> | undefined {
 export function parseContentDisposition(header: string | undefined): string | undefined {
   if (!header) return undefined;
   let params = parameters(header);
-  if ((!params && FILENAME_EXT.test(header)) || (params?.filename?.includes('\ufffd') && !validUtf8Ext(header))) {
-    params = parameters(header.replace(FILENAME_EXT, ''));
+  // The library refuses a header with a bad `filename*`, and decodes bytes that are not UTF-8 as U+FFFD.
+  if (!params || params.filename?.includes('\ufffd')) {
+    const usable = withoutUndecodableExt(header);
+    if (usable !== header) params = parameters(usable);
   }
   const name = params?.filename;
   return name ? fixRawUtf8(name) : undefined;

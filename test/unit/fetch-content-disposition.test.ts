@@ -20,6 +20,11 @@ const CASES: Array<[string | undefined, string | undefined]> = [
   // A name that really holds U+FFFD is not a decoding failure.
   ["attachment; filename=\"_ x.txt\"; filename*=UTF-8''%EF%BF%BD%20x.txt", '\ufffd x.txt'],
   ["attachment; filename=\"_ x.txt\"; filename*=UTF-8''%FF%20x.txt", '_ x.txt'],
+  ["attachment; filename*=UTF-8''%C0%AF; filename=ok.txt", 'ok.txt'], // overlong: not UTF-8
+  // Parameters are read as the library reads them: `filename*=` inside a quoted value is text.
+  ["attachment; title=\"x; filename*=UTF-8''ok\"; filename*=UTF-8''%FF.txt; filename=good.txt", 'good.txt'],
+  ["attachment; filename=\"a; filename*=x\"; filename*=UTF-8''%EF%BF%BD.txt", '\ufffd.txt'],
+  ["attachment; filename*=UTF-8''a.txt; filename*=UTF-8''%FF; filename=good.txt", 'a.txt'],
   // Raw UTF-8 bytes arrive as latin1 from Node's parser.
   [`attachment; filename="${Buffer.from('résumé.pdf', 'utf8').toString('latin1')}"`, 'résumé.pdf'],
   ['attachment; filename="../../etc/passwd"', '../../etc/passwd'], // sanitised later, by naming
