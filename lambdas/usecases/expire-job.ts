@@ -1,8 +1,10 @@
 import type { BlobStore } from '../adapters/blob-store';
 import type { JobStore } from '../adapters/job-store';
 import { objectKeys } from '../core/jobs/model';
+import { mapConcurrent } from '../core/packing';
 import { checkpointObjectKeys } from './build-zip/checkpoint';
 import { segmentRecordKeys } from './build-zip/segment-store';
+import { STORAGE_CONCURRENCY } from './workflow';
 
 /** Deletes objects by key; missing keys are not an error. */
 export interface ObjectRemover {
@@ -31,14 +33,17 @@ export async function deleteExpiredJobObjects(
     keys.add(objectKeys.probes(job.id, run));
     keys.add(objectKeys.resolved(job.id, run));
   }
-  for (const zip of zips) {
+  const built = await mapConcurrent(zips, STORAGE_CONCURRENCY, async (zip) => [
+    ...(await checkpointObjectKeys(deps.blobs, job.id, zip.id)),
+    // A ZIP completed in segments left no segment records; an earlier run's went at the next run's Prepare.
+    ...(zip.status === 'completed' ? [] : await segmentRecordKeys(deps.blobs, job.id, zip.id, job.run)),
+  ]);
+  for (const [i, zip] of zips.entries()) {
     // A ZIP in a tenant's bucket is the tenant's: only its link expires.
     if (!zip.location) keys.add(zip.key);
     keys.add(zip.bin_key);
     keys.add(objectKeys.crcs(job.id, zip.id));
-    for (const key of await checkpointObjectKeys(deps.blobs, job.id, zip.id)) keys.add(key);
-    // A ZIP completed in segments left no segment records; a failed or unfinished one may have, in any run.
-    if (zip.status !== 'completed') for (const key of await segmentRecordKeys(deps.blobs, job.id, zip.id, job.run)) keys.add(key);
+    for (const key of built[i]!) keys.add(key);
   }
   await deps.objects.deleteObjects([...keys]);
   return keys.size;

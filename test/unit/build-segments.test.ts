@@ -158,28 +158,23 @@ describe('a ZIP built in segments', () => {
     expect(s3.objects.has('zips/job-1/zip_1.zip')).toBe(false);
   });
 
-  it('leaves its records to expiry when it fails, and expiry deletes every one, in every run of its job', async () => {
+  it('leaves its records to expiry when it fails, and expiry deletes every one', async () => {
     const { deps, job, store, objects, zip } = segmentedSetup(4);
-    // Run 1: one segment done, one paused mid-way (a checkpoint and its bytes); then the job is retried.
-    const first = await planZip(deps, JOB.id, REF);
-    expect(await buildSegment(deps, JOB.id, REF, first.segments[0]!)).toEqual({ done: true });
-    expect(await buildSegment(deps, JOB.id, REF, first.segments[1]!, { stopAt: 0 })).toEqual({ done: false });
-    job.run = 2;
-    // Run 2: a source changed, and the ZIP fails.
-    const second = await planZip(deps, JOB.id, REF);
+    // One segment done, one paused mid-way (a checkpoint and its bytes); then a source changes and the ZIP fails.
+    const { segments } = await planZip(deps, JOB.id, REF);
+    expect(await buildSegment(deps, JOB.id, REF, segments[0]!)).toEqual({ done: true });
+    expect(await buildSegment(deps, JOB.id, REF, segments[1]!, { stopAt: 0 })).toEqual({ done: false });
     files[3]!.etag = '"v3-new"';
     try {
-      for (const i of second.segments) await buildSegment(deps, JOB.id, REF, i);
+      for (const i of segments.slice(2)) await buildSegment(deps, JOB.id, REF, i);
     } finally {
       files[3]!.etag = '"v3"';
     }
     expect(zip().status).toBe('failed');
     const records = () => [...objects.keys()].filter((k) => k.startsWith('checkpoints/'));
-    const left = records();
-    // Run 1: the plan, segment 0's result and segment 1's checkpoint, each with its bytes; run 2: at least its plan.
-    expect(left.filter((k) => k.includes('/run-1/'))).toHaveLength(5);
-    expect(left.filter((k) => k.includes('/run-1/segment-1.run.json'))).toHaveLength(1);
-    expect(left).toContain('checkpoints/job-1/zip_1/run-2/segments.json');
+    // The plan, segment 0's result and segment 1's checkpoint, each with its bytes (and whatever the others left).
+    expect(records()).toEqual(expect.arrayContaining(['checkpoints/job-1/zip_1/run-1/segments.json', 'checkpoints/job-1/zip_1/run-1/segment-0.json', 'checkpoints/job-1/zip_1/run-1/segment-1.run.json']));
+    expect(records().filter((k) => k.endsWith('.bin')).length).toBeGreaterThanOrEqual(2);
 
     Object.assign(job, { expires_at: new Date(Date.now() - 1000).toISOString(), manifest_key: 'manifests/job-1.json' });
     const objectsGone = { deleteObjects: async (keys: readonly string[]) => void keys.forEach((k) => objects.delete(k)) };

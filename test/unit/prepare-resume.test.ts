@@ -7,7 +7,7 @@
 process.env.ZIPJOBS_QUIET = 'true';
 import { describe, expect, it } from 'vitest';
 import { FetchError, type ProbeResult } from '../../lambdas/core/fetch';
-import { objectKeys, type Bin, type Job } from '../../lambdas/core/jobs/model';
+import { objectKeys, type Bin, type Job, type ZipRecord } from '../../lambdas/core/jobs/model';
 import type { RunBudget } from '../../lambdas/usecases/budget';
 import { prepare, type PrepareDeps, type Prepared } from '../../lambdas/usecases/workflow/prepare';
 import { memoryJobLists } from '../support/memory-lists';
@@ -111,5 +111,37 @@ describe('resumable Prepare', () => {
     s.objects.set(objectKeys.probes('j1', 1), { v: 1, outcomes: [{ ok: true, size: 1 }] });
     expect(await prepare(s.deps, 'j1')).toMatchObject({ done: true });
     expect(s.probed.size).toBe(FILES);
+  });
+});
+
+describe('Prepare of a retried job', () => {
+  it.each([
+    ['from its checkpoint', true],
+    ['packed afresh', false],
+  ])("drops what the previous run's builds in segments left of its unfinished ZIPs (%s)", async (_, fromCheckpoint) => {
+    const s = setup({ maxZipSize: null });
+    Object.assign(s.job(), { run: 2, retry_from_checkpoint: fromCheckpoint });
+    const run1 = 'checkpoints/j1/zip_1/run-1/';
+    const records = {
+      [`${run1}segments.json`]: { v: 1, upload_id: 'u1', plan: { segments: [{ index: 0 }, { index: 1 }] } },
+      [`${run1}segment-0.json`]: { v: 1, ranges: [], sink: { parts: [] }, data_key: `${run1}segment-0.a-1.bin` },
+      [`${run1}segment-0.a-1.bin`]: 'held bytes',
+      [`${run1}segment-1.run.json`]: { v: 1, ranges: [], sink: { parts: [] }, data_key: `${run1}segment-1.b-2.bin` },
+      [`${run1}segment-1.b-2.bin`]: 'pending bytes',
+    };
+    for (const [key, value] of Object.entries(records)) s.objects.set(key, value);
+    // A completed ZIP's records went with FinishSegments: nothing is read for it.
+    s.objects.set('checkpoints/j1/zip_2/run-1/segments.json', { v: 1, upload_id: 'u2', plan: { segments: [{ index: 0 }] } });
+    const zip = (sequence: number, status: string) =>
+      ({ job_id: 'j1', id: `zip_${sequence}`, sequence, status, key: `zips/j1/zip_${sequence}.zip`, bin_key: `bins/j1/zip_${sequence}.json`, files_done: 0, bytes_done: 0 }) as ZipRecord;
+    const zips = (s.deps.store as ReturnType<typeof memoryJobStore>).zipsOf('j1');
+    zips.set(1, zip(1, 'failed'));
+    zips.set(2, zip(2, 'completed'));
+    s.objects.set('bins/j1/zip_1.json', { zip_id: 'zip_1', sequence: 1, filename: 'a.zip', entries: [] });
+    s.objects.set('bins/j1/zip_2.json', { zip_id: 'zip_2', sequence: 2, filename: 'b.zip', entries: [] });
+
+    expect(await prepare(s.deps, 'j1')).toMatchObject({ done: true });
+    for (const key of Object.keys(records)) expect(s.objects.has(key), key).toBe(false);
+    if (fromCheckpoint) expect(s.objects.has('checkpoints/j1/zip_2/run-1/segments.json')).toBe(true);
   });
 });

@@ -65,27 +65,24 @@ export interface SegmentCheckpoint extends SavedSink {
 export type HeaderPiece = Extract<Piece, { kind: 'header' }>;
 
 /**
- * Every segment record a ZIP's builds left in runs `1..runs` of its job: the
- * plans, each segment's result and checkpoint, and the bytes they name. A
- * ZIP completed in segments leaves none (FinishSegments deletes them); a
- * failed or unfinished one leaves these for expiry.
+ * The segment records a ZIP's build in segments left in one run of its job:
+ * the plan, each segment's result and checkpoint, and the bytes they name.
+ * FinishSegments deletes them when the ZIP completes; a ZIP that failed or
+ * never finished leaves them, for the next run's Prepare or for expiry.
  */
-export async function segmentRecordKeys(blobs: Pick<BuildStorage, 'findJson'>, jobId: string, zipId: string, runs: number): Promise<string[]> {
-  const keys: string[] = [];
-  for (let run = 1; run <= runs; run++) {
-    const zipKey = segmentRun(zipId, run);
-    const plan = segmentKeys.plan(jobId, zipKey);
-    const segmented = await blobs.findJson<SegmentedZip>(plan);
-    if (!segmented) continue;
-    keys.push(plan);
-    for (const { index } of segmented.plan.segments) {
-      for (const key of [segmentKeys.result(jobId, zipKey, index), segmentKeys.checkpoint(jobId, zipKey, index)]) {
-        const saved = await blobs.findJson<SavedSink>(key);
-        if (saved) keys.push(key, saved.data_key);
-      }
-    }
-  }
-  return keys;
+export async function segmentRecordKeys(blobs: Pick<BuildStorage, 'findJson'>, jobId: string, zipId: string, run: number): Promise<string[]> {
+  const zipKey = segmentRun(zipId, run);
+  const plan = segmentKeys.plan(jobId, zipKey);
+  const segmented = await blobs.findJson<SegmentedZip>(plan);
+  if (!segmented) return [];
+  const records = segmented.plan.segments.flatMap(({ index }) => [segmentKeys.result(jobId, zipKey, index), segmentKeys.checkpoint(jobId, zipKey, index)]);
+  const saved = await Promise.all(
+    records.map(async (key) => {
+      const record = await blobs.findJson<SavedSink>(key);
+      return record ? [key, record.data_key] : [];
+    }),
+  );
+  return [plan, ...saved.flat()];
 }
 
 let saves = 0;
