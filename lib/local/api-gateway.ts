@@ -111,6 +111,7 @@ export function apiGatewayServer(
       // with the socket closed under the client's write, reaches many clients (Python's among them)
       // as a broken pipe instead of the 413.
       if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+      else chunks.length = 0;
     }
     if (size > MAX_BODY_BYTES) return gatewayError(res, 413, 'PAYLOAD_TOO_LARGE', 'body: request body is too large');
     const body = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null;
