@@ -6,9 +6,11 @@
  * until it expires. The id (a UUIDv4) is the credential.
  */
 import { randomUUID } from 'node:crypto';
+import type { JobLists } from '../adapters/job-lists';
 import type { JobStore } from '../adapters/job-store';
 import { NotFoundError, NotReadyError, SourceFailedError } from '../core/errors';
-import { isTerminal, type Job, type ZipRecord } from '../core/jobs/model';
+import { isTerminal, type Job, type JobError, type ZipRecord } from '../core/jobs/model';
+import { jobFaults } from '../core/jobs/view';
 import { zipballRequestSchema } from '../core/objects/zipball-request';
 import { invalidField, parseOrThrow } from '../core/validation';
 import { createJob, type CreateJobDeps } from './create-job';
@@ -52,6 +54,8 @@ const BALL_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 export interface FindZipballDeps {
   readonly store: Pick<JobStore, 'getJobWithZips'>;
+  /** A failed ball's file errors, to say why it failed. */
+  readonly lists: Pick<JobLists, 'errors'>;
   /** Counts the request against the ball's link (its id is its credential). */
   readonly admit: AdmitDownload;
   readonly now: () => Date;
@@ -61,6 +65,13 @@ export interface FindZipballDeps {
 /** How long a download waits for a ball that is still being prepared (a few objects take a second or two). */
 export const ZIPBALL_WAIT_MS = 20_000;
 const POLL_MS = 250;
+
+/** Why a ball failed, as `GET /jobs/:id` shows it: its faults, or else its first file errors (an object not found). */
+async function whyFailed(deps: FindZipballDeps, job: Job, zips: readonly ZipRecord[]): Promise<string> {
+  let errors: readonly JobError[] = jobFaults(job, zips);
+  if (errors.length === 0) errors = (await deps.lists.errors.read(job.id, null, { items: 3, bytes: 4096 })).items.map(({ item }) => item);
+  return errors.map((e) => (e.url ? `${e.url}: ${e.error}` : e.error)).join('; ') || `see GET /jobs/${job.id}`;
+}
 
 /**
  * The ball a `/<ball_id>.zip` path names, once it is ready: a download right
@@ -77,10 +88,7 @@ export async function findZipball(deps: FindZipballDeps, file: string, waitMs = 
     if (!found || found.job.kind !== 'zipball') throw new NotFoundError('no such ZipBall');
     const { job, zips } = found;
     if (Date.parse(job.expires_at) <= deps.now().getTime()) throw new NotFoundError(`the ZipBall ${id} has expired`);
-    if (job.status === 'failed') {
-      const why = job.errors.map((e) => (e.url ? `${e.url}: ${e.error}` : e.error)).join('; ');
-      throw new SourceFailedError(`the ZipBall could not be made: ${why}`);
-    }
+    if (job.status === 'failed') throw new SourceFailedError(`the ZipBall could not be made: ${await whyFailed(deps, job, zips)}`);
     const zip = zips.find((z) => z.sequence === 1);
     if (isTerminal(job.status) && zip?.status === 'completed') return { job, zip };
     if (deps.now().getTime() >= until) throw new NotReadyError('the ZipBall is still being prepared: try again shortly', 2);

@@ -105,7 +105,9 @@ describe('ZipBalls', () => {
     expect(JSON.parse(res.bytes.toString()).error).toMatchObject({ code: 'SOURCE_FAILED', message: expect.stringContaining('s3://media/tmp/gone.txt: object not found') });
     // A ball of an object missing from the start fails as a whole, also with 502.
     const missing = await createBall({ objects: [{ path: '/dir/never.exe' }] });
-    expect((await get(missing.data.urls.url)).res.status).toBe(502);
+    const refused = await get(missing.data.urls.url);
+    expect(refused.res.status).toBe(502);
+    expect(JSON.parse(refused.bytes.toString()).error).toEqual({ code: 'SOURCE_FAILED', message: 'the ZipBall could not be made: s3://media/dir/never.exe: object not found' });
   });
 
   it('refuses bad references by field, and answers 404 for what is not a ZipBall', async () => {

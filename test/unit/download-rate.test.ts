@@ -13,6 +13,7 @@ import { admitDownload } from '../../lambdas/usecases/admit-request';
 import { resolveToken } from '../../lambdas/usecases/read-job';
 import { findZipball } from '../../lambdas/usecases/zipball';
 import { exampleJob } from '../support/job-fixture';
+import { memoryJobLists } from '../support/memory-lists';
 import { memoryJobStore } from '../support/memory-stores';
 
 /** The store's conditional counter: one count per (link, window), raised only while under the limit. */
@@ -115,7 +116,7 @@ describe('where a download is counted', () => {
 
   it("counts a ZipBall by its id, and not a path that names none", async () => {
     const counted = memoryCounter();
-    const deps = { store: memoryJobStore(), now: () => new Date(T0), admit: (link: string) => admitDownload(counted.store, link, 1, T0) };
+    const deps = { store: memoryJobStore(), lists: memoryJobLists(), now: () => new Date(T0), admit: (link: string) => admitDownload(counted.store, link, 1, T0) };
     await expect(findZipball(deps, 'not-a-ball.zip')).rejects.toThrow('no such ZipBall');
     expect(counted.counts.size).toBe(0);
     await expect(findZipball(deps, `${job.id}.zip`)).rejects.toThrow('no such ZipBall');
