@@ -157,6 +157,10 @@ describe('stream mode', () => {
     const url = sources.set('/text.txt', { body: text, etag: '"text"' });
     const job = await streamJob([{ url }], { compression: 'deflate' });
     expect(job.zip_size).toBeNull();
+    expect(job.total_size).toBeNull();
+    // The listing says the same: the size is not known, not 0.
+    const listed = await api.request('GET', '/jobs?limit=20');
+    expect(listed.body.jobs.find((j: { id: string }) => j.id === job.id)).toMatchObject({ zip_size: null, total_size: null });
     const first = await get(job.download_url);
     expect(first.res.status).toBe(200);
     expect(first.res.headers.get('content-length')).toBeNull();

@@ -3,7 +3,8 @@ import type { JobStatus, ZipRecord } from './model';
 export interface JobOutcome {
   readonly status: Extract<JobStatus, 'completed' | 'failed'>;
   readonly file_count: number;
-  readonly total_size: number;
+  /** Null when a completed ZIP's size is not known (a stream ZIP of compressed or unsized entries). */
+  readonly total_size: number | null;
 }
 
 /**
@@ -19,6 +20,6 @@ export function aggregateJob(zips: readonly ZipRecord[], failOnZipError: boolean
   return {
     status,
     file_count: completed.reduce((n, z) => n + z.file_count, 0),
-    total_size: completed.reduce((n, z) => n + (z.size ?? 0), 0),
+    total_size: completed.some((z) => typeof z.size !== 'number') ? null : completed.reduce((n, z) => n + z.size!, 0),
   };
 }
