@@ -16,6 +16,15 @@ describe('an uploaded file list (files_from)', () => {
     expect(parseFileList(`\uFEFF${files.map((f) => JSON.stringify(f)).join('\r\n')}\n\n`, 10)).toEqual({ ok: true, files: expected });
   });
 
+  it('takes null as absent where the job\'s answer shows null (a filename, metadata), as typed clients send it', () => {
+    const body = parseOrThrow(createJobRequestSchema, { files: [{ url: 'https://example.com/a.pdf', filename: null }], metadata: null });
+    expect(body.files).toEqual([{ url: 'https://example.com/a.pdf', filename: null }]);
+    expect(body.metadata).toBeNull();
+    expect(parseFileList(JSON.stringify([{ url: 'https://example.com/a.pdf', filename: null }]), 10)).toEqual({ ok: true, files: [{ url: 'https://example.com/a.pdf', filename: null }] });
+    // Still one kind of source per file: a null filename is no filename.
+    expect(() => parseOrThrow(createJobRequestSchema, { files: [{ object: { path: '/a' }, filename: null }] })).not.toThrow();
+  });
+
   it('names each bad entry as a 400 would name the same entry in files, with files_from in place of files', () => {
     const entry = fc.oneof(
       fc.record({ url: fc.webUrl() }),

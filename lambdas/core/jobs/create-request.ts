@@ -29,7 +29,8 @@ export const fileSchema = z
     {
       url: sourceUrl.optional(),
       object: objectRefSchema.optional(),
-      filename: z.string({ error: 'must be a string' }).optional(),
+      // null as absent: the job's own answer shows `"filename": null`, and typed clients send it so.
+      filename: z.string({ error: 'must be a string' }).nullish(),
     },
     { error: 'must be an object with url (and optional filename) or object' },
   )
@@ -37,7 +38,7 @@ export const fileSchema = z
     if ((file.url === undefined) === (file.object === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: file.url === undefined ? 'url or object is required' : 'give url or object, not both' });
     }
-    if (file.object !== undefined && file.filename !== undefined) {
+    if (file.object !== undefined && file.filename != null) {
       ctx.addIssue({ code: 'custom', path: ['filename'], message: 'is not allowed with object (name an id object with override)' });
     }
   });
@@ -100,7 +101,8 @@ export const createJobRequestSchema = z
         .min(LIMITS.minExpiresIn, { error: `must be at least ${LIMITS.minExpiresIn}` })
         .default(86_400),
       fail_on_url_error: bool.default(true),
-      metadata: metadataSchema.optional(),
+      // null as absent, as the job's answer shows it.
+      metadata: metadataSchema.nullish(),
       max_zip_size_bytes: z
         .number({ error: 'must be an integer or null' })
         .int({ error: 'must be an integer or null' })

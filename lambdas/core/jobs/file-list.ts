@@ -41,7 +41,7 @@ function entryProblems(entry: unknown, i: number): { file?: RequestedFile; error
   const { url, filename, object } = parsed.value;
   // A paket object needs the paket checked at create time: only inline files name one.
   if (object !== undefined || url === undefined) return { errors: [fieldMessage(`${FIELD}.${i}.object`, 'is not accepted in an uploaded list (name stored objects in files)')] };
-  const problem = filename === undefined ? null : validateClientFilename(filename);
+  const problem = filename == null ? null : validateClientFilename(filename);
   if (problem) return { errors: [fieldMessage(`${FIELD}.${i}.filename`, problem)] };
   return { file: { url, filename: filename ?? null }, errors: [] };
 }
