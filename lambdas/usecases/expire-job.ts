@@ -33,18 +33,16 @@ export async function deleteExpiredJobObjects(
     keys.add(objectKeys.probes(job.id, run));
     keys.add(objectKeys.resolved(job.id, run));
   }
-  const built = await mapConcurrent(zips, STORAGE_CONCURRENCY, async (zip) => [
-    ...(await checkpointObjectKeys(deps.blobs, job.id, zip.id)),
-    // A ZIP completed in segments left no segment records; an earlier run's went at the next run's Prepare.
-    ...(zip.status === 'completed' ? [] : await segmentRecordKeys(deps.blobs, job.id, zip.id, job.run)),
-  ]);
-  for (const [i, zip] of zips.entries()) {
+  const perZip = await mapConcurrent(zips, STORAGE_CONCURRENCY, async (zip) => [
     // A ZIP in a tenant's bucket is the tenant's: only its link expires.
-    if (!zip.location) keys.add(zip.key);
-    keys.add(zip.bin_key);
-    keys.add(objectKeys.crcs(job.id, zip.id));
-    for (const key of built[i]!) keys.add(key);
-  }
+    ...(zip.location ? [] : [zip.key]),
+    zip.bin_key,
+    objectKeys.crcs(job.id, zip.id),
+    ...(await checkpointObjectKeys(deps.blobs, job.id, zip.id)),
+    // An earlier run's segment records went at the next run's Prepare.
+    ...(await segmentRecordKeys(deps.blobs, job.id, zip, job.run)),
+  ]);
+  for (const key of perZip.flat()) keys.add(key);
   await deps.objects.deleteObjects([...keys]);
   return keys.size;
 }

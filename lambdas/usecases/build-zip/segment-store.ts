@@ -5,6 +5,7 @@
  * ranges' CRC-32s, its parts, the bytes of the parts it left to the finish
  * step) and a segment's checkpoint while it runs.
  */
+import type { ZipRecord } from '../../core/jobs/model';
 import type { Piece, RangeCrc, ResumableSinkState, SegmentPlan } from '../../core/zip';
 import type { BuildStorage } from './checkpoint';
 
@@ -65,13 +66,15 @@ export interface SegmentCheckpoint extends SavedSink {
 export type HeaderPiece = Extract<Piece, { kind: 'header' }>;
 
 /**
- * The segment records a ZIP's build in segments left in one run of its job:
- * the plan, each segment's result and checkpoint, and the bytes they name.
- * FinishSegments deletes them when the ZIP completes; a ZIP that failed or
+ * The segment records a ZIP's build in segments left in run `run` of its
+ * job: the plan, each segment's result and checkpoint, and the bytes they
+ * name. FinishSegments deletes them when the ZIP completes, so a completed
+ * ZIP (or a run before the first) has none to read; a ZIP that failed or
  * never finished leaves them, for the next run's Prepare or for expiry.
  */
-export async function segmentRecordKeys(blobs: Pick<BuildStorage, 'findJson'>, jobId: string, zipId: string, run: number): Promise<string[]> {
-  const zipKey = segmentRun(zipId, run);
+export async function segmentRecordKeys(blobs: Pick<BuildStorage, 'findJson'>, jobId: string, zip: Pick<ZipRecord, 'id' | 'status'>, run: number): Promise<string[]> {
+  if (zip.status === 'completed' || run < 1) return [];
+  const zipKey = segmentRun(zip.id, run);
   const plan = segmentKeys.plan(jobId, zipKey);
   const segmented = await blobs.findJson<SegmentedZip>(plan);
   if (!segmented) return [];

@@ -159,16 +159,12 @@ async function dropZips(deps: WorkflowDeps, job: Job, existing: readonly ZipReco
   const stale = existing.filter((z) => z.sequence > keep);
   // Their outcome lists describe the bins of an earlier pack.
   await mapConcurrent(existing, STORAGE_CONCURRENCY, (z) => recordZipLists(deps.lists, job.id, z.sequence));
-  const keys = (await mapConcurrent(existing, STORAGE_CONCURRENCY, async (z) => [...(await checkpointObjectKeys(deps.blobs, job.id, z.id)), ...(await earlierSegmentRecords(deps, job, z))])).flat();
+  // Each run plans its segments afresh: what the previous run's left goes too.
+  const keys = (await mapConcurrent(existing, STORAGE_CONCURRENCY, async (z) => [...(await checkpointObjectKeys(deps.blobs, job.id, z.id)), ...(await segmentRecordKeys(deps.blobs, job.id, z, job.run - 1))])).flat();
   // A ZIP in a tenant's bucket is the tenant's: never deleted by the service.
   for (const z of stale) keys.push(z.bin_key, ...(z.location ? [] : [z.key]));
   await deps.blobs.deleteObjects(keys);
   await deps.store.deleteZips(job.id, stale.map((z) => z.sequence));
-}
-
-/** What the previous run's build in segments of an unfinished ZIP left: each run plans its segments afresh. */
-async function earlierSegmentRecords(deps: WorkflowDeps, job: Job, zip: ZipRecord): Promise<string[]> {
-  return job.run > 1 && zip.status !== 'completed' ? segmentRecordKeys(deps.blobs, job.id, zip.id, job.run - 1) : [];
 }
 
 /** Retry from checkpoint: completed ZIPs stay; the others are queued again with their bins and checkpoints. */
@@ -177,7 +173,7 @@ async function resumeZips(deps: WorkflowDeps, job: Job, existing: readonly ZipRe
   const unfinished = existing.filter((z) => z.status !== 'completed').sort((a, b) => a.sequence - b.sequence);
   await mapConcurrent(unfinished, STORAGE_CONCURRENCY, async (z) => {
     await recordZipLists(deps.lists, job.id, z.sequence);
-    await deps.blobs.deleteObjects(await earlierSegmentRecords(deps, job, z));
+    await deps.blobs.deleteObjects(await segmentRecordKeys(deps.blobs, job.id, z, job.run - 1)); // its segments plan afresh
     await deps.store.updateZip(job.id, z.sequence, ['pending', 'processing', 'failed'], {
       status: 'pending',
       errors: [],
